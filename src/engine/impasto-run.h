@@ -1,0 +1,124 @@
+/* impasto-run.h: one style-transfer optimisation, from parameters to snapshots
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "impasto-image.h"
+#include "impasto-network.h"
+
+G_BEGIN_DECLS
+
+#define IMPASTO_RUN_ERROR (impasto_run_error_quark ())
+
+typedef enum
+{
+  IMPASTO_RUN_ERROR_INVALID,    /* the parameters or images do not make a run */
+  IMPASTO_RUN_ERROR_DIVERGED,   /* the loss became NaN or infinite */
+} ImpastoRunError;
+
+#define IMPASTO_MAX_LOSS_LAYERS 16
+
+typedef struct
+{
+  char  *name;
+  double weight;
+} ImpastoLossLayer;
+
+typedef enum
+{
+  IMPASTO_MEAN_SEED,       /* 128 in every channel, as the seed program does */
+  IMPASTO_MEAN_IMAGENET,   /* 123.68, 116.779, 103.939: what VGG19 was trained with */
+} ImpastoMean;
+
+/* A plain value: copy it freely, hand copies to other threads. */
+typedef struct
+{
+  guint            width;
+  guint            height;
+  double           alpha;           /* content weight */
+  double           beta;            /* style weight */
+  double           noise;           /* share of noise in the initial image, 0..1 */
+  guint            steps;
+  double           learning_rate;
+  guint            snapshot_every;  /* 0: only the final image */
+  guint64          seed;
+  ImpastoMean      mean;
+  guint            n_content_layers;
+  ImpastoLossLayer content_layers[IMPASTO_MAX_LOSS_LAYERS];
+  guint            n_style_layers;
+  ImpastoLossLayer style_layers[IMPASTO_MAX_LOSS_LAYERS];
+} ImpastoRunParams;
+
+typedef struct
+{
+  guint               step;          /* updates applied so far; 0 is the initial image */
+  guint               total_steps;
+  double              total_loss;    /* alpha * content_loss + beta * style_loss */
+  double              content_loss;
+  double              style_loss;
+  double              seconds_per_step;  /* mean over the steps since the previous report */
+  double              elapsed;       /* seconds since the optimisation started */
+  const ImpastoImage *snapshot;      /* set every snapshot_every steps and at the end */
+} ImpastoProgress;
+
+/* Called on the run's thread after every step; snapshot and progress are only valid during
+ * the call. */
+typedef void (*ImpastoProgressFunc) (const ImpastoProgress *progress,
+                                     gpointer               user_data);
+
+typedef struct _ImpastoRun ImpastoRun;
+
+GQuark            impasto_run_error_quark       (void);
+
+ImpastoRunParams *impasto_run_params_new        (void);
+ImpastoRunParams *impasto_run_params_copy       (const ImpastoRunParams *params);
+void              impasto_run_params_free       (ImpastoRunParams       *params);
+void              impasto_run_params_clear_layers (ImpastoRunParams     *params);
+void              impasto_run_params_add_content_layer (ImpastoRunParams *params,
+                                                        const char       *name,
+                                                        double            weight);
+void              impasto_run_params_add_style_layer   (ImpastoRunParams *params,
+                                                        const char       *name,
+                                                        double            weight);
+gboolean          impasto_run_params_validate   (const ImpastoRunParams *params,
+                                                 GError                **error);
+/* NULL-terminated names of every layer a loss uses; free with g_strfreev(). */
+char            **impasto_run_params_get_loss_layers (const ImpastoRunParams *params);
+void              impasto_run_params_get_mean   (const ImpastoRunParams *params,
+                                                 float                   mean[3]);
+
+ImpastoRun       *impasto_run_new               (ImpastoNetwork         *network,
+                                                 const ImpastoRunParams *params,
+                                                 const ImpastoImage     *content,
+                                                 const ImpastoImage     *style,
+                                                 GError                **error);
+void              impasto_run_free              (ImpastoRun             *run);
+/* Runs every step on the calling thread. Returns FALSE with G_IO_ERROR_CANCELLED within one
+ * step of cancellation, or with an IMPASTO_RUN_ERROR; the image reached so far stays
+ * available either way. */
+gboolean          impasto_run_execute           (ImpastoRun             *run,
+                                                 ImpastoProgressFunc     func,
+                                                 gpointer                user_data,
+                                                 GCancellable           *cancellable,
+                                                 GError                **error);
+/* The current (or last good) image, mean added back, clipped to 0..255. */
+ImpastoImage     *impasto_run_dup_image         (ImpastoRun             *run);
+guint             impasto_run_get_step          (ImpastoRun             *run);
+
+/* Loss and gradient with respect to the image (planar, mean subtracted, 3 x h x w floats),
+ * for tests and benchmarks. grad may be NULL. */
+double            impasto_run_evaluate          (ImpastoRun             *run,
+                                                 const float            *image,
+                                                 float                  *grad,
+                                                 double                 *content_loss,
+                                                 double                 *style_loss);
+float            *impasto_run_get_pixels        (ImpastoRun             *run);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImpastoRunParams, impasto_run_params_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImpastoRun, impasto_run_free)
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* impasto-image-io.h: images from and to files, through gdk-pixbuf
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "impasto-image.h"
+
+G_BEGIN_DECLS
+
+#define IMPASTO_IMAGE_ERROR (impasto_image_error_quark ())
+
+typedef enum
+{
+  IMPASTO_IMAGE_ERROR_READ,        /* the file could not be read */
+  IMPASTO_IMAGE_ERROR_DECODE,      /* not an image gdk-pixbuf can decode */
+  IMPASTO_IMAGE_ERROR_TOO_LARGE,   /* refused before decoding: see IMPASTO_IMAGE_MAX_PIXELS */
+  IMPASTO_IMAGE_ERROR_FORMAT,      /* the output name ends in neither .png nor .jpg/.jpeg */
+  IMPASTO_IMAGE_ERROR_WRITE,       /* the output could not be written; nothing was replaced */
+} ImpastoImageError;
+
+#define IMPASTO_IMAGE_MAX_SIDE   65535u
+#define IMPASTO_IMAGE_MAX_PIXELS (100u * 1000u * 1000u)
+
+GQuark        impasto_image_error_quark (void);
+
+/* Any format gdk-pixbuf reads; EXIF orientation applied, alpha composited on white, the first
+ * frame of an animation. Sizes are checked before anything is decoded. */
+ImpastoImage *impasto_image_load        (const char         *path,
+                                         GError            **error);
+ImpastoImage *impasto_image_load_bytes  (GBytes             *bytes,
+                                         GError            **error);
+/* A new image of exactly width x height; a plain copy when the size already matches. */
+ImpastoImage *impasto_image_resize      (const ImpastoImage *image,
+                                         guint               width,
+                                         guint               height);
+/* PNG or JPEG by the name's extension, written to a temporary file in the same folder and
+ * renamed over path, so a failure never leaves a partial file or harms an existing one. */
+gboolean      impasto_image_save        (const ImpastoImage *image,
+                                         const char         *path,
+                                         GError            **error);
+
+G_END_DECLS
