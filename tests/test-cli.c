@@ -65,16 +65,18 @@ fixture_tear_down (Fixture       *f,
   g_free (f->output);
 }
 
-/* A launcher whose environment cannot find a model by accident. */
+/* A launcher whose environment finds no model of the user's by accident. The system data
+ * dir stays: gdk-pixbuf needs its MIME database to recognise images. */
 static GSubprocessLauncher *
 launcher (Fixture *f)
 {
   GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *data_dirs = g_strconcat (f->dir, ":/usr/share", NULL);
 
   g_subprocess_launcher_unsetenv (l, "IMPASTO_MODEL");
   g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", f->dir, TRUE);
-  g_subprocess_launcher_setenv (l, "XDG_DATA_DIRS", f->dir, TRUE);
+  g_subprocess_launcher_setenv (l, "XDG_DATA_DIRS", data_dirs, TRUE);
   g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
   return l;
 }

@@ -244,8 +244,8 @@ test_loss_matches_definition (Fixture       *f,
   g_assert_cmpfloat (content, >, 0);
   g_assert_cmpfloat (style, >, 0);
   g_assert_cmpfloat (fabs (total - (content + 500 * style)), <=, 1e-12 * total);
-  /* float32 features through ten layers: agreement to about 1e-5 is what float32 gives. */
-  g_assert_cmpfloat (fabs (total - ref), <, 1e-4 * ref);
+  /* float32 features through ten layers agree with double to about 1e-6; allow 1e-5. */
+  g_assert_cmpfloat (fabs (total - ref), <, 1e-5 * ref);
 }
 
 /* Central difference of the double-precision reference: with h = 1e-3 grey levels its
@@ -286,10 +286,11 @@ engine_gradient (Fixture      *f,
   return grad;
 }
 
-/* The engine computes in float32: gradients through ten layers agree with an exact
- * derivative to about 1e-4 of the gradient's scale. A wrong padding edge, a pooling tie sent
- * to the wrong pixel or a missing normalisation is off by tens of percent or more. */
-#define GRAD_TOLERANCE 2e-3
+/* The engine computes in float32: through ten layers its gradient agrees with the exact
+ * derivative to about 1e-6 of the gradient's scale (a few float32 epsilons times the depth);
+ * 1e-4 leaves room for other BLAS kernels. A wrong padding edge, a pooling tie sent to the
+ * wrong pixel or a missing normalisation is off by tens of percent or more. */
+#define GRAD_TOLERANCE 1e-4
 
 static void
 test_gradient_directions (Fixture       *f,
