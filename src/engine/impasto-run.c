@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "impasto-adam.h"
+#include "impasto-conv.h"
 #include "impasto-layers.h"
 #include "impasto-loss.h"
 #include "impasto-run.h"
@@ -20,6 +21,7 @@
 typedef struct
 {
   const ImpastoLayer *layer;
+  ImpastoConv *conv;       /* convolutions only */
   guint  in_c, in_h, in_w;
   guint  c, h, w;          /* output shape */
   float *out;              /* post-ReLU output for convolutions */
@@ -33,6 +35,7 @@ struct _ImpastoRun
 {
   ImpastoNetwork   *network;
   ImpastoRunParams *params;
+  ImpastoPool      *pool;
   float             mean[3];
   guint             n_stages;
   Stage            *stages;
@@ -93,6 +96,20 @@ find_stage (ImpastoRun *run,
   return -1;
 }
 
+/* Direct convolution for few input channels, where the transforms would cost more than the
+ * multiplications they save. */
+static ImpastoConvAlgorithm
+choose_algorithm (guint in_c,
+                  guint out_c,
+                  guint h,
+                  guint w)
+{
+  if (in_c < 16)
+    return IMPASTO_CONV_IM2COL;
+
+  return IMPASTO_CONV_WINOGRAD_4X4;
+}
+
 /* Lays out the stages up to the deepest loss layer and allocates everything a step needs. */
 static gboolean
 plan_stages (ImpastoRun *run,
@@ -150,8 +167,9 @@ plan_stages (ImpastoRun *run,
       else
         {
           c = stage->layer->out_channels;
-          run->workspace_len = MAX (run->workspace_len,
-                                    impasto_conv3x3_workspace_size (stage->in_c, h, w));
+          stage->conv = impasto_conv_new (choose_algorithm (stage->in_c, c, h, w), stage->in_c,
+                                          c, h, w, stage->layer->weights, stage->layer->bias);
+          run->workspace_len = MAX (run->workspace_len, impasto_conv_workspace_size (stage->conv));
         }
       stage->c = c;
       stage->h = h;
@@ -203,14 +221,14 @@ forward (ImpastoRun   *run,
 
       if (stage->layer->kind == IMPASTO_LAYER_POOL)
         {
-          impasto_maxpool2x2_forward (in, stage->in_c, stage->in_h, stage->in_w, stage->out);
+          impasto_maxpool2x2_forward (in, stage->in_c, stage->in_h, stage->in_w, stage->out,
+                                      run->pool);
         }
       else
         {
-          impasto_conv3x3_forward (in, stage->in_c, stage->in_h, stage->in_w,
-                                   stage->layer->weights, stage->layer->bias, stage->c,
-                                   stage->out, run->workspace, run->workspace_len);
-          impasto_relu_forward (stage->out, stage_size (stage));
+          impasto_conv_forward (stage->conv, in, stage->out, run->workspace, run->workspace_len,
+                                run->pool);
+          impasto_relu_forward (stage->out, stage_size (stage), run->pool);
         }
       in = stage->out;
     }
@@ -284,14 +302,14 @@ backward (ImpastoRun   *run,
       stage_losses (run, stage, g, content, style);
       if (stage->layer->kind == IMPASTO_LAYER_POOL)
         {
-          impasto_maxpool2x2_backward (in, g, stage->in_c, stage->in_h, stage->in_w, dst);
+          impasto_maxpool2x2_backward (in, g, stage->in_c, stage->in_h, stage->in_w, dst,
+                                       run->pool);
         }
       else
         {
-          impasto_relu_backward (stage->out, g, stage_size (stage));
-          impasto_conv3x3_backward_input (g, stage->c, stage->in_h, stage->in_w,
-                                          stage->layer->weights, stage->in_c, dst,
-                                          run->workspace, run->workspace_len);
+          impasto_relu_backward (stage->out, g, stage_size (stage), run->pool);
+          impasto_conv_backward_input (stage->conv, g, dst, run->workspace, run->workspace_len,
+                                       run->pool);
         }
       g_prev = g;
       g = dst;
@@ -409,6 +427,7 @@ impasto_run_new (ImpastoNetwork         *network,
   run = g_new0 (ImpastoRun, 1);
   run->network = impasto_network_ref (network);
   run->params = impasto_run_params_copy (params);
+  run->pool = impasto_pool_new (0);
   impasto_run_params_get_mean (params, run->mean);
   run->n_pixels = (gsize) 3 * params->width * params->height;
   run->x = g_new (float, run->n_pixels);
@@ -433,6 +452,7 @@ impasto_run_free (ImpastoRun *run)
 
   for (guint i = 0; i < run->n_stages; i++)
     {
+      impasto_conv_free (run->stages[i].conv);
       g_free (run->stages[i].out);
       g_free (run->stages[i].content_target);
       g_free (run->stages[i].style_target);
@@ -447,6 +467,7 @@ impasto_run_free (ImpastoRun *run)
   impasto_adam_free (run->adam);
   impasto_image_free (run->last_good);
   impasto_run_params_free (run->params);
+  impasto_pool_free (run->pool);
   g_clear_pointer (&run->network, impasto_network_unref);
   g_free (run);
 }
