@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "impasto-conv.h"
 #include "impasto-layers.h"
@@ -65,18 +66,9 @@ conv_setup (ConvSetup       *setup,
             const float     *wts,
             const float     *bias)
 {
-  setup->conv = impasto_conv_new (mode->algorithm, s->in_c, s->out_c, s->h, s->w, wts, bias);
-  if (mode->tiny)
-    {
-      /* One row of pixels or tiles: what a layer of height 1 asks for. */
-      g_autoptr(ImpastoConv) row = impasto_conv_new (IMPASTO_CONV_IM2COL, s->in_c, s->out_c, 1,
-                                                     s->w, wts, bias);
-
-      row->algorithm = mode->algorithm;
-      setup->ws_len = impasto_conv_workspace_size (row);
-    }
-  else
-    setup->ws_len = impasto_conv_workspace_size (setup->conv);
+  setup->conv = impasto_conv_new (mode->algorithm, s->in_c, s->out_c, wts, bias);
+  /* Tiny: one row of pixels or tiles, what a layer of height 1 asks for. */
+  setup->ws_len = impasto_conv_workspace_size (setup->conv, mode->tiny ? 1 : s->h, s->w);
   setup->ws = g_new (float, setup->ws_len);
   setup->pool = mode->threads > 0 ? impasto_pool_new (mode->threads) : NULL;
 }
@@ -100,7 +92,7 @@ conv_forward (const ConvShape *s,
   float *y = g_new (float, (gsize) s->out_c * s->h * s->w);
 
   conv_setup (&setup, s, mode, wts, bias);
-  impasto_conv_forward (setup.conv, x, y, setup.ws, setup.ws_len, setup.pool);
+  impasto_conv_forward (setup.conv, x, s->h, s->w, y, setup.ws, setup.ws_len, setup.pool);
   conv_teardown (&setup);
 
   return y;
@@ -118,7 +110,7 @@ conv_backward (const ConvShape *s,
   float *dx = naive_random_floats (rand, n_in, 5, 6);   /* must be overwritten */
 
   conv_setup (&setup, s, mode, wts, NULL);
-  impasto_conv_backward_input (setup.conv, dy, dx, setup.ws, setup.ws_len, setup.pool);
+  impasto_conv_backward_input (setup.conv, dy, s->h, s->w, dx, setup.ws, setup.ws_len, setup.pool);
   conv_teardown (&setup);
 
   return dx;
@@ -265,12 +257,18 @@ test_relu (void)
   const float expect_y[] = { 0.f, 0.f, 0.f, 1e-30f, 3.f };
   const float expect_dy[] = { 0.f, 0.f, 0.f, 1.f, 1.f };
 
-  impasto_relu_forward (x, G_N_ELEMENTS (x), NULL);
+  float dy_masked[G_N_ELEMENTS (dy)];
+  guint8 mask[G_N_ELEMENTS (x)];
+
+  impasto_relu_forward (x, G_N_ELEMENTS (x), mask, NULL);
+  memcpy (dy_masked, dy, sizeof dy);
   impasto_relu_backward (x, dy, G_N_ELEMENTS (x), NULL);
+  impasto_relu_backward_mask (mask, dy_masked, G_N_ELEMENTS (x), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (x); i++)
     {
       g_assert_cmpfloat (x[i], ==, expect_y[i]);
       g_assert_cmpfloat (dy[i], ==, expect_dy[i]);
+      g_assert_cmpfloat (dy_masked[i], ==, expect_dy[i]);
     }
 }
 
@@ -291,13 +289,14 @@ check_pool (guint        c,
   g_autofree float *dx = naive_random_floats (rand, n_in, 5, 6);
   g_autofree double *xd = NULL, *dyd = naive_from_floats (dy, n_out);
   g_autofree double *ref_y = g_new (double, n_out), *ref_dx = g_new (double, n_in);
+  g_autofree guint8 *argmax = g_new (guint8, n_out);
 
   for (gsize i = 0; levels > 0 && i < n_in; i++)
     x[i] = (float) g_rand_int_range (rand, 0, levels);
   xd = naive_from_floats (x, n_in);
 
-  impasto_maxpool2x2_forward (x, c, h, w, y, pool);
-  impasto_maxpool2x2_backward (x, dy, c, h, w, dx, pool);
+  impasto_maxpool2x2_forward (x, c, h, w, y, argmax, pool);
+  impasto_maxpool2x2_backward (argmax, dy, c, h, w, dx, pool);
   naive_maxpool_forward (xd, c, h, w, ref_y);
   naive_maxpool_backward (xd, dyd, c, h, w, ref_dx);
 

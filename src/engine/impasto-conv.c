@@ -39,8 +39,6 @@ ImpastoConv *
 impasto_conv_new (ImpastoConvAlgorithm algorithm,
                   guint                in_c,
                   guint                out_c,
-                  guint                h,
-                  guint                w,
                   const float         *weights,
                   const float         *bias)
 {
@@ -49,8 +47,6 @@ impasto_conv_new (ImpastoConvAlgorithm algorithm,
   conv->algorithm = algorithm;
   conv->in_c = in_c;
   conv->out_c = out_c;
-  conv->h = h;
-  conv->w = w;
   conv->weights = weights;
   conv->bias = bias;
   if (algorithm != IMPASTO_CONV_IM2COL)
@@ -74,45 +70,50 @@ impasto_conv_free (ImpastoConv *conv)
 }
 
 gsize
-impasto_conv_workspace_size (const ImpastoConv *conv)
+impasto_conv_workspace_size (const ImpastoConv *conv,
+                             guint              h,
+                             guint              w)
 {
   if (conv->algorithm == IMPASTO_CONV_IM2COL)
-    return impasto_conv3x3_workspace_size (conv->in_c, conv->h, conv->w);
+    return impasto_conv3x3_workspace_size (conv->in_c, h, w);
 
   return impasto_winograd_workspace_size (winograd_kind (conv->algorithm), conv->in_c,
-                                          conv->out_c, conv->h, conv->w);
+                                          conv->out_c, h, w);
 }
 
 void
 impasto_conv_forward (const ImpastoConv *conv,
                       const float       *x,
+                      guint              h,
+                      guint              w,
                       float             *y,
                       float             *workspace,
                       gsize              workspace_len,
                       ImpastoPool       *pool)
 {
   if (conv->algorithm == IMPASTO_CONV_IM2COL)
-    impasto_conv3x3_forward (x, conv->in_c, conv->h, conv->w, conv->weights, conv->bias,
+    impasto_conv3x3_forward (x, conv->in_c, h, w, conv->weights, conv->bias,
                              conv->out_c, y, workspace, workspace_len, pool);
   else
-    impasto_winograd_forward (winograd_kind (conv->algorithm), x, conv->in_c, conv->h,
-                              conv->w, conv->u, conv->bias, conv->out_c, y, workspace,
-                              workspace_len, pool);
+    impasto_winograd_forward (winograd_kind (conv->algorithm), x, conv->in_c, h, w, conv->u,
+                              conv->bias, conv->out_c, y, workspace, workspace_len, pool);
 }
 
 void
 impasto_conv_backward_input (const ImpastoConv *conv,
                              const float       *dy,
+                             guint              h,
+                             guint              w,
                              float             *dx,
                              float             *workspace,
                              gsize              workspace_len,
                              ImpastoPool       *pool)
 {
   if (conv->algorithm == IMPASTO_CONV_IM2COL)
-    impasto_conv3x3_backward_input (dy, conv->out_c, conv->h, conv->w, conv->weights,
+    impasto_conv3x3_backward_input (dy, conv->out_c, h, w, conv->weights,
                                     conv->in_c, dx, workspace, workspace_len, pool);
   else
     impasto_winograd_backward_input (winograd_kind (conv->algorithm), dy, conv->out_c,
-                                     conv->h, conv->w, conv->u, conv->in_c, dx, workspace,
+                                     h, w, conv->u, conv->in_c, dx, workspace,
                                      workspace_len, pool);
 }

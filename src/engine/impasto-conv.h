@@ -1,5 +1,5 @@
-/* impasto-conv.h: one 3x3 convolution layer planned for a run: its algorithm, its
- * transformed weights and the scratch it needs
+/* impasto-conv.h: one 3x3 convolution layer planned for a run: its algorithm and its
+ * transformed weights, for any image size
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -25,7 +25,7 @@ typedef enum
 typedef struct
 {
   ImpastoConvAlgorithm algorithm;
-  guint                in_c, out_c, h, w;
+  guint                in_c, out_c;
   const float         *weights;   /* [out][in][3][3], borrowed */
   const float         *bias;      /* [out], borrowed */
   float               *u;         /* owned: the Winograd-transformed weights, or NULL */
@@ -41,16 +41,18 @@ gsize        impasto_conv_weights_size      (ImpastoConvAlgorithm algorithm,
 ImpastoConv *impasto_conv_new               (ImpastoConvAlgorithm algorithm,
                                              guint                in_c,
                                              guint                out_c,
-                                             guint                h,
-                                             guint                w,
                                              const float         *weights,
                                              const float         *bias);
 void         impasto_conv_free              (ImpastoConv         *conv);
-/* Floats of scratch that forward and backward want. */
-gsize        impasto_conv_workspace_size    (const ImpastoConv   *conv);
-/* y = bias + conv(x), no ReLU. */
+/* Floats of scratch that forward and backward want at h x w. */
+gsize        impasto_conv_workspace_size    (const ImpastoConv   *conv,
+                                             guint                h,
+                                             guint                w);
+/* y = bias + conv(x), no ReLU; x is in_c x h x w, y out_c x h x w. */
 void         impasto_conv_forward           (const ImpastoConv   *conv,
                                              const float         *x,
+                                             guint                h,
+                                             guint                w,
                                              float               *y,
                                              float               *workspace,
                                              gsize                workspace_len,
@@ -58,6 +60,8 @@ void         impasto_conv_forward           (const ImpastoConv   *conv,
 /* dx = conv^T (dy), overwriting dx. */
 void         impasto_conv_backward_input    (const ImpastoConv   *conv,
                                              const float         *dy,
+                                             guint                h,
+                                             guint                w,
                                              float               *dx,
                                              float               *workspace,
                                              gsize                workspace_len,

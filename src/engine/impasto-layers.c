@@ -282,9 +282,11 @@ impasto_conv3x3_backward_input (const float *dy,
 
 typedef struct
 {
-  const float *y;
-  float       *x;
-  gsize        n;
+  const float  *y;
+  const guint8 *mask_in;
+  float        *x;
+  guint8       *mask;
+  gsize         n;
 } Elementwise;
 
 static guint
@@ -298,19 +300,23 @@ relu_forward_task (guint    chunk,
                    gpointer data)
 {
   const Elementwise *e = data;
-  gsize end = MIN ((chunk + 1) * CHUNK_FLOATS, e->n);
+  gsize start = chunk * CHUNK_FLOATS, end = MIN (start + CHUNK_FLOATS, e->n);
   float *x = e->x;
 
-  for (gsize i = chunk * CHUNK_FLOATS; i < end; i++)
+  for (gsize i = start; i < end; i++)
     x[i] = x[i] > 0.f ? x[i] : 0.f;
+  if (e->mask != NULL)
+    for (gsize i = start; i < end; i++)
+      e->mask[i] = x[i] > 0.f;
 }
 
 void
 impasto_relu_forward (float       *x,
                       gsize        n,
+                      guint8      *mask,
                       ImpastoPool *pool)
 {
-  Elementwise e = { NULL, x, n };
+  Elementwise e = { .x = x, .mask = mask, .n = n };
 
   impasto_pool_run (pool, n_chunks (n), relu_forward_task, &e);
 }
@@ -320,12 +326,15 @@ relu_backward_task (guint    chunk,
                     gpointer data)
 {
   const Elementwise *e = data;
-  gsize end = MIN ((chunk + 1) * CHUNK_FLOATS, e->n);
-  const float *y = e->y;
+  gsize start = chunk * CHUNK_FLOATS, end = MIN (start + CHUNK_FLOATS, e->n);
   float *dy = e->x;
 
-  for (gsize i = chunk * CHUNK_FLOATS; i < end; i++)
-    dy[i] = y[i] > 0.f ? dy[i] : 0.f;
+  if (e->y != NULL)
+    for (gsize i = start; i < end; i++)
+      dy[i] = e->y[i] > 0.f ? dy[i] : 0.f;
+  else
+    for (gsize i = start; i < end; i++)
+      dy[i] = e->mask_in[i] ? dy[i] : 0.f;
 }
 
 void
@@ -334,14 +343,25 @@ impasto_relu_backward (const float *y,
                        gsize        n,
                        ImpastoPool *pool)
 {
-  Elementwise e = { y, dy, n };
+  Elementwise e = { .y = y, .x = dy, .n = n };
 
   impasto_pool_run (pool, n_chunks (n), relu_backward_task, &e);
 }
 
-/* Index (into one channel's plane) of the first maximum of the window at output (oy, ox),
- * scanning row by row; windows at the bottom and right edges of odd sizes are cut short. */
-static inline gsize
+void
+impasto_relu_backward_mask (const guint8 *mask,
+                            float        *dy,
+                            gsize         n,
+                            ImpastoPool  *pool)
+{
+  Elementwise e = { .mask_in = mask, .x = dy, .n = n };
+
+  impasto_pool_run (pool, n_chunks (n), relu_backward_task, &e);
+}
+
+/* Where in the window at output (oy, ox) its first maximum is, scanning row by row, as
+ * 2 * row + column; windows at the bottom and right edges of odd sizes are cut short. */
+static inline guint
 window_argmax (const float *plane,
                guint        h,
                guint        w,
@@ -349,23 +369,28 @@ window_argmax (const float *plane,
                guint        ox)
 {
   guint y0 = 2 * oy, x0 = 2 * ox;
-  guint y1 = MIN (y0 + 2, h), x1 = MIN (x0 + 2, w);
-  gsize best = (gsize) y0 * w + x0;
+  guint rows = MIN (2, h - y0), cols = MIN (2, w - x0);
+  guint best = 0;
+  float max = plane[(gsize) y0 * w + x0];
 
-  for (guint yy = y0; yy < y1; yy++)
-    for (guint xx = x0; xx < x1; xx++)
-      if (plane[(gsize) yy * w + xx] > plane[best])
-        best = (gsize) yy * w + xx;
+  for (guint i = 0; i < rows; i++)
+    for (guint j = 0; j < cols; j++)
+      if (plane[(gsize) (y0 + i) * w + x0 + j] > max)
+        {
+          max = plane[(gsize) (y0 + i) * w + x0 + j];
+          best = 2 * i + j;
+        }
 
   return best;
 }
 
 typedef struct
 {
-  const float *x;
-  const float *dy;
-  guint        h, w;
-  float       *out;    /* y (forward) or dx (backward) */
+  const float  *x;
+  const float  *dy;
+  guint         h, w;
+  float        *out;      /* y (forward) or dx (backward) */
+  guint8       *argmax;   /* written by the forward, read by the backward */
 } Pooling;
 
 static void
@@ -375,11 +400,18 @@ maxpool_forward_task (guint    ch,
   const Pooling *p = data;
   guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
   const float *plane = p->x + (gsize) ch * p->h * p->w;
-  float *out = p->out + (gsize) ch * oh * ow;
+  gsize first = (gsize) ch * oh * ow;
 
   for (guint oy = 0; oy < oh; oy++)
     for (guint ox = 0; ox < ow; ox++)
-      out[(gsize) oy * ow + ox] = plane[window_argmax (plane, p->h, p->w, oy, ox)];
+      {
+        guint best = window_argmax (plane, p->h, p->w, oy, ox);
+        gsize at = (gsize) (2 * oy + best / 2) * p->w + 2 * ox + best % 2;
+
+        p->out[first + (gsize) oy * ow + ox] = plane[at];
+        if (p->argmax != NULL)
+          p->argmax[first + (gsize) oy * ow + ox] = best;
+      }
 }
 
 void
@@ -388,9 +420,10 @@ impasto_maxpool2x2_forward (const float *x,
                             guint        h,
                             guint        w,
                             float       *y,
+                            guint8      *argmax,
                             ImpastoPool *pool)
 {
-  Pooling p = { x, NULL, h, w, y };
+  Pooling p = { x, NULL, h, w, y, argmax };
 
   impasto_pool_run (pool, c, maxpool_forward_task, &p);
 }
@@ -401,26 +434,30 @@ maxpool_backward_task (guint    ch,
 {
   const Pooling *p = data;
   guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
-  const float *plane = p->x + (gsize) ch * p->h * p->w;
-  const float *g = p->dy + (gsize) ch * oh * ow;
+  gsize first = (gsize) ch * oh * ow;
   float *d = p->out + (gsize) ch * p->h * p->w;
 
   memset (d, 0, (gsize) p->h * p->w * sizeof (float));
   for (guint oy = 0; oy < oh; oy++)
     for (guint ox = 0; ox < ow; ox++)
-      d[window_argmax (plane, p->h, p->w, oy, ox)] += g[(gsize) oy * ow + ox];
+      {
+        guint best = p->argmax[first + (gsize) oy * ow + ox];
+
+        d[(gsize) (2 * oy + best / 2) * p->w + 2 * ox + best % 2] +=
+          p->dy[first + (gsize) oy * ow + ox];
+      }
 }
 
 void
-impasto_maxpool2x2_backward (const float *x,
-                             const float *dy,
-                             guint        c,
-                             guint        h,
-                             guint        w,
-                             float       *dx,
-                             ImpastoPool *pool)
+impasto_maxpool2x2_backward (const guint8 *argmax,
+                             const float  *dy,
+                             guint         c,
+                             guint         h,
+                             guint         w,
+                             float        *dx,
+                             ImpastoPool  *pool)
 {
-  Pooling p = { x, dy, h, w, dx };
+  Pooling p = { NULL, dy, h, w, dx, (guint8 *) argmax };
 
   impasto_pool_run (pool, c, maxpool_backward_task, &p);
 }

@@ -54,31 +54,42 @@ void  impasto_conv3x3_backward_input   (const float *dy,
                                         gsize        workspace_len,
                                         ImpastoPool *pool);
 
-void  impasto_relu_forward             (float       *x,
-                                        gsize        n,
-                                        ImpastoPool *pool);
+/* x = max (x, 0); when mask is not NULL, mask[i] = (x[i] > 0): the backward pass then needs
+ * one byte per value instead of the float output. */
+void  impasto_relu_forward             (float        *x,
+                                        gsize         n,
+                                        guint8       *mask,
+                                        ImpastoPool  *pool);
 
 /* dy *= (y > 0), where y is the ReLU's output. */
-void  impasto_relu_backward            (const float *y,
-                                        float       *dy,
-                                        gsize        n,
-                                        ImpastoPool *pool);
+void  impasto_relu_backward            (const float  *y,
+                                        float        *dy,
+                                        gsize         n,
+                                        ImpastoPool  *pool);
+/* dy *= mask, the mask written by impasto_relu_forward(). */
+void  impasto_relu_backward_mask       (const guint8 *mask,
+                                        float        *dy,
+                                        gsize         n,
+                                        ImpastoPool  *pool);
 
-/* y[c][(h+1)/2][(w+1)/2] = max over each 2x2 window that lies inside x. */
-void  impasto_maxpool2x2_forward       (const float *x,
-                                        guint        c,
-                                        guint        h,
-                                        guint        w,
-                                        float       *y,
-                                        ImpastoPool *pool);
+/* y[c][(h+1)/2][(w+1)/2] = max over each 2x2 window that lies inside x; argmax[c][(h+1)/2]
+ * [(w+1)/2] receives where in its window (2 * row + column) the first maximum in row-major
+ * order was. */
+void  impasto_maxpool2x2_forward       (const float  *x,
+                                        guint         c,
+                                        guint         h,
+                                        guint         w,
+                                        float        *y,
+                                        guint8       *argmax,
+                                        ImpastoPool  *pool);
 
-/* dx (overwritten) receives each dy at its window's first maximum in row-major order. */
-void  impasto_maxpool2x2_backward      (const float *x,
-                                        const float *dy,
-                                        guint        c,
-                                        guint        h,
-                                        guint        w,
-                                        float       *dx,
-                                        ImpastoPool *pool);
+/* dx[c][h][w] (overwritten) receives each dy at the maximum argmax names. */
+void  impasto_maxpool2x2_backward      (const guint8 *argmax,
+                                        const float  *dy,
+                                        guint         c,
+                                        guint         h,
+                                        guint         w,
+                                        float        *dx,
+                                        ImpastoPool  *pool);
 
 G_END_DECLS
