@@ -210,6 +210,41 @@ matlab_rank (const size_t *dims,
   return rank;
 }
 
+/* An array of `n` single or double numbers, kept until the file is written. */
+static void *
+new_numbers (Writer   *writer,
+             gboolean  is_double,
+             size_t    n)
+{
+  void *data = g_malloc_n (MAX (n, 1), is_double ? sizeof (double) : sizeof (float));
+
+  g_ptr_array_add (writer->buffers, data);
+  return data;
+}
+
+static void
+set_number (void     *data,
+            gboolean  is_double,
+            size_t    index,
+            double    value)
+{
+  if (is_double)
+    ((double *) data)[index] = value;
+  else
+    ((float *) data)[index] = (float) value;
+}
+
+static matvar_t *
+wrap_numbers (gboolean  is_double,
+              int       rank,
+              size_t   *dims,
+              void     *data)
+{
+  return Mat_VarCreate (NULL, is_double ? MAT_C_DOUBLE : MAT_C_SINGLE,
+                        is_double ? MAT_T_DOUBLE : MAT_T_SINGLE,
+                        matlab_rank (dims, rank), dims, data, MAT_F_DONT_COPY_DATA);
+}
+
 static matvar_t *
 make_numbers (Writer       *writer,
               gboolean      is_double,
@@ -223,23 +258,11 @@ make_numbers (Writer       *writer,
   for (int i = 0; i < rank; i++)
     n *= dims[i];
 
-  if (is_double)
-    {
-      data = g_memdup2 (values, n * sizeof (double));
-    }
-  else
-    {
-      float *floats = g_new (float, MAX (n, 1));
+  data = new_numbers (writer, is_double, n);
+  for (size_t i = 0; i < n; i++)
+    set_number (data, is_double, i, values[i]);
 
-      for (size_t i = 0; i < n; i++)
-        floats[i] = (float) values[i];
-      data = floats;
-    }
-  g_ptr_array_add (writer->buffers, data);
-
-  return Mat_VarCreate (NULL, is_double ? MAT_C_DOUBLE : MAT_C_SINGLE,
-                        is_double ? MAT_T_DOUBLE : MAT_T_SINGLE,
-                        matlab_rank (dims, rank), dims, data, MAT_F_DONT_COPY_DATA);
+  return wrap_numbers (is_double, rank, dims, data);
 }
 
 static matvar_t *
@@ -305,10 +328,11 @@ make_kernel (Writer                    *writer,
              const ImpastoFixtureLayer *layer)
 {
   const ImpastoFixtureOptions *options = writer->options;
+  gboolean is_double = options->double_kernels;
   guint fan_in = layer->size * layer->size * layer->in_channels;
   size_t dims[4] = { layer->size, layer->size, layer->in_channels, layer->out_channels };
-  gsize n;
-  g_autofree double *values = NULL;
+  size_t n;
+  void *data;
 
   if (is_broken (options, index, IMPASTO_FIXTURE_BREAK_STRING_KERNEL))
     return make_string (writer, "not a kernel");
@@ -318,7 +342,7 @@ make_kernel (Writer                    *writer,
       dims[i] = options->kernel_dims[i];
 
   n = dims[0] * dims[1] * dims[2] * dims[3];
-  values = g_new (double, MAX (n, 1));
+  data = new_numbers (writer, is_double, n);
   for (size_t k = 0; k < dims[3]; k++)
     for (size_t c = 0; c < dims[2]; c++)
       for (size_t x = 0; x < dims[1]; x++)
@@ -326,14 +350,14 @@ make_kernel (Writer                    *writer,
           {
             guint64 element = ((k * dims[2] + c) * dims[0] + y) * dims[1] + x;
 
-            values[y + dims[0] * (x + dims[1] * (c + dims[2] * k))] =
-              kernel_double (options, index, fan_in, element);
+            set_number (data, is_double, y + dims[0] * (x + dims[1] * (c + dims[2] * k)),
+                        kernel_double (options, index, fan_in, element));
           }
 
   if (n > 0 && is_broken (options, index, IMPASTO_FIXTURE_BREAK_NAN_WEIGHT))
-    values[n / 2] = NAN;
+    set_number (data, is_double, n / 2, NAN);
 
-  return make_numbers (writer, options->double_kernels, 4, dims, values);
+  return wrap_numbers (is_double, 4, dims, data);
 }
 
 static matvar_t *
@@ -342,20 +366,21 @@ make_bias (Writer                    *writer,
            const ImpastoFixtureLayer *layer)
 {
   const ImpastoFixtureOptions *options = writer->options;
+  gboolean is_row = options->row_bias || options->old_fields;
   size_t n = layer->out_channels;
   size_t dims[2];
-  g_autofree double *values = NULL;
+  void *data;
 
   if (is_broken (options, index, IMPASTO_FIXTURE_BREAK_BIAS_LENGTH))
     n = options->bias_length;
 
-  values = g_new (double, MAX (n, 1));
+  data = new_numbers (writer, options->double_kernels, n);
   for (size_t k = 0; k < n; k++)
-    values[k] = bias_double (options, index, k);
+    set_number (data, options->double_kernels, k, bias_double (options, index, k));
 
-  dims[0] = options->row_bias || options->old_fields ? 1 : n;
-  dims[1] = options->row_bias || options->old_fields ? n : 1;
-  return make_numbers (writer, options->double_kernels, 2, dims, values);
+  dims[0] = is_row ? 1 : n;
+  dims[1] = is_row ? n : 1;
+  return wrap_numbers (options->double_kernels, 2, dims, data);
 }
 
 static const char *
