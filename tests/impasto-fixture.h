@@ -66,7 +66,7 @@ typedef struct
   const char             *name;
   ImpastoFixtureLayerType type;
   guint                   size;          /* kernel height and width; 0 unless conv */
-  guint                   in_channels;   /* 0 for layers without weights */
+  guint                   in_channels;   /* relu, pool, softmax: the channels passing through */
   guint                   out_channels;
 } ImpastoFixtureLayer;
 
