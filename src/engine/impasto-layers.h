@@ -65,7 +65,6 @@ void  impasto_maxpool2x2_forward       (const float *x,
 
 /* dx (overwritten) receives each dy at its window's first maximum in row-major order. */
 void  impasto_maxpool2x2_backward      (const float *x,
-                                        const float *y,
                                         const float *dy,
                                         guint        c,
                                         guint        h,

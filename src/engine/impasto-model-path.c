@@ -9,6 +9,15 @@
 
 #include "impasto-model-path.h"
 
+static void
+add_path (GStrvBuilder *builder,
+          const char   *data_dir)
+{
+  g_autofree char *path = g_build_filename (data_dir, "impasto", IMPASTO_MODEL_FILE_NAME, NULL);
+
+  g_strv_builder_add (builder, path);
+}
+
 char **
 impasto_model_get_search_paths (void)
 {
@@ -19,11 +28,9 @@ impasto_model_get_search_paths (void)
   if (env != NULL && *env != '\0')
     g_strv_builder_add (builder, env);
 
-  g_strv_builder_take (builder, g_build_filename (g_get_user_data_dir (), "impasto",
-                                                  IMPASTO_MODEL_FILE_NAME, NULL));
+  add_path (builder, g_get_user_data_dir ());
   for (guint i = 0; dirs[i] != NULL; i++)
-    g_strv_builder_take (builder, g_build_filename (dirs[i], "impasto",
-                                                    IMPASTO_MODEL_FILE_NAME, NULL));
+    add_path (builder, dirs[i]);
 
   return g_strv_builder_end (builder);
 }

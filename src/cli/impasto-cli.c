@@ -1,0 +1,532 @@
+/* impasto-cli.c: impasto-cli, the engine driven from a terminal
+ *
+ * The run happens on a worker thread so that the main thread can turn Ctrl-C into a
+ * cancellation; the run then stops after its current step and the image is still written.
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cblas.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "impasto-cli.h"
+#include "impasto-image-io.h"
+#include "impasto-model-path.h"
+#include "impasto-run.h"
+
+typedef struct
+{
+  char   *content_path;
+  char   *style_path;
+  char   *output_path;
+  char   *model_path;
+  char   *snapshot_dir;
+  char   *log_path;
+  char   *mean;
+  int     width;
+  int     height;
+  double  alpha;
+  double  beta;
+  double  noise;
+  int     steps;
+  double  learning_rate;
+  int     snapshot_every;
+  gint64  seed;
+  int     threads;
+} Options;
+
+typedef struct
+{
+  const Options *options;
+  FILE          *log;
+  GError        *snapshot_error;   /* the first snapshot that could not be saved */
+} Job;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->content_path);
+  g_free (options->style_path);
+  g_free (options->output_path);
+  g_free (options->model_path);
+  g_free (options->snapshot_dir);
+  g_free (options->log_path);
+  g_free (options->mean);
+}
+
+static void
+print_error (const char *message)
+{
+  g_printerr ("impasto-cli: %s\n", message);
+}
+
+static gboolean
+parse_options (Options  *options,
+               int      *argc,
+               char   ***argv,
+               GError  **error)
+{
+  const GOptionEntry entries[] = {
+    { "content", 'c', 0, G_OPTION_ARG_FILENAME, &options->content_path,
+      N_("The photo to repaint"), N_("FILE") },
+    { "style", 's', 0, G_OPTION_ARG_FILENAME, &options->style_path,
+      N_("The painting whose style to use"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output_path,
+      N_("Where to write the result (.png, .jpg or .jpeg)"), N_("FILE") },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options->model_path,
+      N_("The VGG19 model (default: $IMPASTO_MODEL, then "
+         "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
+      N_("FILE") },
+    { "width", 0, 0, G_OPTION_ARG_INT, &options->width,
+      N_("Output width in pixels (default: 450)"), N_("N") },
+    { "height", 0, 0, G_OPTION_ARG_INT, &options->height,
+      N_("Output height in pixels (default: 300)"), N_("N") },
+    { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &options->alpha,
+      N_("Content weight (default: 1)"), N_("X") },
+    { "beta", 0, 0, G_OPTION_ARG_DOUBLE, &options->beta,
+      N_("Style weight (default: 500)"), N_("X") },
+    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &options->noise,
+      N_("Share of noise in the starting image, 0 to 1 (default: 0.5)"), N_("X") },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &options->steps,
+      N_("Optimisation steps (default: 3000)"), N_("N") },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &options->learning_rate,
+      N_("Adam's learning rate (default: 1)"), N_("X") },
+    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &options->snapshot_every,
+      N_("Report and save a snapshot every N steps, 0 for none (default: 50)"), N_("N") },
+    { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
+      N_("Save snapshots there as step-NNNNN.png (default: not saved)"), N_("DIR") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed,
+      N_("Seed of the starting noise (default: 0)"), N_("N") },
+    { "mean", 0, 0, G_OPTION_ARG_STRING, &options->mean,
+      N_("Pixel mean to subtract: “seed” (128) or “imagenet” (default: seed)"), N_("NAME") },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
+      N_("Write step,total,content,style,seconds for every step as CSV"), N_("FILE.csv") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &options->threads,
+      N_("Threads for the matrix products (default: all cores)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context,
+                                _("Repaint a photo in the style of a painting "
+                                  "(Gatys, Ecker and Bethge's neural style transfer)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static void
+set_defaults (Options *options)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+
+  options->width = params->width;
+  options->height = params->height;
+  options->alpha = params->alpha;
+  options->beta = params->beta;
+  options->noise = params->noise;
+  options->steps = params->steps;
+  options->learning_rate = params->learning_rate;
+  options->snapshot_every = params->snapshot_every;
+  options->seed = params->seed;
+  options->threads = 0;
+}
+
+static gboolean
+usage_error (GError    **error,
+             const char *message)
+{
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
+  return FALSE;
+}
+
+/* Everything that can be checked before minutes of work are spent. */
+static gboolean
+check_options (const Options *options,
+               GError       **error)
+{
+  if (options->content_path == NULL || options->style_path == NULL
+      || options->output_path == NULL)
+    return usage_error (error, _("--content, --style and --output are required (see --help)"));
+  if (options->width <= 0 || options->height <= 0)
+    return usage_error (error, _("--width and --height must be positive"));
+  if (options->steps <= 0)
+    return usage_error (error, _("--steps must be at least 1"));
+  if (options->snapshot_every < 0)
+    return usage_error (error, _("--snapshot-every must be 0 or more"));
+  if (options->seed < 0)
+    return usage_error (error, _("--seed must be 0 or more"));
+  if (options->threads < 0)
+    return usage_error (error, _("--threads must be 0 or more"));
+  if (options->mean != NULL && !g_str_equal (options->mean, "seed")
+      && !g_str_equal (options->mean, "imagenet"))
+    return usage_error (error, _("--mean must be “seed” or “imagenet”"));
+
+  return TRUE;
+}
+
+static ImpastoRunParams *
+make_params (const Options *options,
+             GError       **error)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+
+  params->width = options->width;
+  params->height = options->height;
+  params->alpha = options->alpha;
+  params->beta = options->beta;
+  params->noise = options->noise;
+  params->steps = options->steps;
+  params->learning_rate = options->learning_rate;
+  params->snapshot_every = options->snapshot_every;
+  params->seed = options->seed;
+  if (g_strcmp0 (options->mean, "imagenet") == 0)
+    params->mean = IMPASTO_MEAN_IMAGENET;
+
+  if (!impasto_run_params_validate (params, error))
+    return NULL;
+
+  return g_steal_pointer (&params);
+}
+
+/* A folder that does not exist or cannot be written should stop us now, not after the run. */
+static gboolean
+check_output_folder (const char *path,
+                     GError    **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("Cannot write “%s”: folder “%s” does not exist"), path, dir);
+      return FALSE;
+    }
+  if (access (dir, W_OK) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_output_name (const char *path,
+                   GError    **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg")
+      || g_str_has_suffix (lower, ".jpeg"))
+    return check_output_folder (path, error);
+
+  g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_FORMAT,
+               _("Cannot write “%s”: the name must end in .png, .jpg or .jpeg"), path);
+  return FALSE;
+}
+
+static ImpastoImage *
+load_sized (const char *path,
+            guint       width,
+            guint       height,
+            GError    **error)
+{
+  g_autoptr(ImpastoImage) image = impasto_image_load (path, error);
+
+  if (image == NULL)
+    return NULL;
+
+  return impasto_image_resize (image, width, height);
+}
+
+static char *
+format_duration (double seconds)
+{
+  guint s = (guint) MAX (seconds + 0.5, 0);
+
+  if (s >= 3600)
+    return g_strdup_printf ("%uh%02um", s / 3600, s / 60 % 60);
+  if (s >= 60)
+    return g_strdup_printf ("%um%02us", s / 60, s % 60);
+  return g_strdup_printf ("%us", s);
+}
+
+static void
+print_progress (const ImpastoProgress *p)
+{
+  g_autofree char *left = format_duration (p->seconds_per_step * (p->total_steps - p->step));
+
+  g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
+           p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
+           p->seconds_per_step, left);
+}
+
+static void
+save_snapshot (Job                   *job,
+               const ImpastoProgress *p)
+{
+  g_autofree char *name = g_strdup_printf ("step-%05u.png", p->step);
+  g_autofree char *path = g_build_filename (job->options->snapshot_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!impasto_image_save (p->snapshot, path, &error) && job->snapshot_error == NULL)
+    {
+      g_printerr (_("impasto-cli: warning: %s (further snapshot errors are not shown)\n"),
+                  error->message);
+      job->snapshot_error = g_steal_pointer (&error);
+    }
+}
+
+/* Always with a decimal point, whatever the locale, so that the CSV parses everywhere. */
+static void
+write_log_line (FILE                  *log,
+                const ImpastoProgress *p)
+{
+  const double values[] = { p->total_loss, p->content_loss, p->style_loss, p->elapsed };
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  fprintf (log, "%u", p->step);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    fprintf (log, ",%s", g_ascii_formatd (buffer, sizeof buffer, "%.9g", values[i]));
+  fputc ('\n', log);
+  fflush (log);
+}
+
+/* On the run's thread. */
+static void
+on_progress (const ImpastoProgress *p,
+             gpointer               user_data)
+{
+  Job *job = user_data;
+
+  if (job->log != NULL)
+    write_log_line (job->log, p);
+
+  if (p->snapshot == NULL)
+    return;
+
+  print_progress (p);
+  if (job->options->snapshot_dir != NULL && job->options->snapshot_every > 0)
+    save_snapshot (job, p);
+}
+
+typedef struct
+{
+  ImpastoRun   *run;
+  Job          *job;
+  GCancellable *cancellable;
+  GMainLoop    *loop;
+  GError       *error;
+  gboolean      done;
+} Execution;
+
+static gpointer
+run_thread (gpointer data)
+{
+  Execution *exec = data;
+
+  impasto_run_execute (exec->run, on_progress, exec->job, exec->cancellable, &exec->error);
+  g_atomic_int_set (&exec->done, TRUE);
+  g_main_loop_quit (exec->loop);
+
+  return NULL;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Execution *exec = user_data;
+
+  if (!g_cancellable_is_cancelled (exec->cancellable))
+    g_printerr (_("Stopping after the current step…\n"));
+  g_cancellable_cancel (exec->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs on a worker while the main loop waits for Ctrl-C or the end; returns the run's error. */
+static GError *
+execute (ImpastoRun *run,
+         Job        *job)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Execution exec = { run, job, cancellable, loop, NULL, FALSE };
+  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &exec);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &exec);
+  GThread *thread = g_thread_new ("impasto-run", run_thread, &exec);
+
+  while (!g_atomic_int_get (&exec.done))
+    g_main_loop_run (loop);
+  g_thread_join (thread);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  return exec.error;
+}
+
+static FILE *
+open_log (const char *path,
+          GError    **error)
+{
+  FILE *log = fopen (path, "w");
+
+  if (log == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot write the log “%s”: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  fputs ("step,total,content,style,seconds\n", log);
+
+  return log;
+}
+
+static gboolean
+prepare_files (const Options *options,
+               Job           *job,
+               GError       **error)
+{
+  if (!check_output_name (options->output_path, error))
+    return FALSE;
+  if (options->snapshot_dir != NULL && options->snapshot_every > 0
+      && g_mkdir_with_parents (options->snapshot_dir, 0777) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create the snapshot folder “%s”: %s"),
+                   options->snapshot_dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (options->log_path != NULL && (job->log = open_log (options->log_path, error)) == NULL)
+    return FALSE;
+
+  return TRUE;
+}
+
+static ImpastoRun *
+create_run (const Options *options,
+            GError       **error)
+{
+  g_autoptr(ImpastoRunParams) params = make_params (options, error);
+  g_autofree char *model_path = NULL;
+  g_autoptr(ImpastoImage) content = NULL;
+  g_autoptr(ImpastoImage) style = NULL;
+  g_autoptr(ImpastoNetwork) network = NULL;
+  g_auto(GStrv) layers = NULL;
+
+  if (params == NULL
+      || (model_path = impasto_model_find (options->model_path, error)) == NULL
+      || (content = load_sized (options->content_path, params->width, params->height,
+                                error)) == NULL
+      || (style = load_sized (options->style_path, params->width, params->height,
+                              error)) == NULL)
+    return NULL;
+
+  layers = impasto_run_params_get_loss_layers (params);
+  network = impasto_network_load (model_path, (const char * const *) layers, error);
+  if (network == NULL)
+    return NULL;
+
+  return impasto_run_new (network, params, content, style, error);
+}
+
+/* Writes whatever image the run reached, whether it finished, was stopped or diverged. */
+static int
+finish (ImpastoRun    *run,
+        const Options *options,
+        GError        *run_error)
+{
+  g_autoptr(ImpastoImage) image = impasto_run_dup_image (run);
+  g_autoptr(GError) error = NULL;
+
+  if (!impasto_image_save (image, options->output_path, &error))
+    {
+      print_error (error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+
+  if (run_error == NULL)
+    return EXIT_SUCCESS;
+
+  if (g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr (_("Stopped at step %u; wrote %s\n"), impasto_run_get_step (run),
+                  options->output_path);
+      return IMPASTO_CLI_EXIT_CANCELLED;
+    }
+
+  print_error (run_error->message);
+  return IMPASTO_CLI_EXIT_FAILURE;
+}
+
+static int
+run_job (const Options *options)
+{
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) run_error = NULL;
+  Job job = { options, NULL, NULL };
+  int status;
+
+  if (!prepare_files (options, &job, &error)
+      || (run = create_run (options, &error)) == NULL)
+    {
+      print_error (error->message);
+      g_clear_pointer (&job.log, fclose);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+
+  if (options->threads > 0)
+    openblas_set_num_threads (options->threads);
+
+  run_error = execute (run, &job);
+  status = finish (run, options, run_error);
+  g_clear_pointer (&job.log, fclose);
+  g_clear_error (&job.snapshot_error);
+
+  return status;
+}
+
+int
+impasto_cli_main (int    argc,
+                  char **argv)
+{
+  Options options = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  set_defaults (&options);
+  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+    {
+      print_error (error->message);
+      options_clear (&options);
+      return IMPASTO_CLI_EXIT_USAGE;
+    }
+
+  status = run_job (&options);
+  options_clear (&options);
+
+  return status;
+}

@@ -1,0 +1,122 @@
+/* test-loss.c: content and style losses against double-precision sums and differences
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "impasto-loss.h"
+#include "naive.h"
+
+static double
+naive_style (const double *f, guint n, gsize m, const float *a)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        double g = 0;
+
+        for (gsize k = 0; k < m; k++)
+          g += f[i * m + k] * f[j * m + k];
+        sum += (g - a[i * n + j]) * (g - a[i * n + j]);
+      }
+  return sum;
+}
+
+static void
+test_content (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (10);
+  const gsize n = 1001;
+  g_autofree float *x = naive_random_floats (rand, n, 0, 5);
+  g_autofree float *p = naive_random_floats (rand, n, 0, 5);
+  g_autofree float *grad = g_new0 (float, n);
+  double ref = 0, value;
+
+  for (gsize i = 0; i < n; i++)
+    ref += ((double) x[i] - p[i]) * ((double) x[i] - p[i]);
+
+  /* grad_scale 2 makes grad the exact derivative of the returned sum. */
+  value = impasto_content_loss (x, p, n, 2.f, grad);
+  /* x - p is rounded to float before it is squared: about 6e-8 relative per term. */
+  g_assert_cmpfloat (fabs (value - ref), <, 1e-6 * ref);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (fabs (grad[i] - 2.0 * (x[i] - p[i])), <, 1e-5);
+}
+
+static void
+test_gram (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  const guint n = 7;
+  const gsize m = 53;
+  g_autofree float *f = naive_random_floats (rand, n * m, -1, 2);
+  g_autofree float *g = g_new (float, n * n);
+
+  impasto_gram (f, n, m, g);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        double ref = 0;
+
+        for (gsize k = 0; k < m; k++)
+          ref += (double) f[i * m + k] * f[j * m + k];
+        g_assert_cmpfloat (fabs (g[i * n + j] - ref), <, 1e-4 * MAX (1, fabs (ref)));
+      }
+}
+
+/* The value against a double sum, the gradient against central differences of that sum. */
+static void
+test_style (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  const guint n = 6;
+  const gsize m = 41;
+  g_autofree float *f = naive_random_floats (rand, n * m, 0, 1);
+  g_autofree float *a = naive_random_floats (rand, n * n, 0, 12);
+  g_autofree float *gram = g_new (float, n * n);
+  g_autofree float *grad = g_new0 (float, n * m);
+  g_autofree double *fd = naive_from_floats (f, n * m);
+  double value, ref;
+
+  for (guint i = 0; i < n; i++)   /* a style target is symmetric, like any Gram matrix */
+    for (guint j = 0; j < i; j++)
+      a[i * n + j] = a[j * n + i];
+
+  value = impasto_style_loss (f, n, m, a, 4.f, gram, grad);
+  ref = naive_style (fd, n, m, a);
+  g_assert_cmpfloat (fabs (value - ref), <, 1e-5 * ref);
+
+  for (gsize k = 0; k < n * m; k += 7)
+    {
+      const double h = 1e-4;
+      double saved = fd[k], up, down, derivative;
+
+      fd[k] = saved + h;
+      up = naive_style (fd, n, m, a);
+      fd[k] = saved - h;
+      down = naive_style (fd, n, m, a);
+      fd[k] = saved;
+      derivative = (up - down) / (2 * h);
+
+      /* float32 (G - A) F against a double difference quotient with O(h^2) error. */
+      g_assert_cmpfloat (fabs (grad[k] - derivative), <, 1e-4 * MAX (1, fabs (derivative)));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/impasto/loss/content", test_content);
+  g_test_add_func ("/impasto/loss/gram", test_gram);
+  g_test_add_func ("/impasto/loss/style", test_style);
+
+  return g_test_run ();
+}
