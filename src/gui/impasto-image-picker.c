@@ -88,9 +88,12 @@ load_in_thread (GTask        *task,
   LoadData *load = task_data;
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
+  g_autofree char *path = g_file_get_path (load->file);
 
-  bytes = g_file_load_bytes (load->file, cancellable, NULL, &error);
-  if (bytes != NULL)
+  /* Files without a local path (from a phone, a network share) are read through GIO. */
+  if (path != NULL)
+    load->image = impasto_image_load (path, &error);
+  else if ((bytes = g_file_load_bytes (load->file, cancellable, NULL, &error)) != NULL)
     load->image = impasto_image_load_bytes (bytes, &error);
 
   if (load->image == NULL)

@@ -552,7 +552,7 @@ impasto_window_dispose (GObject *object)
       g_clear_object (&self->model_chooser);
     }
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), IMPASTO_TYPE_WINDOW);
+  /* No gtk_widget_dispose_template(): GtkWindow unparents its own child and titlebar. */
 
   G_OBJECT_CLASS (impasto_window_parent_class)->dispose (object);
 }
