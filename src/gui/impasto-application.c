@@ -73,7 +73,14 @@ impasto_application_startup (GApplication *app)
     { "window.close", { "<Control>w", NULL } },
   };
 
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
   G_APPLICATION_CLASS (impasto_application_parent_class)->startup (app);
+
+  gtk_css_provider_load_from_resource (css, "/io/github/impasto/Impasto/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries, G_N_ELEMENTS (app_entries),
                                    app);
