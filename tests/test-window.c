@@ -433,6 +433,7 @@ test_window_settings_and_defaults (void)
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   ImpastoWindow *window;
   g_autofree char *name = NULL;
+  g_autofree char *remembered = NULL;
 
   window = new_ready_window ();
 
@@ -458,7 +459,8 @@ test_window_settings_and_defaults (void)
   g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
 
   /* The model that loaded is remembered. */
-  g_assert_cmpstr (g_settings_get_string (settings, "model-path"), ==, model_path);
+  remembered = g_settings_get_string (settings, "model-path");
+  g_assert_cmpstr (remembered, ==, model_path);
 
   name = impasto_window_dup_suggested_name (window);
   g_assert_cmpstr (name, ==, "content-style.png");
@@ -471,6 +473,7 @@ test_window_model_missing (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autofree char *bogus = g_build_filename (tmpdir, "bogus.mat", NULL);
+  g_autofree char *remembered = NULL;
   g_autoptr(GError) error = NULL;
   ImpastoWindow *window;
 
@@ -491,7 +494,8 @@ test_window_model_missing (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "model");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->model_error_label)));
   g_assert_false (impasto_window_get_model_loaded (window));
-  g_assert_cmpstr (g_settings_get_string (settings, "model-path"), ==, "");
+  remembered = g_settings_get_string (settings, "model-path");
+  g_assert_cmpstr (remembered, ==, "");
 
   impasto_window_set_model_path (window, model_path);
   wait_until (background_idle, NULL, "the model is read");
