@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "impasto-adam.h"
 #include "impasto-loss.h"
 #include "naive.h"
 
@@ -108,6 +109,42 @@ test_style (void)
     }
 }
 
+/* TensorFlow 1's update, in double, from its documentation:
+ * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * x -= lr_t m / (sqrt(v) + eps). */
+static void
+test_adam (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+  const gsize n = 64;
+  const double lr = 1.0, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  g_autoptr(ImpastoAdam) adam = impasto_adam_new (n, lr, b1, b2, eps);
+  g_autofree float *x = naive_random_floats (rand, n, -50, 50);
+  g_autofree double *xd = naive_from_floats (x, n);
+  g_autofree double *m = g_new0 (double, n), *v = g_new0 (double, n);
+  g_autofree float *x0 = g_memdup2 (x, n * sizeof (float));
+
+  for (guint t = 1; t <= 20; t++)
+    {
+      g_autofree float *g = naive_random_floats (rand, n, -3, 3);
+      double lr_t = lr * sqrt (1 - pow (b2, t)) / (1 - pow (b1, t));
+
+      impasto_adam_step (adam, x, g);
+      for (gsize i = 0; i < n; i++)
+        {
+          m[i] = b1 * m[i] + (1 - b1) * g[i];
+          v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+          xd[i] -= lr_t * m[i] / (sqrt (v[i]) + eps);
+        }
+      /* The first step moves every pixel by the learning rate, whatever the gradient. */
+      for (gsize i = 0; t == 1 && i < n; i++)
+        g_assert_cmpfloat (fabs (fabs (x[i] - x0[i]) - lr), <, 1e-4);
+    }
+
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (fabs (x[i] - xd[i]), <, 1e-3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -117,6 +154,7 @@ main (int    argc,
   g_test_add_func ("/impasto/loss/content", test_content);
   g_test_add_func ("/impasto/loss/gram", test_gram);
   g_test_add_func ("/impasto/loss/style", test_style);
+  g_test_add_func ("/impasto/adam/matches-tensorflow", test_adam);
 
   return g_test_run ();
 }

@@ -272,6 +272,7 @@ print_progress (const ImpastoProgress *p)
   g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
            p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
            p->seconds_per_step, left);
+  fflush (stdout);
 }
 
 static void

@@ -1,0 +1,457 @@
+/* impasto-image-io.c: images from and to files, through gdk-pixbuf
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "impasto-image-io.h"
+#include "impasto-image-io-private.h"
+
+/* Small enough that a refusal in "size-prepared" stops the feeding early. */
+#define LOAD_CHUNK_SIZE (64 * 1024)
+
+/* No photo or painting file comes near this; a larger one is a mistake or an attack, and it
+ * would be read into memory whole before decoding. */
+#define MAX_FILE_SIZE (G_GUINT64_CONSTANT (1000) * 1000 * 1000)
+
+G_DEFINE_QUARK (impasto-image-error-quark, impasto_image_error)
+
+gboolean
+impasto_image_size_within_limits (guint64 width,
+                                  guint64 height)
+{
+  return width <= IMPASTO_IMAGE_MAX_SIDE
+         && height <= IMPASTO_IMAGE_MAX_SIDE
+         && width * height <= IMPASTO_IMAGE_MAX_PIXELS;
+}
+
+/* A view of the image's pixels for gdk-pixbuf, which must not outlive the image. The size
+ * must be within the limits, which keeps gdk-pixbuf's int arithmetic (rows times rowstride)
+ * from overflowing. */
+GdkPixbuf *
+impasto_image_wrap_pixbuf (const ImpastoImage *image)
+{
+  g_assert (impasto_image_size_within_limits (image->width, image->height));
+
+  return gdk_pixbuf_new_from_data (image->pixels, GDK_COLORSPACE_RGB, FALSE, 8,
+                                   image->width, image->height, image->width * 3,
+                                   NULL, NULL);
+}
+
+/* Names a file at the start of a message. */
+char *
+impasto_image_quote_path (const char *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  return g_strdup_printf ("“%s”", display);
+}
+
+/* Loading */
+
+typedef struct
+{
+  int      width;       /* as the file claims */
+  int      height;
+  gboolean too_large;
+  int      rows_done;   /* the bottom edge of everything the decoder delivered */
+} LoadState;
+
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  LoadState *state = user_data;
+
+  state->width = width;
+  state->height = height;
+  if (width <= 0 || height <= 0 || impasto_image_size_within_limits (width, height))
+    return;
+
+  state->too_large = TRUE;
+  /* The PNG, JPEG and GIF loaders give up on a 0x0 target before they allocate the pixbuf: the
+   * same trick gdk_pixbuf_get_file_info() relies on. */
+  gdk_pixbuf_loader_set_size (loader, 0, 0);
+}
+
+static void
+on_area_updated (GdkPixbufLoader *loader,
+                 int              x,
+                 int              y,
+                 int              width,
+                 int              height,
+                 gpointer         user_data)
+{
+  LoadState *state = user_data;
+
+  state->rows_done = MAX (state->rows_done, y + height);
+}
+
+static void
+set_too_large_error (guint64     width,
+                     guint64     height,
+                     const char *subject,
+                     GError    **error)
+{
+  if (width > IMPASTO_IMAGE_MAX_SIDE || height > IMPASTO_IMAGE_MAX_SIDE)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
+                 _("%s is %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels; Impasto reads "
+                   "images of at most %u pixels a side"),
+                 subject, width, height, IMPASTO_IMAGE_MAX_SIDE);
+  else
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
+                 _("%s is %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels; Impasto reads "
+                   "images of at most %u million pixels"),
+                 subject, width, height, IMPASTO_IMAGE_MAX_PIXELS / 1000000u);
+}
+
+/* Turns gdk-pixbuf's wording into something a user can act on, keeping its detail. */
+static void
+set_decode_error (const GError *pixbuf_error,
+                  const char   *subject,
+                  GError      **error)
+{
+  if (pixbuf_error == NULL)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s could not be read: the image is damaged or incomplete"), subject);
+  else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s is not an image Impasto can read: its format is not one this system "
+                   "knows; convert it to PNG or JPEG"), subject);
+  else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s could not be read: there is not enough memory (%s)"),
+                 subject, pixbuf_error->message);
+  else
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s could not be read: the image is damaged or incomplete (%s)"),
+                 subject, pixbuf_error->message);
+}
+
+/* Stops feeding as soon as the size is refused, so that loaders which ignore the 0x0 request
+ * and allocate anyway decode no further. Returns FALSE with pixbuf_error set (when the loader
+ * gave a reason) on a decode failure. */
+static gboolean
+feed_loader (GdkPixbufLoader *loader,
+             GBytes          *bytes,
+             const LoadState *state,
+             GError         **pixbuf_error)
+{
+  const guint8 *data;
+  gsize size;
+
+  data = g_bytes_get_data (bytes, &size);
+  for (gsize offset = 0; offset < size && !state->too_large; offset += LOAD_CHUNK_SIZE)
+    {
+      gsize count = MIN (LOAD_CHUNK_SIZE, size - offset);
+
+      if (!gdk_pixbuf_loader_write (loader, data + offset, count, pixbuf_error))
+        {
+          /* A failed write has already closed the loader; this is a no-op kept so that every
+           * path closes it explicitly. */
+          gdk_pixbuf_loader_close (loader, NULL);
+          return FALSE;
+        }
+    }
+
+  if (state->too_large)
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return TRUE;
+    }
+
+  /* Closing may fail without a reason: the caller reports a generic one then. */
+  return gdk_pixbuf_loader_close (loader, pixbuf_error);
+}
+
+/* gdk-pixbuf's PNG loader hands back a partly filled pixbuf without an error when the file ends
+ * early. Its rows arrive top to bottom, so a bottom row never delivered means a cut file. Other
+ * loaders either report it or fill the rest themselves (JPEG pads with grey, as viewers do), and
+ * a GIF's first frame may legitimately cover only part of the canvas. */
+static gboolean
+is_incomplete_png (GdkPixbufLoader *loader,
+                   const LoadState *state)
+{
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+  return g_strcmp0 (name, "png") == 0 && state->rows_done < state->height;
+}
+
+static guint8
+over_white (guint8 value,
+            guint8 alpha)
+{
+  return (value * alpha + 255 * (255 - alpha) + 127) / 255;
+}
+
+/* gdk-pixbuf hands out 8-bit RGB or RGBA (non-premultiplied) whatever the file held:
+ * grayscale, 16-bit and CMYK are converted by its loaders. */
+static ImpastoImage *
+image_from_pixbuf (GdkPixbuf *pixbuf)
+{
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  int n_channels = gdk_pixbuf_get_n_channels (pixbuf);
+  gboolean has_alpha = gdk_pixbuf_get_has_alpha (pixbuf);
+  ImpastoImage *image;
+
+  g_assert (gdk_pixbuf_get_colorspace (pixbuf) == GDK_COLORSPACE_RGB);
+  g_assert (gdk_pixbuf_get_bits_per_sample (pixbuf) == 8);
+  g_assert (n_channels == (has_alpha ? 4 : 3));
+
+  image = impasto_image_new (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
+  for (guint y = 0; y < image->height; y++)
+    {
+      const guint8 *src = pixels + (gsize) y * rowstride;
+      guint8 *dest = image->pixels + (gsize) y * image->width * 3;
+
+      for (guint x = 0; x < image->width; x++, src += n_channels, dest += 3)
+        for (guint c = 0; c < 3; c++)
+          dest[c] = has_alpha ? over_white (src[c], src[3]) : src[c];
+    }
+
+  return image;
+}
+
+/* subject names the image at the start of a sentence: “photo.jpg” or "The image". */
+static ImpastoImage *
+load_bytes (GBytes     *bytes,
+            const char *subject,
+            GError    **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GError) pixbuf_error = NULL;
+  g_autoptr(GdkPixbuf) oriented = NULL;
+  LoadState state = { 0, };
+  GdkPixbuf *pixbuf;
+  gboolean fed;
+  int width;
+  int height;
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                   _("%s is empty: there is no image in it"), subject);
+      return NULL;
+    }
+
+  loader = gdk_pixbuf_loader_new ();
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &state);
+  fed = feed_loader (loader, bytes, &state, &pixbuf_error);
+
+  if (state.too_large)
+    {
+      set_too_large_error (state.width, state.height, subject, error);
+      return NULL;
+    }
+
+  /* For an animation this is its first frame. */
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (!fed || pixbuf == NULL)
+    {
+      set_decode_error (pixbuf_error, subject, error);
+      return NULL;
+    }
+  if (is_incomplete_png (loader, &state))
+    {
+      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                   _("%s could not be read: the file ends before the image does (only %d of "
+                     "its %d rows are there); it may not have been copied or downloaded "
+                     "completely"), subject, state.rows_done, state.height);
+      return NULL;
+    }
+
+  /* A loader may hand back another size than it announced (an icon picks one of several). */
+  width = gdk_pixbuf_get_width (pixbuf);
+  height = gdk_pixbuf_get_height (pixbuf);
+  if (!impasto_image_size_within_limits (width, height))
+    {
+      set_too_large_error (width, height, subject, error);
+      return NULL;
+    }
+
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  return image_from_pixbuf (oriented);
+}
+
+ImpastoImage *
+impasto_image_load_bytes (GBytes  *bytes,
+                          GError **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_bytes (bytes, _("The image"), error);
+}
+
+static void
+set_read_error (const char *subject,
+                int         errsv,
+                GError    **error)
+{
+  g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_READ,
+               _("%s could not be read: %s"), subject, g_strerror (errsv));
+}
+
+/* Refuses what is not a regular file of a sane size before reading a byte of it. */
+static gboolean
+check_file (int          fd,
+            const char  *subject,
+            gsize       *size,
+            GError     **error)
+{
+  struct stat st;
+
+  if (fstat (fd, &st) != 0)
+    {
+      set_read_error (subject, errno, error);
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_READ,
+                   _("%s is a folder, not an image"), subject);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_READ,
+                   _("%s is not a regular file"), subject);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > MAX_FILE_SIZE)
+    {
+      g_autofree char *actual = g_format_size (st.st_size);
+      g_autofree char *limit = g_format_size (MAX_FILE_SIZE);
+
+      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
+                   _("%s is %s; Impasto reads image files of at most %s"),
+                   subject, actual, limit);
+      return FALSE;
+    }
+
+  *size = st.st_size;
+  return TRUE;
+}
+
+/* A file that shrinks while it is read yields what was there; one that grows is read up to the
+ * size it had when it was checked. */
+static GBytes *
+read_fd (int          fd,
+         gsize        size,
+         const char  *subject,
+         GError     **error)
+{
+  g_autofree guint8 *data = g_try_malloc (MAX (size, 1));
+  gsize done = 0;
+
+  if (data == NULL)
+    {
+      set_read_error (subject, ENOMEM, error);
+      return NULL;
+    }
+
+  while (done < size)
+    {
+      gssize n = read (fd, data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          set_read_error (subject, errno, error);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      done += n;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&data), done);
+}
+
+static GBytes *
+read_file (const char  *path,
+           const char  *subject,
+           GError     **error)
+{
+  GBytes *bytes;
+  gsize size;
+  int fd;
+
+  /* O_NONBLOCK so that a FIFO cannot hang the open; it is refused just after. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      set_read_error (subject, errno, error);
+      return NULL;
+    }
+
+  bytes = check_file (fd, subject, &size, error) ? read_fd (fd, size, subject, error) : NULL;
+  g_close (fd, NULL);
+
+  return bytes;
+}
+
+ImpastoImage *
+impasto_image_load (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *subject = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  subject = impasto_image_quote_path (path);
+  bytes = read_file (path, subject, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return load_bytes (bytes, subject, error);
+}
+
+/* Resizing */
+
+ImpastoImage *
+impasto_image_resize (const ImpastoImage *image,
+                      guint               width,
+                      guint               height)
+{
+  g_autoptr(GdkPixbuf) src = NULL;
+  g_autoptr(GdkPixbuf) dest = NULL;
+  g_autoptr(ImpastoImage) resized = NULL;
+
+  g_return_val_if_fail (image != NULL, NULL);
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+  g_return_val_if_fail (impasto_image_size_within_limits (image->width, image->height), NULL);
+  g_return_val_if_fail (impasto_image_size_within_limits (width, height), NULL);
+
+  if (image->width == width && image->height == height)
+    return impasto_image_copy (image);
+
+  resized = impasto_image_new (width, height);
+  src = impasto_image_wrap_pixbuf (image);
+  dest = impasto_image_wrap_pixbuf (resized);
+  /* Bilinear for enlarging; for shrinking gdk-pixbuf integrates over each destination pixel's
+   * area (a box filter), so no source pixel is skipped. */
+  gdk_pixbuf_scale (src, dest, 0, 0, width, height, 0.0, 0.0,
+                    (double) width / image->width, (double) height / image->height,
+                    GDK_INTERP_BILINEAR);
+
+  return g_steal_pointer (&resized);
+}

@@ -1,0 +1,329 @@
+/* test-cli.c: impasto-cli end to end, as a user runs it
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gio/gio.h>
+
+#include "impasto-image-io.h"
+#include "test-util.h"
+
+#define WIDTH  40
+#define HEIGHT 28
+
+typedef struct
+{
+  char *dir;
+  char *model;
+  char *content;
+  char *style;
+  char *output;
+} Fixture;
+
+static void
+write_image (const char *path,
+             guint       width,
+             guint       height,
+             guint32     seed)
+{
+  g_autoptr(ImpastoImage) image = test_make_image (width, height, seed);
+  g_autoptr(GError) error = NULL;
+
+  impasto_image_save (image, path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = test_make_tmpdir ();
+  f->model = test_write_model (f->dir, 16, 5);
+  f->content = g_build_filename (f->dir, "content.png", NULL);
+  f->style = g_build_filename (f->dir, "style.jpg", NULL);
+  f->output = g_build_filename (f->dir, "out.png", NULL);
+  /* Neither image is at the output size, so both go through resizing. */
+  write_image (f->content, 60, 40, 1);
+  write_image (f->style, 33, 51, 2);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->model);
+  g_free (f->content);
+  g_free (f->style);
+  g_free (f->output);
+}
+
+/* A launcher whose environment cannot find a model by accident. */
+static GSubprocessLauncher *
+launcher (Fixture *f)
+{
+  GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  g_subprocess_launcher_unsetenv (l, "IMPASTO_MODEL");
+  g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", f->dir, TRUE);
+  g_subprocess_launcher_setenv (l, "XDG_DATA_DIRS", f->dir, TRUE);
+  g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
+  return l;
+}
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static Result
+run_cli (Fixture    *f,
+         const char *first,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) l = launcher (f);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_launcher_spawnv (l, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_exit_status (proc);
+  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+
+  return r;
+}
+
+static void
+assert_png (const char *path,
+            int         width,
+            int         height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, height);
+}
+
+/* Returns the total loss column; checks every row's shape and the step sequence. */
+static GArray *
+parse_log (const char *path,
+           guint       steps)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GArray *totals = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds");
+  g_assert_cmpuint (g_strv_length (lines), ==, steps + 2);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+      double values[5];
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 5);
+      for (guint k = 0; k < 5; k++)
+        {
+          char *end;
+
+          values[k] = g_ascii_strtod (fields[k], &end);
+          g_assert_true (*end == '\0' && end != fields[k]);
+        }
+      g_assert_cmpfloat (values[0], ==, i - 1);
+      g_assert_cmpfloat (values[1], >, 0);
+      g_assert_cmpfloat (values[4], >=, 0);
+      g_array_append_val (totals, values[1]);
+    }
+
+  return totals;
+}
+
+static void
+test_end_to_end (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *snaps = g_build_filename (f->dir, "snaps", NULL);
+  g_autofree char *log = g_build_filename (f->dir, "log.csv", NULL);
+  g_autoptr(GArray) totals = NULL;
+  Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
+                      "--model", f->model, "--width", "40", "--height", "28",
+                      "--steps", "30", "--snapshot-every", "10", "--snapshot-dir", snaps,
+                      "--log", log, "--threads", "1", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "step 30/30"));
+  assert_png (f->output, WIDTH, HEIGHT);
+  for (guint step = 0; step <= 30; step += 10)
+    {
+      g_autofree char *name = g_strdup_printf ("step-%05u.png", step);
+      g_autofree char *path = g_build_filename (snaps, name, NULL);
+
+      assert_png (path, WIDTH, HEIGHT);
+    }
+
+  totals = parse_log (log, 30);
+  g_assert_cmpfloat (g_array_index (totals, double, 30), <,
+                     0.9 * g_array_index (totals, double, 0));
+  result_clear (&r);
+}
+
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  Result r = run_cli (f, "--help", NULL);
+  static const char *defaults[] = {
+    "default: 450", "default: 300", "default: 1)", "default: 500", "default: 0.5",
+    "default: 3000", "default: 50", "default: seed",
+  };
+
+  g_assert_cmpint (r.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
+    g_assert_nonnull (strstr (r.out, defaults[i]));
+  result_clear (&r);
+}
+
+static void
+test_missing_model (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *expected = g_build_filename (f->dir, "impasto",
+                                                "imagenet-vgg-verydeep-19.mat", NULL);
+  Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
+                      NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, expected));
+  g_assert_nonnull (strstr (r.err, "https://"));
+  g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+  result_clear (&r);
+}
+
+typedef struct
+{
+  const char *flag;
+  const char *value;
+  const char *message;
+} BadArgument;
+
+/* One clear line for each, and nothing written. */
+static void
+test_bad_arguments (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *nowhere = g_build_filename (f->dir, "no", "such", "out.png", NULL);
+  g_autofree char *bmp = g_build_filename (f->dir, "out.bmp", NULL);
+  const BadArgument cases[] = {
+    { "--noise", "nan", "noise" },
+    { "--noise", "1.5", "noise" },
+    { "--steps", "0", "--steps" },
+    { "--steps", "-3", "--steps" },
+    { "--width", "0", "--width" },
+    { "--width", "100000", "output size" },
+    { "--beta", "inf", "weights" },
+    { "--mean", "blue", "--mean" },
+    { "--output", nowhere, "does not exist" },
+    { "--output", bmp, ".png" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *output = g_str_equal (cases[i].flag, "--output") ? cases[i].value : f->output;
+      const char *flag = g_str_equal (cases[i].flag, "--output") ? "--seed" : cases[i].flag;
+      const char *value = g_str_equal (cases[i].flag, "--output") ? "1" : cases[i].value;
+      Result r = run_cli (f, "--content", f->content, "--style", f->style, "--model", f->model,
+                          "--output", output, flag, value, NULL);
+
+      g_assert_cmpint (r.status, !=, 0);
+      g_assert_nonnull (strstr (r.err, cases[i].message));
+      /* one line */
+      g_assert_nonnull (strchr (r.err, '\n'));
+      g_assert_null (strchr (strchr (r.err, '\n') + 1, '\n'));
+      g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+      result_clear (&r);
+    }
+}
+
+/* Ctrl-C stops the run after its current step and still writes the image. */
+static void
+test_interrupt (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) l = launcher (f);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  proc = g_subprocess_launcher_spawn (l, &error, g_getenv ("IMPASTO_CLI"),
+                                      "--content", f->content, "--style", f->style,
+                                      "--output", f->output, "--model", f->model,
+                                      "--width", "40", "--height", "28",
+                                      "--steps", "1000000", "--snapshot-every", "2", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "step 0/1000000"));
+
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 130);
+  assert_png (f->output, WIDTH, HEIGHT);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/impasto/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("end-to-end", test_end_to_end);
+  ADD ("help-shows-defaults", test_help);
+  ADD ("missing-model", test_missing_model);
+  ADD ("bad-arguments", test_bad_arguments);
+  ADD ("interrupt", test_interrupt);
+#undef ADD
+
+  return g_test_run ();
+}

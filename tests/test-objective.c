@@ -1,0 +1,379 @@
+/* test-objective.c: the run's loss against an independent double-precision implementation of
+ * the seed's formulas, and its gradient against finite differences of that implementation
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "impasto-run.h"
+#include "naive.h"
+#include "test-util.h"
+
+/* Odd sizes, so that every pooling layer has a cut-short edge: 27x21 -> 14x11 -> 7x6 -> 4x3
+ * -> 2x2. */
+#define WIDTH  27
+#define HEIGHT 21
+
+typedef struct
+{
+  char             *dir;
+  ImpastoNetwork   *network;
+  ImpastoRunParams *params;
+  ImpastoImage     *content;
+  ImpastoImage     *style;
+  ImpastoRun       *run;
+  guint             n_stages;
+  double          **p;        /* content targets per stage, or NULL */
+  double          **a;        /* style Grams per stage, or NULL */
+} Fixture;
+
+typedef struct
+{
+  guint c, h, w;
+} Shape;
+
+static Shape
+stage_shape (Fixture *f,
+             guint    index)
+{
+  Shape s = { 3, HEIGHT, WIDTH };
+
+  for (guint i = 0; i <= index; i++)
+    {
+      const ImpastoLayer *layer = impasto_network_get_layer (f->network, i);
+
+      if (layer->kind == IMPASTO_LAYER_POOL)
+        s = (Shape) { s.c, (s.h + 1) / 2, (s.w + 1) / 2 };
+      else
+        s.c = layer->out_channels;
+    }
+  return s;
+}
+
+/* Every stage's output, each a new array. */
+static double **
+naive_forward (Fixture      *f,
+               const double *image)
+{
+  double **out = g_new0 (double *, f->n_stages);
+  const double *in = image;
+  Shape s = { 3, HEIGHT, WIDTH };
+
+  for (guint i = 0; i < f->n_stages; i++)
+    {
+      const ImpastoLayer *layer = impasto_network_get_layer (f->network, i);
+      Shape o = stage_shape (f, i);
+
+      out[i] = g_new (double, (gsize) o.c * o.h * o.w);
+      if (layer->kind == IMPASTO_LAYER_POOL)
+        naive_maxpool_forward (in, s.c, s.h, s.w, out[i]);
+      else
+        {
+          naive_conv3x3_forward (in, s.c, s.h, s.w, layer->weights, layer->bias, o.c, out[i]);
+          for (gsize k = 0; k < (gsize) o.c * o.h * o.w; k++)
+            out[i][k] = MAX (out[i][k], 0.0);
+        }
+      in = out[i];
+      s = o;
+    }
+  return out;
+}
+
+static void
+free_stages (Fixture  *f,
+             double  **stages)
+{
+  for (guint i = 0; i < f->n_stages; i++)
+    g_free (stages[i]);
+  g_free (stages);
+}
+
+static double *
+naive_gram (const double *feat,
+            Shape         s)
+{
+  gsize m = (gsize) s.h * s.w;
+  double *g = g_new0 (double, (gsize) s.c * s.c);
+
+  for (guint i = 0; i < s.c; i++)
+    for (guint j = 0; j < s.c; j++)
+      for (gsize k = 0; k < m; k++)
+        g[i * s.c + j] += feat[i * m + k] * feat[j * m + k];
+  return g;
+}
+
+static double *
+image_planes (const ImpastoImage *image)
+{
+  gsize hw = (gsize) WIDTH * HEIGHT;
+  double *planes = g_new (double, 3 * hw);
+
+  for (gsize i = 0; i < hw; i++)
+    for (guint c = 0; c < 3; c++)
+      planes[c * hw + i] = image->pixels[3 * i + c] - 128.0;
+  return planes;
+}
+
+static int
+stage_of (Fixture    *f,
+          const char *name)
+{
+  return impasto_network_find_layer (f->network, name);
+}
+
+/* The seed's total loss, written straight from its definition. */
+static double
+naive_loss (Fixture      *f,
+            const double *image)
+{
+  const ImpastoRunParams *params = f->params;
+  double **feat = naive_forward (f, image);
+  double content = 0, style = 0;
+
+  for (guint l = 0; l < params->n_content_layers; l++)
+    {
+      int i = stage_of (f, params->content_layers[l].name);
+      Shape s = stage_shape (f, i);
+      double m = (double) s.h * s.w, n = s.c, sum = 0;
+
+      for (gsize k = 0; k < (gsize) s.c * s.h * s.w; k++)
+        sum += (feat[i][k] - f->p[i][k]) * (feat[i][k] - f->p[i][k]);
+      content += sum / (2 * m * n) * params->content_layers[l].weight;
+    }
+  content /= params->n_content_layers;
+
+  for (guint l = 0; l < params->n_style_layers; l++)
+    {
+      int i = stage_of (f, params->style_layers[l].name);
+      Shape s = stage_shape (f, i);
+      g_autofree double *g = naive_gram (feat[i], s);
+      double m = (double) s.h * s.w, n = s.c, sum = 0;
+
+      for (gsize k = 0; k < (gsize) s.c * s.c; k++)
+        sum += (g[k] - f->a[i][k]) * (g[k] - f->a[i][k]);
+      style += sum / (4 * m * m * n * n) * params->style_layers[l].weight;
+    }
+  style /= params->n_style_layers;
+
+  free_stages (f, feat);
+  return params->alpha * content + params->beta * style;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *model = NULL;
+  g_autofree double *content = NULL, *style = NULL;
+  g_auto(GStrv) layers = NULL;
+  g_autoptr(GError) error = NULL;
+  double **feat;
+
+  f->dir = test_make_tmpdir ();
+  model = test_write_model (f->dir, 16, 7);
+  f->params = impasto_run_params_new ();
+  f->params->width = WIDTH;
+  f->params->height = HEIGHT;
+  f->content = test_make_image (WIDTH, HEIGHT, 1);
+  f->style = test_make_image (WIDTH, HEIGHT, 2);
+
+  layers = impasto_run_params_get_loss_layers (f->params);
+  f->network = impasto_network_load (model, (const char * const *) layers, &error);
+  g_assert_no_error (error);
+  f->run = impasto_run_new (f->network, f->params, f->content, f->style, &error);
+  g_assert_no_error (error);
+  f->n_stages = stage_of (f, "conv5_2") + 1;
+
+  f->p = g_new0 (double *, f->n_stages);
+  f->a = g_new0 (double *, f->n_stages);
+  content = image_planes (f->content);
+  feat = naive_forward (f, content);
+  for (guint i = 0; i < f->n_stages; i++)
+    f->p[i] = g_memdup2 (feat[i], sizeof (double) * stage_shape (f, i).c
+                                  * stage_shape (f, i).h * stage_shape (f, i).w);
+  free_stages (f, feat);
+  style = image_planes (f->style);
+  feat = naive_forward (f, style);
+  for (guint i = 0; i < f->n_stages; i++)
+    f->a[i] = naive_gram (feat[i], stage_shape (f, i));
+  free_stages (f, feat);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  free_stages (f, f->p);
+  free_stages (f, f->a);
+  impasto_run_free (f->run);
+  impasto_network_unref (f->network);
+  impasto_run_params_free (f->params);
+  impasto_image_free (f->content);
+  impasto_image_free (f->style);
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* The run's own starting point: content blended with noise. */
+static double *
+start_point (Fixture *f)
+{
+  return naive_from_floats (impasto_run_get_pixels (f->run), (gsize) 3 * WIDTH * HEIGHT);
+}
+
+static void
+test_loss_matches_definition (Fixture       *f,
+                              gconstpointer  data)
+{
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  g_autofree double *x = start_point (f);
+  g_autofree float *xf = g_new (float, n);
+  double content, style, total, ref;
+
+  for (gsize i = 0; i < n; i++)
+    xf[i] = (float) x[i];
+  total = impasto_run_evaluate (f->run, xf, NULL, &content, &style);
+  ref = naive_loss (f, x);
+
+  g_test_message ("loss %.9g (content %.6g, style %.6g), reference %.9g", total, content,
+                  style, ref);
+  g_assert_cmpfloat (content, >, 0);
+  g_assert_cmpfloat (style, >, 0);
+  g_assert_cmpfloat (fabs (total - (content + 500 * style)), <=, 1e-12 * total);
+  /* float32 features through ten layers: agreement to about 1e-5 is what float32 gives. */
+  g_assert_cmpfloat (fabs (total - ref), <, 1e-4 * ref);
+}
+
+/* Central difference of the double-precision reference: with h = 1e-3 grey levels its
+ * truncation error (h^2 times the third derivative) and rounding are far below float32's,
+ * so the comparison measures the engine's gradient alone. */
+static double
+reference_derivative (Fixture      *f,
+                      double       *x,
+                      const double *direction)
+{
+  const double h = 1e-3;
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  double up, down;
+
+  for (gsize i = 0; i < n; i++)
+    x[i] += h * direction[i];
+  up = naive_loss (f, x);
+  for (gsize i = 0; i < n; i++)
+    x[i] -= 2 * h * direction[i];
+  down = naive_loss (f, x);
+  for (gsize i = 0; i < n; i++)
+    x[i] += h * direction[i];
+
+  return (up - down) / (2 * h);
+}
+
+static float *
+engine_gradient (Fixture      *f,
+                 const double *x)
+{
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  g_autofree float *xf = g_new (float, n);
+  float *grad = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    xf[i] = (float) x[i];
+  impasto_run_evaluate (f->run, xf, grad, NULL, NULL);
+  return grad;
+}
+
+/* The engine computes in float32: gradients through ten layers agree with an exact
+ * derivative to about 1e-4 of the gradient's scale. A wrong padding edge, a pooling tie sent
+ * to the wrong pixel or a missing normalisation is off by tens of percent or more. */
+#define GRAD_TOLERANCE 2e-3
+
+static void
+test_gradient_directions (Fixture       *f,
+                          gconstpointer  data)
+{
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  g_autofree double *x = start_point (f);
+  g_autofree float *grad = engine_gradient (f, x);
+  g_autofree double *d = g_new (double, n);
+
+  for (guint trial = 0; trial < 6; trial++)
+    {
+      double analytic = 0, scale = 0, numeric;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          d[i] = g_rand_double_range (rand, -1, 1);
+          analytic += grad[i] * d[i];
+          scale += fabs (grad[i] * d[i]);
+        }
+      numeric = reference_derivative (f, x, d);
+      g_test_message ("direction %u: engine %.9g, reference %.9g", trial, analytic, numeric);
+      g_assert_cmpfloat (fabs (analytic - numeric), <, GRAD_TOLERANCE * scale);
+    }
+}
+
+static void
+check_pixel (Fixture      *f,
+             double       *x,
+             const float  *grad,
+             double        max_grad,
+             guint         c,
+             guint         y,
+             guint         xx)
+{
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  gsize i = ((gsize) c * HEIGHT + y) * WIDTH + xx;
+  g_autofree double *d = g_new0 (double, n);
+  double numeric;
+
+  d[i] = 1;
+  numeric = reference_derivative (f, x, d);
+  g_test_message ("pixel c%u (%u, %u): engine %.9g, reference %.9g", c, xx, y, grad[i], numeric);
+  g_assert_cmpfloat (fabs (grad[i] - numeric), <, GRAD_TOLERANCE * max_grad);
+}
+
+/* Corners and edges first: that is where SAME padding and cut-short pooling windows live. */
+static void
+test_gradient_pixels (Fixture       *f,
+                      gconstpointer  data)
+{
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autofree double *x = start_point (f);
+  g_autofree float *grad = engine_gradient (f, x);
+  static const guint spots[][2] = {
+    { 0, 0 }, { 0, WIDTH - 1 }, { HEIGHT - 1, 0 }, { HEIGHT - 1, WIDTH - 1 },
+    { 0, WIDTH / 2 }, { HEIGHT / 2, 0 }, { HEIGHT - 1, WIDTH / 2 }, { HEIGHT / 2, WIDTH - 1 },
+  };
+  double max_grad = 0;
+
+  for (gsize i = 0; i < n; i++)
+    max_grad = MAX (max_grad, fabs (grad[i]));
+
+  for (guint s = 0; s < G_N_ELEMENTS (spots); s++)
+    check_pixel (f, x, grad, max_grad, s % 3, spots[s][0], spots[s][1]);
+  for (guint k = 0; k < 8; k++)
+    check_pixel (f, x, grad, max_grad, g_rand_int_range (rand, 0, 3),
+                 g_rand_int_range (rand, 0, HEIGHT), g_rand_int_range (rand, 0, WIDTH));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/impasto/objective/loss-matches-definition", Fixture, NULL,
+              fixture_set_up, test_loss_matches_definition, fixture_tear_down);
+  g_test_add ("/impasto/objective/gradient/directions", Fixture, NULL,
+              fixture_set_up, test_gradient_directions, fixture_tear_down);
+  g_test_add ("/impasto/objective/gradient/pixels", Fixture, NULL,
+              fixture_set_up, test_gradient_pixels, fixture_tear_down);
+
+  return g_test_run ();
+}
