@@ -150,6 +150,18 @@ typedef struct
   guint        n_chunks;   /* column chunks of the sgemm */
 } Band;
 
+/* The sgemm of a band goes in chunks of this many columns, whatever the number of threads:
+ * OpenBLAS picks its kernels by shape, so a shape that depended on the thread count would
+ * change the rounding. */
+#define GEMM_COLUMNS 1024
+
+static guint
+gemm_chunks (guint rows,
+             guint w)
+{
+  return ((gsize) rows * w + GEMM_COLUMNS - 1) / GEMM_COLUMNS;
+}
+
 static void
 im2col_task (guint    c,
              gpointer data)
@@ -187,9 +199,8 @@ forward_gemm_task (guint    chunk,
   gsize hw = (gsize) b->h * b->w, n = (gsize) b->rows * b->w, start, end;
   guint k = b->in_c * 9;
 
-  impasto_pool_chunk (n, b->n_chunks, chunk, 16, &start, &end);
-  if (start == end)
-    return;
+  start = (gsize) chunk * GEMM_COLUMNS;
+  end = MIN (start + GEMM_COLUMNS, n);
   for (guint o = 0; o < b->out_c; o++)
     {
       float *dst = b->dst + o * hw + (gsize) b->y0 * b->w;
@@ -213,9 +224,8 @@ backward_gemm_task (guint    chunk,
   gsize hw = (gsize) b->h * b->w, n = (gsize) b->rows * b->w, start, end;
   guint k = b->in_c * 9;
 
-  impasto_pool_chunk (n, b->n_chunks, chunk, 16, &start, &end);
-  if (start == end)
-    return;
+  start = (gsize) chunk * GEMM_COLUMNS;
+  end = MIN (start + GEMM_COLUMNS, n);
   cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                k, end - start, b->out_c,
                1.f, b->weights, k,
@@ -236,8 +246,7 @@ impasto_conv3x3_forward (const float *x,
                          gsize        workspace_len,
                          ImpastoPool *pool)
 {
-  Band b = { x, in_c, out_c, h, w, weights, bias, y, workspace, 0, 0,
-             impasto_pool_get_n_threads (pool) };
+  Band b = { x, in_c, out_c, h, w, weights, bias, y, workspace, 0, 0, 0 };
   guint rows = band_rows (in_c, h, w, workspace_len);
 
   g_assert (workspace_len >= (gsize) in_c * 9 * w);
@@ -245,6 +254,7 @@ impasto_conv3x3_forward (const float *x,
   for (b.y0 = 0; b.y0 < h; b.y0 += rows)
     {
       b.rows = MIN (rows, h - b.y0);
+      b.n_chunks = gemm_chunks (b.rows, w);
       impasto_pool_run (pool, in_c, im2col_task, &b);
       impasto_pool_run (pool, b.n_chunks, forward_gemm_task, &b);
     }
@@ -262,8 +272,7 @@ impasto_conv3x3_backward_input (const float *dy,
                                 gsize        workspace_len,
                                 ImpastoPool *pool)
 {
-  Band b = { dy, in_c, out_c, h, w, weights, NULL, dx, workspace, 0, 0,
-             impasto_pool_get_n_threads (pool) };
+  Band b = { dy, in_c, out_c, h, w, weights, NULL, dx, workspace, 0, 0, 0 };
   guint rows = band_rows (in_c, h, w, workspace_len);
 
   g_assert (workspace_len >= (gsize) in_c * 9 * w);
@@ -272,6 +281,7 @@ impasto_conv3x3_backward_input (const float *dy,
   for (b.y0 = 0; b.y0 < h; b.y0 += rows)
     {
       b.rows = MIN (rows, h - b.y0);
+      b.n_chunks = gemm_chunks (b.rows, w);
       impasto_pool_run (pool, b.n_chunks, backward_gemm_task, &b);
       impasto_pool_run (pool, in_c, col2im_task, &b);
     }
