@@ -249,6 +249,54 @@ test_conv_threads (void)
     }
 }
 
+/* The fused ReLU does exactly what a separate ReLU pass does, forward and backward. */
+static void
+check_fused_relu (const ConvShape *s,
+                  const ConvMode  *mode,
+                  GRand           *rand)
+{
+  gsize n_in = (gsize) s->in_c * s->h * s->w, n_out = (gsize) s->out_c * s->h * s->w;
+  g_autofree float *x = naive_random_floats (rand, n_in, -1, 1);
+  g_autofree float *wts = naive_random_floats (rand, (gsize) s->out_c * s->in_c * 9, -1, 1);
+  g_autofree float *bias = naive_random_floats (rand, s->out_c, -1, 1);
+  g_autofree float *dy = naive_random_floats (rand, n_out, -1, 1);
+  g_autofree float *y = conv_forward (s, mode, x, wts, bias);
+  g_autofree float *fused = g_new (float, n_out);
+  g_autofree guint8 *mask = g_new (guint8, n_out), *fused_mask = g_new (guint8, n_out);
+  g_autofree float *dy_copy = g_memdup2 (dy, n_out * sizeof (float));
+  g_autofree float *dx = NULL;
+  g_autofree float *dx_y = g_new (float, n_in), *dx_mask = g_new (float, n_in);
+  ConvSetup setup;
+
+  conv_setup (&setup, s, mode, wts, bias);
+  impasto_conv_forward_relu (setup.conv, x, s->h, s->w, fused, fused_mask, setup.ws,
+                             setup.ws_len, setup.pool);
+  impasto_relu_forward (y, n_out, mask, NULL);
+  g_assert_cmpmem (fused, n_out * sizeof (float), y, n_out * sizeof (float));
+  g_assert_cmpmem (fused_mask, n_out, mask, n_out);
+
+  impasto_conv_backward_relu (setup.conv, dy_copy, y, NULL, s->h, s->w, dx_y, setup.ws,
+                              setup.ws_len, setup.pool);
+  memcpy (dy_copy, dy, n_out * sizeof (float));
+  impasto_conv_backward_relu (setup.conv, dy_copy, NULL, mask, s->h, s->w, dx_mask, setup.ws,
+                              setup.ws_len, setup.pool);
+  conv_teardown (&setup);
+  impasto_relu_backward (y, dy, n_out, NULL);
+  dx = conv_backward (s, mode, dy, wts);
+  g_assert_cmpmem (dx_y, n_in * sizeof (float), dx, n_in * sizeof (float));
+  g_assert_cmpmem (dx_mask, n_in * sizeof (float), dx, n_in * sizeof (float));
+}
+
+static void
+test_conv_fused_relu (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+      check_fused_relu (&shapes[i], &modes[m], rand);
+}
+
 static void
 test_relu (void)
 {
@@ -344,6 +392,7 @@ main (int    argc,
   g_test_add_func ("/impasto/layers/conv/backward-matches-naive", test_conv_backward);
   g_test_add_func ("/impasto/layers/conv/backward-is-adjoint", test_conv_adjoint);
   g_test_add_func ("/impasto/layers/conv/same-bits-on-any-threads", test_conv_threads);
+  g_test_add_func ("/impasto/layers/conv/fused-relu", test_conv_fused_relu);
   g_test_add_func ("/impasto/layers/relu", test_relu);
   g_test_add_func ("/impasto/layers/pool/matches-naive", test_pool);
   g_test_add_func ("/impasto/layers/pool/sizes", test_pool_sizes);

@@ -96,7 +96,31 @@ impasto_conv_forward (const ImpastoConv *conv,
                              conv->out_c, y, workspace, workspace_len, pool);
   else
     impasto_winograd_forward (winograd_kind (conv->algorithm), x, conv->in_c, h, w, conv->u,
-                              conv->bias, conv->out_c, y, workspace, workspace_len, pool);
+                              conv->bias, conv->out_c, FALSE, y, NULL, workspace,
+                              workspace_len, pool);
+}
+
+void
+impasto_conv_forward_relu (const ImpastoConv *conv,
+                           const float       *x,
+                           guint              h,
+                           guint              w,
+                           float             *y,
+                           guint8            *mask,
+                           float             *workspace,
+                           gsize              workspace_len,
+                           ImpastoPool       *pool)
+{
+  if (conv->algorithm == IMPASTO_CONV_IM2COL)
+    {
+      impasto_conv3x3_forward (x, conv->in_c, h, w, conv->weights, conv->bias, conv->out_c, y,
+                               workspace, workspace_len, pool);
+      impasto_relu_forward (y, (gsize) conv->out_c * h * w, mask, pool);
+    }
+  else
+    impasto_winograd_forward (winograd_kind (conv->algorithm), x, conv->in_c, h, w, conv->u,
+                              conv->bias, conv->out_c, TRUE, y, mask, workspace, workspace_len,
+                              pool);
 }
 
 void
@@ -113,7 +137,39 @@ impasto_conv_backward_input (const ImpastoConv *conv,
     impasto_conv3x3_backward_input (dy, conv->out_c, h, w, conv->weights,
                                     conv->in_c, dx, workspace, workspace_len, pool);
   else
-    impasto_winograd_backward_input (winograd_kind (conv->algorithm), dy, conv->out_c,
-                                     h, w, conv->u, conv->in_c, dx, workspace,
+    impasto_winograd_backward_input (winograd_kind (conv->algorithm), dy, NULL, NULL,
+                                     conv->out_c, h, w, conv->u, conv->in_c, dx, workspace,
                                      workspace_len, pool);
+}
+
+void
+impasto_conv_backward_relu (const ImpastoConv *conv,
+                            float             *dy,
+                            const float       *relu_y,
+                            const guint8      *relu_mask,
+                            guint              h,
+                            guint              w,
+                            float             *dx,
+                            float             *workspace,
+                            gsize              workspace_len,
+                            ImpastoPool       *pool)
+{
+  gsize n = (gsize) conv->out_c * h * w;
+
+  g_return_if_fail ((relu_y == NULL) != (relu_mask == NULL));
+
+  if (conv->algorithm != IMPASTO_CONV_IM2COL)
+    {
+      impasto_winograd_backward_input (winograd_kind (conv->algorithm), dy, relu_y, relu_mask,
+                                       conv->out_c, h, w, conv->u, conv->in_c, dx, workspace,
+                                       workspace_len, pool);
+      return;
+    }
+
+  if (relu_y != NULL)
+    impasto_relu_backward (relu_y, dy, n, pool);
+  else
+    impasto_relu_backward_mask (relu_mask, dy, n, pool);
+  impasto_conv3x3_backward_input (dy, conv->out_c, h, w, conv->weights, conv->in_c, dx,
+                                  workspace, workspace_len, pool);
 }

@@ -57,6 +57,29 @@ void         impasto_conv_forward           (const ImpastoConv   *conv,
                                              float               *workspace,
                                              gsize                workspace_len,
                                              ImpastoPool         *pool);
+/* y = max (0, bias + conv(x)); mask, when not NULL, receives y > 0. Winograd does the ReLU
+ * while each output row is still in cache. */
+void         impasto_conv_forward_relu      (const ImpastoConv   *conv,
+                                             const float         *x,
+                                             guint                h,
+                                             guint                w,
+                                             float               *y,
+                                             guint8              *mask,
+                                             float               *workspace,
+                                             gsize                workspace_len,
+                                             ImpastoPool         *pool);
+/* dx = conv^T (dy * relu'), relu' = (relu_y > 0) or relu_mask, exactly one of them given:
+ * the backward of impasto_conv_forward_relu(). dy may be overwritten. */
+void         impasto_conv_backward_relu     (const ImpastoConv   *conv,
+                                             float               *dy,
+                                             const float         *relu_y,
+                                             const guint8        *relu_mask,
+                                             guint                h,
+                                             guint                w,
+                                             float               *dx,
+                                             float               *workspace,
+                                             gsize                workspace_len,
+                                             ImpastoPool         *pool);
 /* dx = conv^T (dy), overwriting dx. */
 void         impasto_conv_backward_input    (const ImpastoConv   *conv,
                                              const float         *dy,

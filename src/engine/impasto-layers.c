@@ -403,25 +403,57 @@ typedef struct
   guint8       *argmax;   /* written by the forward, read by the backward */
 } Pooling;
 
+/* A whole 2x2 window: the first maximum in row-major order, as 2 * row + column. */
+static inline guint
+full_window_argmax (const float *r0,
+                    const float *r1,
+                    float       *max)
+{
+  guint best = 0;
+
+  *max = r0[0];
+  if (r0[1] > *max)
+    *max = r0[1], best = 1;
+  if (r1[0] > *max)
+    *max = r1[0], best = 2;
+  if (r1[1] > *max)
+    *max = r1[1], best = 3;
+  return best;
+}
+
 static void
 maxpool_forward_task (guint    ch,
                       gpointer data)
 {
   const Pooling *p = data;
   guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
+  guint full_w = p->w / 2;
   const float *plane = p->x + (gsize) ch * p->h * p->w;
   gsize first = (gsize) ch * oh * ow;
 
   for (guint oy = 0; oy < oh; oy++)
-    for (guint ox = 0; ox < ow; ox++)
-      {
-        guint best = window_argmax (plane, p->h, p->w, oy, ox);
-        gsize at = (gsize) (2 * oy + best / 2) * p->w + 2 * ox + best % 2;
+    {
+      const float *r0 = plane + (gsize) 2 * oy * p->w;
+      gsize at = first + (gsize) oy * ow;
+      guint ox = 0;
 
-        p->out[first + (gsize) oy * ow + ox] = plane[at];
-        if (p->argmax != NULL)
-          p->argmax[first + (gsize) oy * ow + ox] = best;
-      }
+      if (2 * oy + 1 < p->h)
+        for (; ox < full_w; ox++)
+          {
+            guint best = full_window_argmax (r0 + 2 * ox, r0 + p->w + 2 * ox, &p->out[at + ox]);
+
+            if (p->argmax != NULL)
+              p->argmax[at + ox] = best;
+          }
+      for (; ox < ow; ox++)
+        {
+          guint best = window_argmax (plane, p->h, p->w, oy, ox);
+
+          p->out[at + ox] = plane[(gsize) (2 * oy + best / 2) * p->w + 2 * ox + best % 2];
+          if (p->argmax != NULL)
+            p->argmax[at + ox] = best;
+        }
+    }
 }
 
 void

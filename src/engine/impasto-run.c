@@ -280,9 +280,8 @@ forward_stage (ImpastoRun  *run,
     }
   else
     {
-      impasto_conv_forward (stage->conv, in, stage->in_h, stage->in_w, out, run->workspace,
-                            run->workspace_len, run->pool);
-      impasto_relu_forward (out, stage_size (stage), stage->mask, run->pool);
+      impasto_conv_forward_relu (stage->conv, in, stage->in_h, stage->in_w, out, stage->mask,
+                                 run->workspace, run->workspace_len, run->pool);
     }
 }
 
@@ -368,12 +367,8 @@ backward_stage (ImpastoRun *run,
       return;
     }
 
-  if (stage->out != NULL)
-    impasto_relu_backward (stage->out, g, stage_size (stage), run->pool);
-  else
-    impasto_relu_backward_mask (stage->mask, g, stage_size (stage), run->pool);
-  impasto_conv_backward_input (stage->conv, g, stage->in_h, stage->in_w, dst, run->workspace,
-                               run->workspace_len, run->pool);
+  impasto_conv_backward_relu (stage->conv, g, stage->out, stage->mask, stage->in_h, stage->in_w,
+                              dst, run->workspace, run->workspace_len, run->pool);
 }
 
 /* Back from the deepest stage to the image; each stage's losses join the gradient on the way.

@@ -349,6 +349,10 @@ typedef struct
   gboolean     reversed;     /* B^T J and J A^T: the backward pass */
   const float *u;            /* [a * a][out][in] of the layer */
   const float *bias;         /* dst_c, or NULL */
+  gboolean     relu;         /* forward: max (0, .) on the output */
+  guint8      *mask;         /* forward: receives output > 0, or NULL */
+  const float *gate_y;       /* backward: src is read times (gate_y > 0), or NULL */
+  const guint8 *gate_mask;   /* backward: src is read times gate_mask, or NULL */
   float       *dst;          /* dst_c x h x w */
   guint        tiles_w;
   guint        ty0;          /* first tile row of the band */
@@ -360,25 +364,57 @@ typedef struct
 
 static const float zeros[CHUNK_COLS];
 
-/* Columns x0 .. x0 + n - 1 of row y of plane, zero outside the plane. */
+/* dst[i] = src[i] where the ReLU let the value through, else 0: the ReLU's backward, done
+ * while the row is read instead of in a pass of its own. */
+static void
+gate_copy (const Pass  *p,
+           gsize        at,
+           gsize        n,
+           float       *dst)
+{
+  const float *restrict src = p->src + at;
+
+  if (p->gate_y != NULL)
+    {
+      const float *restrict y = p->gate_y + at;
+
+      for (gsize i = 0; i < n; i++)
+        dst[i] = y[i] > 0.f ? src[i] : 0.f;
+    }
+  else
+    {
+      const guint8 *restrict mask = p->gate_mask + at;
+
+      for (gsize i = 0; i < n; i++)
+        dst[i] = mask[i] ? src[i] : 0.f;
+    }
+}
+
+/* Columns x0 .. x0 + n - 1 of row y of channel c, zero outside the plane. */
 static const float *
 padded_row (const Pass  *p,
-            const float *plane,
+            guint        c,
             int          y,
             int          x0,
             gsize        n,
             float       *buffer)
 {
+  gboolean gated = p->gate_y != NULL || p->gate_mask != NULL;
   int lo = MAX (x0, 0), hi = MIN (x0 + (int) n, (int) p->w);
+  gsize row = ((gsize) c * p->h + y) * p->w;
 
   if (y < 0 || y >= (int) p->h)
     return zeros;
-  if (x0 >= 0 && x0 + (int) n <= (int) p->w)
-    return plane + (gsize) y * p->w + x0;
+  if (!gated && x0 >= 0 && x0 + (int) n <= (int) p->w)
+    return p->src + row + x0;
 
   memset (buffer, 0, n * sizeof (float));
-  if (hi > lo)
-    memcpy (buffer + (lo - x0), plane + (gsize) y * p->w + lo, (hi - lo) * sizeof (float));
+  if (hi <= lo)
+    return buffer;
+  if (gated)
+    gate_copy (p, row + lo, hi - lo, buffer + (lo - x0));
+  else
+    memcpy (buffer + (lo - x0), p->src + row + lo, (hi - lo) * sizeof (float));
   return buffer;
 }
 
@@ -391,7 +427,6 @@ input_chunk (const Pass *p,
              guint       n)
 {
   const Kind *k = p->k;
-  const float *plane = p->src + (gsize) c * p->h * p->w;
   gsize cols = (gsize) k->m * n + 2;
   gsize t0 = (gsize) (ty - p->ty0) * p->tiles_w + tx0;
   float buffers[MAX_A][CHUNK_COLS], t[MAX_A][CHUNK_COLS];
@@ -402,8 +437,8 @@ input_chunk (const Pass *p,
     {
       guint slot = p->reversed ? k->a - 1 - i : i;
 
-      rows[slot] = padded_row (p, plane, (int) (k->m * ty + i) - 1, (int) (k->m * tx0) - 1,
-                               cols, buffers[i]);
+      rows[slot] = padded_row (p, c, (int) (k->m * ty + i) - 1, (int) (k->m * tx0) - 1, cols,
+                               buffers[i]);
       t_rows[i] = t[i];
     }
   k->vertical_in (rows, t_rows, cols);
@@ -442,6 +477,19 @@ product_task (guint    pos,
                0.f, p->mm + (gsize) pos * p->dst_c * n, n);
 }
 
+/* The forward's ReLU while the row is still in L1 rather than in a pass of its own. */
+static void
+relu_row (float  *row,
+          gsize   n,
+          guint8 *mask)
+{
+  for (gsize q = 0; q < n; q++)
+    row[q] = row[q] > 0.f ? row[q] : 0.f;
+  if (mask != NULL)
+    for (gsize q = 0; q < n; q++)
+      mask[q] = row[q] > 0.f;
+}
+
 /* Outputs of the tiles tx0 .. tx0 + n - 1 of tile row ty, channel o. */
 static void
 output_chunk (const Pass *p,
@@ -473,6 +521,9 @@ output_chunk (const Pass *p,
       out[i] = y < p->h ? plane + (gsize) y * p->w + k->m * tx0 : junk;
     }
   k->vertical_out (s_rows, out, cols, p->bias != NULL ? p->bias[o] : 0.f);
+  if (p->relu)
+    for (guint i = 0; i < k->m && out[i] != junk; i++)
+      relu_row (out[i], cols, p->mask != NULL ? p->mask + (out[i] - p->dst) : NULL);
 }
 
 static void
@@ -524,14 +575,16 @@ impasto_winograd_forward (ImpastoWinograd  kind,
                           const float     *u,
                           const float     *bias,
                           guint            out_c,
+                          gboolean         relu,
                           float           *y,
+                          guint8          *mask,
                           float           *workspace,
                           gsize            workspace_len,
                           ImpastoPool     *pool)
 {
   Pass p = {
     .k = &kinds[kind], .src = x, .src_c = in_c, .dst_c = out_c, .h = h, .w = w,
-    .reversed = FALSE, .u = u, .bias = bias, .dst = y,
+    .reversed = FALSE, .u = u, .bias = bias, .relu = relu, .mask = mask, .dst = y,
   };
 
   run_pass (&p, workspace, workspace_len, pool);
@@ -540,6 +593,8 @@ impasto_winograd_forward (ImpastoWinograd  kind,
 void
 impasto_winograd_backward_input (ImpastoWinograd  kind,
                                  const float     *dy,
+                                 const float     *relu_y,
+                                 const guint8    *relu_mask,
                                  guint            out_c,
                                  guint            h,
                                  guint            w,
@@ -552,7 +607,8 @@ impasto_winograd_backward_input (ImpastoWinograd  kind,
 {
   Pass p = {
     .k = &kinds[kind], .src = dy, .src_c = out_c, .dst_c = in_c, .h = h, .w = w,
-    .reversed = TRUE, .u = u, .bias = NULL, .dst = dx,
+    .reversed = TRUE, .u = u, .bias = NULL, .gate_y = relu_y, .gate_mask = relu_mask,
+    .dst = dx,
   };
 
   run_pass (&p, workspace, workspace_len, pool);

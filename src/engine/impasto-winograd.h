@@ -42,8 +42,9 @@ gsize impasto_winograd_workspace_size (ImpastoWinograd  kind,
                                        guint            h,
                                        guint            w);
 
-/* y[out_c][h][w] = bias + conv3x3(x[in_c][h][w]), zero padded, no ReLU; u from
- * impasto_winograd_transform_weights(). Any workspace of at least one tile row works. */
+/* y[out_c][h][w] = bias + conv3x3(x[in_c][h][w]), zero padded; u from
+ * impasto_winograd_transform_weights(). With relu, y = max (0, y) and mask (when not NULL)
+ * receives y > 0. Any workspace of at least one tile row works. */
 void  impasto_winograd_forward        (ImpastoWinograd  kind,
                                        const float     *x,
                                        guint            in_c,
@@ -52,15 +53,20 @@ void  impasto_winograd_forward        (ImpastoWinograd  kind,
                                        const float     *u,
                                        const float     *bias,
                                        guint            out_c,
+                                       gboolean         relu,
                                        float           *y,
+                                       guint8          *mask,
                                        float           *workspace,
                                        gsize            workspace_len,
                                        ImpastoPool     *pool);
 
 /* dx[in_c][h][w] = the adjoint of the convolution applied to dy[out_c][h][w] (overwrites
- * dx), from the same u as the forward. */
+ * dx), from the same u as the forward. With relu_y or relu_mask, dy is first passed back
+ * through the ReLU: taken where relu_y > 0 (or relu_mask is set), 0 elsewhere. */
 void  impasto_winograd_backward_input (ImpastoWinograd  kind,
                                        const float     *dy,
+                                       const float     *relu_y,
+                                       const guint8    *relu_mask,
                                        guint            out_c,
                                        guint            h,
                                        guint            w,
