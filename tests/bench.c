@@ -1,6 +1,7 @@
 /* bench.c: seconds per step of the seed's algorithm, against what sgemm alone could do
  *
  *   bench [--model FILE] [--width 450] [--height 300] [--steps 10] [--scaling]
+ *         [--optimizer adam|lbfgs]
  *
  * Without --model it writes a full-size VGG19 with random weights to a temporary folder.
  * The sgemm reference runs between the steps, on as many threads as the engine uses, so that
@@ -167,6 +168,8 @@ typedef struct
   double rss_mb;
 } Result;
 
+static ImpastoOptimizer optimizer = IMPASTO_OPTIMIZER_ADAM;
+
 static gboolean
 measure (ImpastoNetwork *network,
          guint           width,
@@ -187,6 +190,7 @@ measure (ImpastoNetwork *network,
   params->height = height;
   params->steps = steps + 1;   /* one warm-up step */
   params->snapshot_every = 0;
+  params->optimizer = optimizer;
   start = g_get_monotonic_time ();
   t.run = impasto_run_new (network, params, content, style, &error);
   g_assert_no_error (error);
@@ -274,12 +278,15 @@ main (int    argc,
   g_autofree char *model = NULL;
   int width = 450, height = 300, steps = 10;
   gboolean scaling = FALSE;
+  g_autofree char *optimizer_name = NULL;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "Model file (default: random VGG19)", "FILE" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width (default: 450)", "N" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height (default: 300)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Timed steps (default: 10)", "N" },
     { "scaling", 0, 0, G_OPTION_ARG_NONE, &scaling, "Also time 225x150, 450x300, 1024x683", NULL },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer_name,
+      "adam (default) or lbfgs (steps then take one or more evaluations)", "NAME" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -293,11 +300,16 @@ main (int    argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || steps < 1
-      || width < 1 || height < 1)
+      || width < 1 || height < 1
+      || (optimizer_name != NULL && !g_str_equal (optimizer_name, "adam")
+          && !g_str_equal (optimizer_name, "lbfgs")))
     {
-      g_printerr ("bench: %s\n", error ? error->message : "sizes and --steps must be positive");
+      g_printerr ("bench: %s\n", error ? error->message
+                  : "sizes and --steps must be positive, --optimizer adam or lbfgs");
       return 2;
     }
+  if (g_strcmp0 (optimizer_name, "lbfgs") == 0)
+    optimizer = IMPASTO_OPTIMIZER_LBFGS;
 
   if (model == NULL)
     {
