@@ -43,6 +43,7 @@ typedef struct
   int     snapshot_every;
   gint64  seed;
   int     threads;
+  gint64  max_memory;   /* megabytes; 0: whatever is available */
 } Options;
 
 typedef struct
@@ -113,6 +114,9 @@ parse_options (Options  *options,
       N_("Write step,total,content,style,seconds for every step as CSV"), N_("FILE.csv") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &options->threads,
       N_("Threads for the matrix products (default: all cores)"), N_("N") },
+    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &options->max_memory,
+      N_("Refuse to start a run that needs more than MB megabytes "
+         "(default: the memory available)"), N_("MB") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -167,6 +171,8 @@ check_options (const Options *options,
     return usage_error (error, _("--seed must be 0 or more"));
   if (options->threads < 0)
     return usage_error (error, _("--threads must be 0 or more"));
+  if (options->max_memory < 0 || options->max_memory > G_MAXINT64 / 1000000)
+    return usage_error (error, _("--max-memory must be a number of megabytes, 0 or more"));
   if (options->mean != NULL && !g_str_equal (options->mean, "seed")
       && !g_str_equal (options->mean, "imagenet"))
     return usage_error (error, _("--mean must be “seed” or “imagenet”"));
@@ -189,6 +195,7 @@ make_params (const Options *options,
   params->learning_rate = options->learning_rate;
   params->snapshot_every = options->snapshot_every;
   params->seed = options->seed;
+  params->memory_limit = (guint64) options->max_memory * 1000000;
   if (g_strcmp0 (options->mean, "imagenet") == 0)
     params->mean = IMPASTO_MEAN_IMAGENET;
 

@@ -12,6 +12,7 @@
 #include "impasto-layers.h"
 #include "impasto-loss.h"
 #include "impasto-run.h"
+#include "impasto-run-memory.h"
 
 #define NOISE_RANGE 20.f    /* the seed's initial noise is uniform in [-20, 20] */
 #define RATE_WINDOW 10      /* steps averaged for seconds_per_step */
@@ -401,9 +402,11 @@ impasto_run_new (ImpastoNetwork         *network,
   g_return_val_if_fail (content != NULL && style != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* Refusing a run that cannot fit beats being killed by the kernel halfway through. */
   if (!impasto_run_params_validate (params, error)
       || !check_image (content, "content", params, error)
-      || !check_image (style, "style", params, error))
+      || !check_image (style, "style", params, error)
+      || !impasto_run_check_memory (network, params, error))
     return NULL;
 
   run = g_new0 (ImpastoRun, 1);

@@ -18,6 +18,7 @@ typedef enum
 {
   IMPASTO_RUN_ERROR_INVALID,    /* the parameters or images do not make a run */
   IMPASTO_RUN_ERROR_DIVERGED,   /* the loss became NaN or infinite */
+  IMPASTO_RUN_ERROR_MEMORY,     /* the run would need more memory than there is */
 } ImpastoRunError;
 
 #define IMPASTO_MAX_LOSS_LAYERS 16
@@ -51,6 +52,7 @@ typedef struct
   ImpastoLossLayer content_layers[IMPASTO_MAX_LOSS_LAYERS];
   guint            n_style_layers;
   ImpastoLossLayer style_layers[IMPASTO_MAX_LOSS_LAYERS];
+  guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
 } ImpastoRunParams;
 
 typedef struct
