@@ -70,7 +70,8 @@ image_to_planes (const ImpastoImage *image,
       planes[c * hw + i] = image->pixels[3 * i + c] - mean[c];
 }
 
-/* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates. */
+/* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates. A NaN
+ * becomes 0 rather than reaching the cast, where it would be undefined behaviour. */
 static void
 planes_to_image (const float   *planes,
                  const float    mean[3],
@@ -80,7 +81,23 @@ planes_to_image (const float   *planes,
 
   for (gsize i = 0; i < hw; i++)
     for (guint c = 0; c < 3; c++)
-      image->pixels[3 * i + c] = (guint8) CLAMP (planes[c * hw + i] + mean[c], 0.f, 255.f);
+      {
+        float v = planes[c * hw + i] + mean[c];
+
+        image->pixels[3 * i + c] = v > 0.f ? (guint8) MIN (v, 255.f) : 0;
+      }
+}
+
+/* The ReLUs turn NaN features into zeros, so an image gone NaN (an infinite gradient makes
+ * Adam's update inf / inf) can still show a finite loss: the pixels are checked too. */
+static gboolean
+is_finite_image (ImpastoRun *run)
+{
+  for (gsize i = 0; i < run->n_pixels; i++)
+    if (!isfinite (run->x[i]))
+      return FALSE;
+
+  return TRUE;
 }
 
 static int
@@ -496,13 +513,17 @@ impasto_run_execute (ImpastoRun          *run,
                      &progress.content_loss, &progress.style_loss, cancellable))
         break;
 
-      if (!isfinite (progress.total_loss))
+      if (!isfinite (progress.total_loss) || !is_finite_image (run))
         {
+          g_autofree char *what = isfinite (progress.total_loss)
+                                  ? g_strdup ("image became NaN or infinite")
+                                  : g_strdup_printf ("loss became %g", progress.total_loss);
+
           run->diverged = TRUE;
           g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
-                       "The loss became %g at step %u; the image of step %u is kept. "
+                       "The %s at step %u; the image of step %u is kept. "
                        "Try a lower learning rate or style weight",
-                       progress.total_loss, run->step, run->step > 0 ? run->step - 1 : 0);
+                       what, run->step, run->step > 0 ? run->step - 1 : 0);
           return FALSE;
         }
       planes_to_image (run->x, run->mean, run->last_good);
@@ -540,7 +561,8 @@ impasto_run_dup_image (ImpastoRun *run)
 {
   g_return_val_if_fail (run != NULL, NULL);
 
-  if (!run->diverged)
+  /* Stopped right after a step that went wrong, the image is not checked yet. */
+  if (!run->diverged && is_finite_image (run))
     planes_to_image (run->x, run->mean, run->last_good);
 
   return impasto_image_copy (run->last_good);
