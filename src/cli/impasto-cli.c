@@ -429,18 +429,17 @@ prepare_files (const Options *options,
 }
 
 static ImpastoRun *
-create_run (const Options *options,
-            GError       **error)
+create_run (const Options          *options,
+            const ImpastoRunParams *params,
+            GError                **error)
 {
-  g_autoptr(ImpastoRunParams) params = make_params (options, error);
   g_autofree char *model_path = NULL;
   g_autoptr(ImpastoImage) content = NULL;
   g_autoptr(ImpastoImage) style = NULL;
   g_autoptr(ImpastoNetwork) network = NULL;
   g_auto(GStrv) layers = NULL;
 
-  if (params == NULL
-      || (model_path = impasto_model_find (options->model_path, error)) == NULL
+  if ((model_path = impasto_model_find (options->model_path, error)) == NULL
       || (content = load_sized (options->content_path, params->width, params->height,
                                 error)) == NULL
       || (style = load_sized (options->style_path, params->width, params->height,
@@ -485,7 +484,8 @@ finish (ImpastoRun    *run,
 }
 
 static int
-run_job (const Options *options)
+run_job (const Options          *options,
+         const ImpastoRunParams *params)
 {
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -494,7 +494,7 @@ run_job (const Options *options)
   int status;
 
   if (!prepare_files (options, &job, &error)
-      || (run = create_run (options, &error)) == NULL)
+      || (run = create_run (options, params, &error)) == NULL)
     {
       print_error (error->message);
       g_clear_pointer (&job.log, fclose);
@@ -517,6 +517,7 @@ impasto_cli_main (int    argc,
                   char **argv)
 {
   Options options = { 0 };
+  g_autoptr(ImpastoRunParams) params = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -526,14 +527,17 @@ impasto_cli_main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   set_defaults (&options);
-  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+  /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
+   * too, and gets the same status as one the parser refuses. */
+  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error)
+      || (params = make_params (&options, &error)) == NULL)
     {
       print_error (error->message);
       options_clear (&options);
       return IMPASTO_CLI_EXIT_USAGE;
     }
 
-  status = run_job (&options);
+  status = run_job (&options, params);
   options_clear (&options);
 
   return status;
