@@ -18,6 +18,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <zlib.h>
 
 #include "image-checks.h"
 #include "image-fixtures.h"
@@ -443,6 +444,117 @@ model_more_than_the_file_holds (Fixture *f)
   model_claiming (f, 60000);
 }
 
+/* The first array of MATLAB class cls (1 cell, 2 struct) claims value as its second
+ * dimension: the header that says how many elements follow, while the elements stay. */
+static void
+model_array_claiming (Fixture *f,
+                      guint32  cls,
+                      gint32   value)
+{
+  g_autoptr(GBytes) good = fixture_read (f->model);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (good, &size);
+  /* flags (uint32, 8 bytes: the class, no flag set; nzmax 0), then the int32 dimensions */
+  const guint32 header[] = { 6, 8, cls, 0, 5, 8 };
+  g_autofree guint8 *spoiled = g_memdup2 (data, size);
+  const guint8 *found = memmem (data, size, header, sizeof header);
+
+  g_assert_nonnull (found);
+  memcpy (spoiled + (found - data) + sizeof header + sizeof (gint32), &value, sizeof value);
+  use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
+}
+
+/* `layers` claims 2^31 - 1 layers: matio would calloc 16 GB of cell pointers. */
+static void
+model_cells_claimed (Fixture *f)
+{
+  model_array_claiming (f, 1, G_MAXINT32);
+}
+
+/* conv1_1's struct claims 10^8 elements. */
+static void
+model_struct_claimed (Fixture *f)
+{
+  model_array_claiming (f, 2, 100000000);
+}
+
+/* The file's one variable (the fixture writes only `layers`), deflated into an miCOMPRESSED
+ * element as MATLAB's -v7 files hold them. */
+static GBytes *
+compress_variable (GBytes *plain)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (plain, &size);
+  uLongf packed_size = compressBound (size - 128);
+  g_autofree guint8 *packed = g_malloc (packed_size);
+  GByteArray *out = g_byte_array_new ();
+  guint32 tag[2];
+
+  g_assert_cmpint (compress2 (packed, &packed_size, data + 128, size - 128, 6), ==, Z_OK);
+  tag[0] = GUINT32_TO_LE (15);
+  tag[1] = GUINT32_TO_LE (packed_size);
+  g_byte_array_append (out, data, 128);
+  g_byte_array_append (out, (const guint8 *) tag, sizeof tag);
+  g_byte_array_append (out, packed, packed_size);
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The same claim, seen only once the variable is inflated. */
+static void
+model_compressed_cells_claimed (Fixture *f)
+{
+  g_autoptr(GBytes) plain = NULL;
+
+  model_cells_claimed (f);
+  plain = fixture_read (f->model);
+  use_model_bytes (f, compress_variable (plain));
+}
+
+static void
+append_u32s (GByteArray *out,
+             guint       n,
+             ...)
+{
+  va_list args;
+
+  va_start (args, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 value = GUINT32_TO_LE (va_arg (args, guint32));
+
+      g_byte_array_append (out, (const guint8 *) &value, sizeof value);
+    }
+  va_end (args);
+}
+
+/* A 1x1 cell array holding a 1x1 cell array, and so on depth times, around an empty array;
+ * each level is 48 bytes, its size in its tag counting all the levels inside. */
+static void
+append_nested_cells (GByteArray *out,
+                     guint       depth)
+{
+  for (guint level = depth; level > 0; level--)
+    {
+      /* tag, flags (a cell array), dimensions 1x1, an empty name */
+      append_u32s (out, 10, 14, 48 * level, 6, 8, 1, 0, 5, 8, 1, 1);
+      append_u32s (out, 2, 1, 0);
+    }
+  append_u32s (out, 2, 14, 0);
+}
+
+/* Deep enough (9.6 MB) to overflow the stack of matio's recursive reader, which crashed. */
+static void
+model_nested_deep (Fixture *f)
+{
+  g_autoptr(GBytes) good = fixture_read (f->model);
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, g_bytes_get_data (good, NULL), 128);
+  append_nested_cells (out, 200000);
+  use_model_bytes (f, g_byte_array_free_to_bytes (out));
+}
+
 static const BadInput model_inputs[] = {
   MADE ("model/empty", model_empty, 1, "is not a MAT file"),
   MADE ("model/random-bytes", model_random, 1, "is not a MAT file"),
@@ -460,6 +572,14 @@ static const BadInput model_inputs[] = {
   MADE ("model/missing-layer", model_missing_layer, 1, "has no layer"),
   MADE ("model/absurd-channels", model_absurd_channels, 1,
         "layer conv1_1: kernel is 3x3x3x2147483647, expected 3x3x3x(1 to 65536)"),
+  MADE ("model/cells-claimed", model_cells_claimed, 1,
+        "the file is damaged (a cell array claims 2147483647 elements in "),
+  MADE ("model/struct-claimed", model_struct_claimed, 1,
+        "the file is damaged (a struct claims 100000000 elements of "),
+  MADE ("model/compressed-cells-claimed", model_compressed_cells_claimed, 1,
+        "the file is damaged (a cell array claims 2147483647 elements in "),
+  MADE ("model/nested-deep", model_nested_deep, 1,
+        "the file is damaged (arrays nest more than 32 deep)"),
   MADE ("model/more-than-the-file-holds", model_more_than_the_file_holds, 1,
         "more than the file can hold"),
 };

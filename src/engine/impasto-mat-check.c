@@ -220,7 +220,7 @@ check_children (Reader  *r,
     {
       g_autofree char *room = g_format_size (*left);
 
-      return damaged (r, "an array claims %" G_GUINT64_FORMAT " elements in %s", n, room);
+      return damaged (r, "a cell array claims %" G_GUINT64_FORMAT " elements in %s", n, room);
     }
 
   for (guint64 i = 0; i < n; i++)
@@ -330,8 +330,13 @@ check_array (Reader  *r,
     case MAT_C_STRUCT:
       if (!read_field_count (r, &left, &n_fields))
         return FALSE;
-      if (n_fields > 0 && n_elements > G_MAXUINT64 / n_fields)
-        return damaged (r, "a struct's size overflows");
+      if (n_fields > 0 && n_elements > (left / 8) / n_fields)
+        {
+          g_autofree char *room = g_format_size (left);
+
+          return damaged (r, "a struct claims %" G_GUINT64_FORMAT " elements of %"
+                          G_GUINT64_FORMAT " fields in %s", n_elements, n_fields, room);
+        }
       if (!check_children (r, &left, n_elements * n_fields, depth))
         return FALSE;
       break;
