@@ -34,28 +34,33 @@ typedef struct
 
 typedef struct
 {
-  guint width;
-  guint height;
-} Size;
+  guint            width;
+  guint            height;
+  ImpastoOptimizer optimizer;
+  guint            n_scales;
+} Case;
 
-/* Odd sizes round up at every pooling; the larger one has feature maps bigger than a
- * convolution's banded workspace, the smaller one does not. */
-static const Size odd_size = { 61, 43 };
-static const Size larger_size = { 240, 160 };
+/* The seed's run at an odd size, which rounds up at every pooling; and L-BFGS coarse to fine
+ * at a size whose early feature maps outgrow a convolution's banded workspace. */
+static const Case seed_case = { 61, 43, IMPASTO_OPTIMIZER_ADAM, 1 };
+static const Case lbfgs_case = { 240, 160, IMPASTO_OPTIMIZER_LBFGS, 3 };
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  const Size *size = data != NULL ? data : &odd_size;
+  const Case *c = data != NULL ? data : &seed_case;
 
   f->dir = test_make_tmpdir ();
   f->model = test_write_model (f->dir, 8, 4);
   f->params = impasto_run_params_new ();
-  f->params->width = size->width;
-  f->params->height = size->height;
-  f->params->steps = 1;
+  f->params->width = c->width;
+  f->params->height = c->height;
+  f->params->optimizer = c->optimizer;
+  f->params->n_scales = c->n_scales;
+  f->params->steps = c->n_scales;
   f->params->snapshot_every = 0;
+  f->params->threads = 1;
 }
 
 static void
@@ -106,8 +111,8 @@ allocated_bytes (void)
 #endif
 }
 
-/* Loading the network, making the run and taking a step allocate everything the estimate
- * counts; the images given to the run are made before, as a caller makes them. */
+/* Loading the network, making the run and running it (a step per scale) allocate everything
+ * the estimate counts; the images given to the run are made before, as a caller makes them. */
 static void
 test_estimate_matches_allocation (Fixture       *f,
                                   gconstpointer  data)
@@ -218,8 +223,9 @@ main (int    argc,
 #define ADD(path, data, func) \
   g_test_add ("/impasto/run/memory/" path, Fixture, data, fixture_set_up, func, \
               fixture_tear_down)
-  ADD ("estimate-matches-allocation/odd", &odd_size, test_estimate_matches_allocation);
-  ADD ("estimate-matches-allocation/larger", &larger_size, test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/seed", &seed_case, test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/lbfgs-scales", &lbfgs_case,
+       test_estimate_matches_allocation);
   ADD ("refused-over-limit", NULL, test_refused_over_limit);
   ADD ("available", NULL, test_available);
 #undef ADD

@@ -1,8 +1,8 @@
 /* impasto-run-memory.c: how much memory a run takes, known before it allocates any
  *
  * The estimate walks the layers the way impasto-run.c plans its stages and adds up the same
- * buffers; tests/test-run-memory.c holds it to what impasto_run_new() and a step really
- * allocate, so a change to either shows there.
+ * buffers, with the same choice of convolution algorithm; tests/test-run-memory.c holds it to
+ * what impasto_run_new() and a run really allocate, so a change to either shows there.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,13 +16,15 @@
 #include <gio/gio.h>
 
 #include "impasto-layers.h"
+#include "impasto-loss.h"
+#include "impasto-run-internal.h"
 #include "impasto-run-memory.h"
 
 typedef struct
 {
   guint64 floats;      /* every float buffer, in floats */
-  guint64 bytes;       /* the 8-bit images */
-  gsize   max_stage;   /* the largest feature map: each gradient buffer holds one */
+  guint64 bytes;       /* masks and 8-bit images */
+  gsize   max_stage;   /* the largest feature map: each scratch buffer holds one */
   gsize   max_gram;
   gsize   workspace;
 } Tally;
@@ -64,9 +66,29 @@ is_loss_layer (const ImpastoLossLayer *layers,
   return FALSE;
 }
 
-/* One layer's share: its output, its targets, its weights and the scratch it needs. */
+/* A convolution's weights as loaded, its weights transformed for its algorithm, and the
+ * scratch it wants at h x w. */
 static void
-tally_layer (Tally                  *tally,
+tally_conv (Tally              *tally,
+            const ImpastoLayer *layer,
+            guint               h,
+            guint               w)
+{
+  ImpastoConv conv = {
+    .algorithm = impasto_run_choose_algorithm (layer->in_channels, layer->out_channels),
+    .in_c = layer->in_channels,
+    .out_c = layer->out_channels,
+  };
+
+  tally->floats += (guint64) layer->in_channels * layer->out_channels * 9 + layer->out_channels;
+  tally->floats += impasto_conv_weights_size (conv.algorithm, conv.in_c, conv.out_c);
+  tally->workspace = MAX (tally->workspace, impasto_conv_workspace_size (&conv, h, w));
+}
+
+/* One stage's share: its output (floats when a loss reads it, else a byte per value for the
+ * backward pass), its targets, and its convolution. */
+static void
+tally_stage (Tally                  *tally,
              const ImpastoRunParams *params,
              const ImpastoLayer     *layer,
              guint                   c,
@@ -74,24 +96,40 @@ tally_layer (Tally                  *tally,
              guint                   w)
 {
   gsize size = (gsize) c * h * w;
+  gboolean content = is_loss_layer (params->content_layers, params->n_content_layers,
+                                    layer->name);
+  gboolean style = is_loss_layer (params->style_layers, params->n_style_layers, layer->name);
 
-  tally->floats += size;
   tally->max_stage = MAX (tally->max_stage, size);
-  if (layer->kind == IMPASTO_LAYER_POOL)
-    return;
-
-  tally->floats += (guint64) layer->in_channels * c * 9 + c;
-  tally->workspace = MAX (tally->workspace,
-                          impasto_conv3x3_workspace_size (layer->in_channels, h, w));
-  if (is_loss_layer (params->content_layers, params->n_content_layers, layer->name))
+  if (content || style)
     tally->floats += size;
-  if (is_loss_layer (params->style_layers, params->n_style_layers, layer->name))
+  else
+    tally->bytes += size;
+  if (content)
+    tally->floats += size;
+  if (style)
     {
       tally->floats += (gsize) c * c;
-      tally->max_gram = MAX (tally->max_gram, (gsize) c * c);
+      tally->max_gram = MAX (tally->max_gram, impasto_gram_size (c));
     }
+  if (layer->kind == IMPASTO_LAYER_CONV)
+    tally_conv (tally, layer, h, w);
 }
 
+/* Adam keeps two moments; L-BFGS its history of (s, y) pairs, a direction and the point and
+ * gradient it started its line search from. */
+static guint64
+optimizer_floats (const ImpastoRunParams *params,
+                  gsize                   n_pixels)
+{
+  if (params->optimizer == IMPASTO_OPTIMIZER_LBFGS)
+    return (2 * LBFGS_HISTORY + 3) * (guint64) n_pixels
+           + 2 * LBFGS_HISTORY * sizeof (double) / sizeof (float);
+
+  return 2 * (guint64) n_pixels;
+}
+
+/* Memory is planned for the output size, and the coarser scales reuse it. */
 gboolean
 impasto_run_estimate_memory (ImpastoNetwork         *network,
                              const ImpastoRunParams *params,
@@ -100,7 +138,7 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
 {
   guint c = 3, h = params->height, w = params->width;
   gsize n_pixels = (gsize) 3 * h * w;
-  Tally tally = { 0 };
+  Tally tally = { .max_gram = 1 };
   int deepest;
 
   g_return_val_if_fail (network != NULL && params != NULL && bytes != NULL, FALSE);
@@ -128,14 +166,15 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
         {
           c = layer->out_channels;
         }
-      tally_layer (&tally, params, layer, c, h, w);
+      tally_stage (&tally, params, layer, c, h, w);
     }
 
-  /* The image, its gradient, Adam's two moments; two gradient buffers for the largest map; the
-   * workspace and a Gram matrix, never empty; the last good image in 8 bits. */
-  tally.floats += 4 * (guint64) n_pixels + 2 * (guint64) tally.max_stage
-                  + MAX (tally.workspace, 1) + MAX (tally.max_gram, 1);
-  tally.bytes += n_pixels;
+  /* Two scratch maps, the workspace (never empty), a Gram matrix with its partial sums; the
+   * image and its gradient, the optimiser's state; the last good image and the run's copies
+   * of the content and style images, in 8 bits. */
+  tally.floats += 2 * (guint64) tally.max_stage + MAX (tally.workspace, 1) + tally.max_gram
+                  + 2 * (guint64) n_pixels + optimizer_floats (params, n_pixels);
+  tally.bytes += 3 * (guint64) n_pixels;
 
   *bytes = tally.floats * sizeof (float) + tally.bytes;
   return TRUE;

@@ -9,11 +9,12 @@
 
 G_BEGIN_DECLS
 
-/* Bytes a run of params on network takes: the feature maps of every layer it computes, the
- * gradients, the content and style targets, the convolution workspace, Adam's moments, the
- * image and its last good copy, and the weights of the layers it uses (already in memory once
- * the network is loaded, counted all the same to stay on the safe side). Fails as
- * impasto_run_new() would when params name a layer the network lacks. */
+/* Bytes a run of params on network takes: the feature maps (or masks) of every layer it
+ * computes, the scratch and gradient buffers, the content and style targets, the
+ * convolutions' workspace and transformed weights, the optimiser's state, the image and its
+ * 8-bit copies, and the weights of the layers it uses (already in memory once the network is
+ * loaded, counted all the same to stay on the safe side). Fails as impasto_run_new() would
+ * when params name a layer the network lacks. */
 gboolean impasto_run_estimate_memory  (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        guint64                *bytes,

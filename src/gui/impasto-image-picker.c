@@ -1,0 +1,560 @@
+/* impasto-image-picker.c
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "impasto-background.h"
+#include "impasto-image-io.h"
+#include "impasto-image-picker.h"
+#include "impasto-texture.h"
+
+#define THUMBNAIL_SIZE 96
+
+struct _ImpastoImagePicker
+{
+  GtkWidget             parent_instance;
+
+  GtkButton            *button;
+  GtkPicture           *thumbnail;
+  GtkImage             *placeholder;
+  GtkLabel             *title_label;
+  GtkLabel             *file_label;
+  GtkSpinner           *spinner;
+  GtkLabel             *error_label;
+
+  GtkFileChooserNative *chooser;
+  GCancellable         *cancellable;
+
+  char                 *folder;
+  GFile                *file;
+  ImpastoImage         *image;
+  char                 *error;
+};
+
+typedef struct
+{
+  GFile        *file;
+  ImpastoImage *image;
+  ImpastoImage *thumbnail;
+} LoadData;
+
+G_DEFINE_FINAL_TYPE (ImpastoImagePicker, impasto_image_picker, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_FOLDER,
+  PROP_FILE,
+  PROP_LOADING,
+  PROP_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *load = data;
+
+  g_clear_object (&load->file);
+  g_clear_pointer (&load->image, impasto_image_free);
+  g_clear_pointer (&load->thumbnail, impasto_image_free);
+  g_free (load);
+
+  impasto_background_release ();
+}
+
+static ImpastoImage *
+make_thumbnail (const ImpastoImage *image)
+{
+  guint side = MAX (image->width, image->height);
+  guint width = MAX (1, (guint) ((guint64) image->width * THUMBNAIL_SIZE / side));
+  guint height = MAX (1, (guint) ((guint64) image->height * THUMBNAIL_SIZE / side));
+
+  return impasto_image_resize (image, width, height);
+}
+
+static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  LoadData *load = task_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  g_autofree char *path = g_file_get_path (load->file);
+
+  /* Files without a local path (from a phone, a network share) are read through GIO. */
+  if (path != NULL)
+    load->image = impasto_image_load (path, &error);
+  else if ((bytes = g_file_load_bytes (load->file, cancellable, NULL, &error)) != NULL)
+    load->image = impasto_image_load_bytes (bytes, &error);
+
+  if (load->image == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  load->thumbnail = make_thumbnail (load->image);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+impasto_image_picker_set_loading (ImpastoImagePicker *self,
+                                  gboolean            loading)
+{
+  if (gtk_spinner_get_spinning (self->spinner) == loading)
+    return;
+
+  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+impasto_image_picker_set_error (ImpastoImagePicker *self,
+                                const char         *error)
+{
+  if (g_strcmp0 (self->error, error) == 0)
+    return;
+
+  g_free (self->error);
+  self->error = g_strdup (error);
+  gtk_label_set_label (self->error_label, error);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+static void
+impasto_image_picker_show (ImpastoImagePicker *self,
+                           GFile              *file,
+                           ImpastoImage       *image,
+                           ImpastoImage       *thumbnail)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *name = NULL;
+
+  if (thumbnail != NULL)
+    texture = impasto_texture_new_for_image (thumbnail);
+  if (file != NULL)
+    name = g_file_get_basename (file);
+
+  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), texture == NULL);
+  gtk_label_set_label (self->file_label, name != NULL ? name : _("No image chosen"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->button),
+                               file != NULL ? g_file_peek_path (file) : NULL);
+
+  g_clear_pointer (&self->image, impasto_image_free);
+  self->image = image;
+
+  if (g_set_object (&self->file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  else if (file != NULL)
+    /* The same file again, perhaps changed on disk: the image is new all the same. */
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+static void
+on_load_done (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ImpastoImagePicker) self = user_data;
+  LoadData *load = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      impasto_image_picker_set_loading (self, FALSE);
+      impasto_image_picker_set_error (self, NULL);
+      impasto_image_picker_show (self, load->file, g_steal_pointer (&load->image),
+                                 load->thumbnail);
+      return;
+    }
+
+  /* Replaced by a newer file, or the picker is going away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  name = g_file_get_basename (load->file);
+  /* Translators: the first %s is a file name, the second says what went wrong. */
+  message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
+  impasto_image_picker_set_loading (self, FALSE);
+  impasto_image_picker_set_error (self, message);
+  impasto_image_picker_show (self, NULL, NULL, NULL);
+}
+
+void
+impasto_image_picker_set_file (ImpastoImagePicker *self,
+                               GFile              *file)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *load;
+
+  g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  load = g_new0 (LoadData, 1);
+  load->file = g_object_ref (file);
+
+  /* No source object: the worker may drop the last reference to the task (see
+   * impasto-job.c). */
+  task = g_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
+  g_task_set_name (task, "[impasto] load image");
+  impasto_background_hold ();
+  g_task_set_task_data (task, load, load_data_free);
+
+  impasto_image_picker_set_loading (self, TRUE);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+static void
+on_chooser_response (GtkNativeDialog    *chooser,
+                     int                 response,
+                     ImpastoImagePicker *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  if (file != NULL)
+    {
+      folder = g_file_get_parent (file);
+      if (folder != NULL && g_file_peek_path (folder) != NULL)
+        impasto_image_picker_set_folder (self, g_file_peek_path (folder));
+      impasto_image_picker_set_file (self, file);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+void
+impasto_image_picker_choose (ImpastoImagePicker *self)
+{
+  GtkFileFilter *filter;
+  GtkRoot *root;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+      return;
+    }
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  /* Translators: %s is the picker's title, "Content Image" or "Style Image". */
+  title = g_strdup_printf (_("Choose the %s"), gtk_label_get_label (self->title_label));
+  self->chooser = gtk_file_chooser_native_new (title,
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_pixbuf_formats (filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_object_unref (filter);
+
+  if (self->folder != NULL && *self->folder != '\0')
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (self->folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+    }
+
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+choose_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  impasto_image_picker_choose (IMPASTO_IMAGE_PICKER (widget));
+}
+
+static gboolean
+on_drop (GtkDropTarget      *target,
+         const GValue       *value,
+         double              x,
+         double              y,
+         ImpastoImagePicker *self)
+{
+  GFile *file = g_value_get_object (value);
+
+  if (file == NULL)
+    return FALSE;
+
+  impasto_image_picker_set_file (self, file);
+
+  return TRUE;
+}
+
+static void
+impasto_image_picker_dispose (GObject *object)
+{
+  ImpastoImagePicker *self = (ImpastoImagePicker *)object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), IMPASTO_TYPE_IMAGE_PICKER);
+
+  G_OBJECT_CLASS (impasto_image_picker_parent_class)->dispose (object);
+}
+
+static void
+impasto_image_picker_finalize (GObject *object)
+{
+  ImpastoImagePicker *self = (ImpastoImagePicker *)object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->folder, g_free);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->image, impasto_image_free);
+  g_clear_pointer (&self->error, g_free);
+
+  G_OBJECT_CLASS (impasto_image_picker_parent_class)->finalize (object);
+}
+
+static void
+impasto_image_picker_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ImpastoImagePicker *self = IMPASTO_IMAGE_PICKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, impasto_image_picker_get_title (self));
+      break;
+
+    case PROP_FOLDER:
+      g_value_set_string (value, self->folder);
+      break;
+
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_LOADING:
+      g_value_set_boolean (value, impasto_image_picker_get_loading (self));
+      break;
+
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+impasto_image_picker_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  ImpastoImagePicker *self = IMPASTO_IMAGE_PICKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      impasto_image_picker_set_title (self, g_value_get_string (value));
+      break;
+
+    case PROP_FOLDER:
+      impasto_image_picker_set_folder (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+impasto_image_picker_class_init (ImpastoImagePickerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = impasto_image_picker_dispose;
+  object_class->finalize = impasto_image_picker_finalize;
+  object_class->get_property = impasto_image_picker_get_property;
+  object_class->set_property = impasto_image_picker_set_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Where the file chooser opens; bound to GSettings by the window. */
+  properties[PROP_FOLDER] =
+    g_param_spec_string ("folder", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/impasto/Impasto/impasto-image-picker.ui");
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, title_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, file_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoImagePicker, error_label);
+
+  gtk_widget_class_install_action (widget_class, "picker.choose", NULL, choose_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "impasto-image-picker");
+}
+
+static void
+impasto_image_picker_init (ImpastoImagePicker *self)
+{
+  GtkDropTarget *target;
+  GtkLayoutManager *layout;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+
+  target = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  self->cancellable = g_cancellable_new ();
+}
+
+GtkWidget *
+impasto_image_picker_new (void)
+{
+  return g_object_new (IMPASTO_TYPE_IMAGE_PICKER, NULL);
+}
+
+const char *
+impasto_image_picker_get_title (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return gtk_label_get_label (self->title_label);
+}
+
+void
+impasto_image_picker_set_title (ImpastoImagePicker *self,
+                                const char         *title)
+{
+  g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
+
+  if (g_strcmp0 (title, gtk_label_get_label (self->title_label)) == 0)
+    return;
+
+  gtk_label_set_label (self->title_label, title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+const char *
+impasto_image_picker_get_folder (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->folder;
+}
+
+void
+impasto_image_picker_set_folder (ImpastoImagePicker *self,
+                                 const char         *folder)
+{
+  g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
+
+  if (g_strcmp0 (self->folder, folder) == 0)
+    return;
+
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER]);
+}
+
+GFile *
+impasto_image_picker_get_file (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->file;
+}
+
+/* The decoded image, at its own size, or NULL. */
+const ImpastoImage *
+impasto_image_picker_get_image (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->image;
+}
+
+gboolean
+impasto_image_picker_get_loading (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), FALSE);
+
+  return gtk_spinner_get_spinning (self->spinner);
+}
+
+const char *
+impasto_image_picker_get_error (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->error;
+}

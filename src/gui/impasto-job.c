@@ -1,0 +1,600 @@
+/* impasto-job.c
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "impasto-background.h"
+#include "impasto-image-io.h"
+#include "impasto-job.h"
+
+/* Progress without a new picture is passed on at most this often, so that a small model
+ * stepping a thousand times a second does not keep the main loop busy. */
+#define PROGRESS_INTERVAL_USEC (G_USEC_PER_SEC / 20)
+
+/* What the worker has to say since the main thread last listened. */
+typedef struct
+{
+  GArray *samples;
+  guint   step;
+  double  seconds_per_step;
+  double  elapsed;
+  GBytes *pixels;
+  guint   width;
+  guint   height;
+} Update;
+
+/* Shared by the worker and the main thread. The worker only ever merges into `pending`;
+ * at most one idle is on its way at a time, and it carries whatever is newest. */
+typedef struct
+{
+  GMutex        mutex;
+  GMainContext *context;
+  GWeakRef      job;       /* dereferenced on the main thread only */
+  Update       *pending;
+  gboolean      posted;
+} Mailbox;
+
+/* Everything the worker reads: its own copies, nothing shared with a widget. */
+typedef struct
+{
+  ImpastoNetwork   *network;
+  ImpastoRunParams *params;
+  ImpastoImage     *content;
+  ImpastoImage     *style;
+  Mailbox          *mailbox;
+  gint64            last_post;
+} RunData;
+
+struct _ImpastoJob
+{
+  GObject           parent_instance;
+
+  ImpastoNetwork   *network;
+  ImpastoRunParams *params;
+  ImpastoImage     *content;
+  ImpastoImage     *style;
+
+  GCancellable     *cancellable;
+  Mailbox          *mailbox;
+
+  ImpastoJobState   state;
+  GError           *error;
+  guint             step;
+  double            elapsed;
+  double            seconds_per_step;
+  GArray           *samples;
+  GBytes           *pixels;
+  guint             width;
+  guint             height;
+  GdkTexture       *texture;
+};
+
+G_DEFINE_FINAL_TYPE (ImpastoJob, impasto_job, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (ImpastoJobState, impasto_job_state,
+                    G_DEFINE_ENUM_VALUE (IMPASTO_JOB_READY, "ready"),
+                    G_DEFINE_ENUM_VALUE (IMPASTO_JOB_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (IMPASTO_JOB_FINISHED, "finished"),
+                    G_DEFINE_ENUM_VALUE (IMPASTO_JOB_STOPPED, "stopped"),
+                    G_DEFINE_ENUM_VALUE (IMPASTO_JOB_FAILED, "failed"))
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_STEP,
+  PROP_TEXTURE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static Update *
+update_new (void)
+{
+  Update *update = g_new0 (Update, 1);
+
+  update->samples = g_array_new (FALSE, FALSE, sizeof (ImpastoJobSample));
+
+  return update;
+}
+
+static void
+update_free (Update *update)
+{
+  if (update == NULL)
+    return;
+
+  g_array_unref (update->samples);
+  g_clear_pointer (&update->pixels, g_bytes_unref);
+  g_free (update);
+}
+
+static void
+mailbox_clear (gpointer data)
+{
+  Mailbox *mailbox = data;
+
+  g_mutex_clear (&mailbox->mutex);
+  g_main_context_unref (mailbox->context);
+  g_weak_ref_clear (&mailbox->job);
+  update_free (mailbox->pending);
+}
+
+static Mailbox *
+mailbox_new (ImpastoJob *job)
+{
+  Mailbox *mailbox = g_atomic_rc_box_new0 (Mailbox);
+
+  g_mutex_init (&mailbox->mutex);
+  mailbox->context = g_main_context_ref_thread_default ();
+  g_weak_ref_init (&mailbox->job, job);
+
+  return mailbox;
+}
+
+static Mailbox *
+mailbox_ref (Mailbox *mailbox)
+{
+  return g_atomic_rc_box_acquire (mailbox);
+}
+
+static void
+mailbox_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, mailbox_clear);
+}
+
+static Update *
+mailbox_take (Mailbox *mailbox)
+{
+  Update *update;
+
+  g_mutex_lock (&mailbox->mutex);
+  update = g_steal_pointer (&mailbox->pending);
+  mailbox->posted = FALSE;
+  g_mutex_unlock (&mailbox->mutex);
+
+  return update;
+}
+
+static void
+run_data_free (gpointer data)
+{
+  RunData *run_data = data;
+
+  impasto_network_unref (run_data->network);
+  impasto_run_params_free (run_data->params);
+  impasto_image_free (run_data->content);
+  impasto_image_free (run_data->style);
+  mailbox_unref (run_data->mailbox);
+  g_free (run_data);
+
+  impasto_background_release ();
+}
+
+static void
+impasto_job_set_state (ImpastoJob      *self,
+                       ImpastoJobState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/* Main thread. A stopped job's late updates are dropped: the preview must not change after
+ * the user pressed Stop, nor show a replaced run's pictures. */
+static void
+impasto_job_apply (ImpastoJob *self,
+                   Update     *update)
+{
+  if (self->state != IMPASTO_JOB_RUNNING)
+    return;
+
+  g_array_append_vals (self->samples, update->samples->data, update->samples->len);
+  self->elapsed = update->elapsed;
+  self->seconds_per_step = update->seconds_per_step;
+
+  if (update->pixels != NULL)
+    {
+      g_clear_pointer (&self->pixels, g_bytes_unref);
+      self->pixels = g_steal_pointer (&update->pixels);
+      self->width = update->width;
+      self->height = update->height;
+      g_clear_object (&self->texture);
+      self->texture = gdk_memory_texture_new (self->width, self->height, GDK_MEMORY_R8G8B8,
+                                              self->pixels, (gsize) self->width * 3);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+    }
+
+  if (self->step != update->step)
+    {
+      self->step = update->step;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+    }
+}
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  Mailbox *mailbox = data;
+  g_autoptr(ImpastoJob) job = g_weak_ref_get (&mailbox->job);
+  Update *update = mailbox_take (mailbox);
+
+  if (job != NULL && update != NULL)
+    impasto_job_apply (job, update);
+
+  update_free (update);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Not g_main_context_invoke_full(): from a worker thread it may run the function right there
+ * when the main thread happens not to own the context at that moment. */
+static void
+mailbox_post (Mailbox *mailbox)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, deliver_cb, mailbox_ref (mailbox), mailbox_unref);
+  g_source_set_static_name (source, "[impasto] job progress");
+  g_source_attach (source, mailbox->context);
+  g_source_unref (source);
+}
+
+/* Worker thread, after every step. */
+static void
+on_progress (const ImpastoProgress *progress,
+             gpointer               user_data)
+{
+  RunData *data = user_data;
+  Mailbox *mailbox = data->mailbox;
+  gint64 now = g_get_monotonic_time ();
+  ImpastoJobSample sample = {
+    progress->step, progress->total_loss, progress->content_loss, progress->style_loss
+  };
+  gboolean urgent = progress->snapshot != NULL || progress->step == progress->total_steps;
+  gboolean post = FALSE;
+
+  g_mutex_lock (&mailbox->mutex);
+
+  if (mailbox->pending == NULL)
+    mailbox->pending = update_new ();
+
+  g_array_append_val (mailbox->pending->samples, sample);
+  mailbox->pending->step = progress->step;
+  mailbox->pending->elapsed = progress->elapsed;
+  mailbox->pending->seconds_per_step = progress->seconds_per_step;
+
+  if (progress->snapshot != NULL)
+    {
+      const ImpastoImage *snapshot = progress->snapshot;
+
+      g_clear_pointer (&mailbox->pending->pixels, g_bytes_unref);
+      mailbox->pending->pixels = g_bytes_new (snapshot->pixels,
+                                              impasto_image_get_n_bytes (snapshot));
+      mailbox->pending->width = snapshot->width;
+      mailbox->pending->height = snapshot->height;
+    }
+
+  if (!mailbox->posted && (urgent || now - data->last_post >= PROGRESS_INTERVAL_USEC))
+    mailbox->posted = post = TRUE;
+
+  g_mutex_unlock (&mailbox->mutex);
+
+  if (post)
+    {
+      data->last_post = now;
+      mailbox_post (mailbox);
+    }
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RunData *data = task_data;
+  const ImpastoRunParams *params = data->params;
+  g_autoptr(ImpastoImage) content = NULL;
+  g_autoptr(ImpastoImage) style = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  GError *error = NULL;
+
+  content = impasto_image_resize (data->content, params->width, params->height);
+  style = impasto_image_resize (data->style, params->width, params->height);
+
+  run = impasto_run_new (data->network, params, content, style, &error);
+  if (run == NULL ||
+      !impasto_run_execute (run, on_progress, data, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_run_done (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ImpastoJob) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Update *update;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The last steps may still sit in the mailbox, behind this callback. */
+  update = mailbox_take (self->mailbox);
+  if (update != NULL)
+    impasto_job_apply (self, update);
+  update_free (update);
+
+  if (self->state != IMPASTO_JOB_RUNNING)
+    return;
+
+  if (ok)
+    {
+      impasto_job_set_state (self, IMPASTO_JOB_FINISHED);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      impasto_job_set_state (self, IMPASTO_JOB_STOPPED);
+    }
+  else
+    {
+      self->error = g_steal_pointer (&error);
+      impasto_job_set_state (self, IMPASTO_JOB_FAILED);
+    }
+}
+
+static void
+impasto_job_finalize (GObject *object)
+{
+  ImpastoJob *self = (ImpastoJob *)object;
+
+  g_clear_pointer (&self->network, impasto_network_unref);
+  g_clear_pointer (&self->params, impasto_run_params_free);
+  g_clear_pointer (&self->content, impasto_image_free);
+  g_clear_pointer (&self->style, impasto_image_free);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->mailbox, mailbox_unref);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->samples, g_array_unref);
+  g_clear_pointer (&self->pixels, g_bytes_unref);
+  g_clear_object (&self->texture);
+
+  G_OBJECT_CLASS (impasto_job_parent_class)->finalize (object);
+}
+
+static void
+impasto_job_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  ImpastoJob *self = IMPASTO_JOB (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_STEP:
+      g_value_set_uint (value, self->step);
+      break;
+
+    case PROP_TEXTURE:
+      g_value_set_object (value, self->texture);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+impasto_job_class_init (ImpastoJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = impasto_job_finalize;
+  object_class->get_property = impasto_job_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       IMPASTO_TYPE_JOB_STATE,
+                       IMPASTO_JOB_READY,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Notified once per batch of steps the main thread hears about; the samples, the timing
+   * and the texture are up to date by then. */
+  properties[PROP_STEP] =
+    g_param_spec_uint ("step", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TEXTURE] =
+    g_param_spec_object ("texture", NULL, NULL,
+                         GDK_TYPE_TEXTURE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+impasto_job_init (ImpastoJob *self)
+{
+  self->samples = g_array_new (FALSE, FALSE, sizeof (ImpastoJobSample));
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Copies the parameters and both images, and holds a reference on the network, so that the
+ * caller may change or free its own at once. */
+ImpastoJob *
+impasto_job_new (ImpastoNetwork         *network,
+                 const ImpastoRunParams *params,
+                 const ImpastoImage     *content,
+                 const ImpastoImage     *style)
+{
+  ImpastoJob *self;
+
+  g_return_val_if_fail (network != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+  g_return_val_if_fail (content != NULL, NULL);
+  g_return_val_if_fail (style != NULL, NULL);
+
+  self = g_object_new (IMPASTO_TYPE_JOB, NULL);
+  self->network = impasto_network_ref (network);
+  self->params = impasto_run_params_copy (params);
+  self->content = impasto_image_copy (content);
+  self->style = impasto_image_copy (style);
+
+  return self;
+}
+
+void
+impasto_job_start (ImpastoJob *self)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *data;
+
+  g_return_if_fail (IMPASTO_IS_JOB (self));
+  g_return_if_fail (self->state == IMPASTO_JOB_READY);
+
+  self->mailbox = mailbox_new (self);
+
+  data = g_new0 (RunData, 1);
+  data->network = impasto_network_ref (self->network);
+  data->params = impasto_run_params_copy (self->params);
+  data->content = impasto_image_copy (self->content);
+  data->style = impasto_image_copy (self->style);
+  data->mailbox = mailbox_ref (self->mailbox);
+
+  /* No source object: the worker may drop the task's last reference, and the job must only
+   * ever be finalised on the main thread. The callback's reference keeps it alive instead. */
+  task = g_task_new (NULL, self->cancellable, on_run_done, g_object_ref (self));
+  g_task_set_name (task, "[impasto] run");
+  g_task_set_task_data (task, data, run_data_free);
+
+  impasto_background_hold ();
+  impasto_job_set_state (self, IMPASTO_JOB_RUNNING);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+/* Returns at once; the worker notices within one step. */
+void
+impasto_job_stop (ImpastoJob *self)
+{
+  g_return_if_fail (IMPASTO_IS_JOB (self));
+
+  if (self->state != IMPASTO_JOB_RUNNING)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  impasto_job_set_state (self, IMPASTO_JOB_STOPPED);
+}
+
+ImpastoJobState
+impasto_job_get_state (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), IMPASTO_JOB_READY);
+
+  return self->state;
+}
+
+const GError *
+impasto_job_get_error (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+
+  return self->error;
+}
+
+const ImpastoRunParams *
+impasto_job_get_params (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+
+  return self->params;
+}
+
+guint
+impasto_job_get_step (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
+
+  return self->step;
+}
+
+guint
+impasto_job_get_total_steps (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
+
+  return self->params->steps;
+}
+
+double
+impasto_job_get_elapsed (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
+
+  return self->elapsed;
+}
+
+double
+impasto_job_get_seconds_per_step (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
+
+  return self->seconds_per_step;
+}
+
+const ImpastoJobSample *
+impasto_job_get_samples (ImpastoJob *self,
+                         guint      *n_samples)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+  g_return_val_if_fail (n_samples != NULL, NULL);
+
+  *n_samples = self->samples->len;
+
+  return (const ImpastoJobSample *)(gpointer) self->samples->data;
+}
+
+/* The latest snapshot the main thread has received, or NULL before the first. */
+GdkTexture *
+impasto_job_get_texture (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+
+  return self->texture;
+}
+
+ImpastoImage *
+impasto_job_dup_image (ImpastoJob *self)
+{
+  ImpastoImage *image;
+
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+
+  if (self->pixels == NULL)
+    return NULL;
+
+  image = impasto_image_new (self->width, self->height);
+  memcpy (image->pixels, g_bytes_get_data (self->pixels, NULL), impasto_image_get_n_bytes (image));
+
+  return image;
+}

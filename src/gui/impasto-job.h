@@ -1,0 +1,58 @@
+/* impasto-job.h: one style-transfer run on a worker thread, reported on the main loop
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "impasto-image.h"
+#include "impasto-network.h"
+#include "impasto-run.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  IMPASTO_JOB_READY,
+  IMPASTO_JOB_RUNNING,
+  IMPASTO_JOB_FINISHED,
+  IMPASTO_JOB_STOPPED,
+  IMPASTO_JOB_FAILED,
+} ImpastoJobState;
+
+typedef struct
+{
+  guint  step;
+  double total_loss;
+  double content_loss;
+  double style_loss;
+} ImpastoJobSample;
+
+#define IMPASTO_TYPE_JOB_STATE (impasto_job_state_get_type ())
+#define IMPASTO_TYPE_JOB       (impasto_job_get_type ())
+
+GType impasto_job_state_get_type (void);
+
+G_DECLARE_FINAL_TYPE (ImpastoJob, impasto_job, IMPASTO, JOB, GObject)
+
+ImpastoJob             *impasto_job_new                  (ImpastoNetwork         *network,
+                                                          const ImpastoRunParams *params,
+                                                          const ImpastoImage     *content,
+                                                          const ImpastoImage     *style);
+void                    impasto_job_start                (ImpastoJob             *self);
+void                    impasto_job_stop                 (ImpastoJob             *self);
+ImpastoJobState         impasto_job_get_state            (ImpastoJob             *self);
+const GError           *impasto_job_get_error            (ImpastoJob             *self);
+const ImpastoRunParams *impasto_job_get_params           (ImpastoJob             *self);
+guint                   impasto_job_get_step             (ImpastoJob             *self);
+guint                   impasto_job_get_total_steps      (ImpastoJob             *self);
+double                  impasto_job_get_elapsed          (ImpastoJob             *self);
+double                  impasto_job_get_seconds_per_step (ImpastoJob             *self);
+const ImpastoJobSample *impasto_job_get_samples          (ImpastoJob             *self,
+                                                          guint                  *n_samples);
+GdkTexture             *impasto_job_get_texture          (ImpastoJob             *self);
+ImpastoImage           *impasto_job_dup_image            (ImpastoJob             *self);
+
+G_END_DECLS

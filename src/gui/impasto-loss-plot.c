@@ -1,0 +1,157 @@
+/* impasto-loss-plot.c
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "impasto-loss-plot.h"
+
+typedef struct
+{
+  guint  step;
+  double log_loss;
+} Point;
+
+struct _ImpastoLossPlot
+{
+  GtkDrawingArea parent_instance;
+
+  GArray        *points;
+  guint          total_steps;
+  double         min_log;
+  double         max_log;
+};
+
+G_DEFINE_FINAL_TYPE (ImpastoLossPlot, impasto_loss_plot, GTK_TYPE_DRAWING_AREA)
+
+static void
+draw_plot (GtkDrawingArea *area,
+           cairo_t        *cr,
+           int             width,
+           int             height,
+           gpointer        user_data)
+{
+  ImpastoLossPlot *self = IMPASTO_LOSS_PLOT (area);
+  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
+  GdkRGBA color;
+  double span = MAX (self->max_log - self->min_log, 1e-6);
+  double x_scale = (width - 2.0) / MAX (self->total_steps, 1);
+
+  gtk_style_context_get_color (style, &color);
+
+  /* A faint baseline so an empty plot still reads as a plot. */
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha * 0.2);
+  cairo_rectangle (cr, 0, height - 1, width, 1);
+  cairo_fill (cr);
+
+  if (self->points->len < 2)
+    return;
+
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      const Point *point = &g_array_index (self->points, Point, i);
+      double x = 1.0 + point->step * x_scale;
+      double y = 1.0 + (height - 2.0) * (self->max_log - point->log_loss) / span;
+
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+
+  cairo_stroke (cr);
+}
+
+static void
+impasto_loss_plot_finalize (GObject *object)
+{
+  ImpastoLossPlot *self = (ImpastoLossPlot *)object;
+
+  g_clear_pointer (&self->points, g_array_unref);
+
+  G_OBJECT_CLASS (impasto_loss_plot_parent_class)->finalize (object);
+}
+
+static void
+impasto_loss_plot_class_init (ImpastoLossPlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = impasto_loss_plot_finalize;
+
+  gtk_widget_class_set_css_name (widget_class, "impasto-loss-plot");
+}
+
+static void
+impasto_loss_plot_init (ImpastoLossPlot *self)
+{
+  self->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self), 64);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), draw_plot, NULL, NULL);
+}
+
+GtkWidget *
+impasto_loss_plot_new (void)
+{
+  return g_object_new (IMPASTO_TYPE_LOSS_PLOT, NULL);
+}
+
+void
+impasto_loss_plot_clear (ImpastoLossPlot *self)
+{
+  g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
+
+  g_array_set_size (self->points, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+impasto_loss_plot_set_range (ImpastoLossPlot *self,
+                             guint            total_steps)
+{
+  g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
+
+  self->total_steps = total_steps;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Losses fall by orders of magnitude in the first steps: only a log scale shows the rest. */
+void
+impasto_loss_plot_append (ImpastoLossPlot *self,
+                          guint            step,
+                          double           loss)
+{
+  Point point;
+
+  g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
+
+  if (!(loss > 0) || !isfinite (loss))
+    return;
+
+  point.step = step;
+  point.log_loss = log10 (loss);
+
+  if (self->points->len == 0 || point.log_loss < self->min_log)
+    self->min_log = point.log_loss;
+  if (self->points->len == 0 || point.log_loss > self->max_log)
+    self->max_log = point.log_loss;
+
+  g_array_append_val (self->points, point);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+impasto_loss_plot_get_n_points (ImpastoLossPlot *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_LOSS_PLOT (self), 0);
+
+  return self->points->len;
+}

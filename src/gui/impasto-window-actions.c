@@ -1,0 +1,294 @@
+/* impasto-window-actions.c: what the window's actions and dialogs do
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "impasto-image-io.h"
+#include "impasto-window-private.h"
+
+static char *
+dup_stem (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  char *dot = strrchr (name, '.');
+
+  if (dot != NULL && dot != name)
+    *dot = '\0';
+
+  return g_steal_pointer (&name);
+}
+
+/* "<content>-<style>.png", after the two images' names. */
+char *
+impasto_window_dup_suggested_name (ImpastoWindow *self)
+{
+  GFile *content;
+  GFile *style;
+  g_autofree char *content_stem = NULL;
+  g_autofree char *style_stem = NULL;
+
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
+
+  content = impasto_image_picker_get_file (self->content_picker);
+  style = impasto_image_picker_get_file (self->style_picker);
+  if (content == NULL || style == NULL)
+    return g_strdup ("impasto.png");
+
+  content_stem = dup_stem (content);
+  style_stem = dup_stem (style);
+
+  return g_strdup_printf ("%s-%s.png", content_stem, style_stem);
+}
+
+/* The latest snapshot, during a run or after it, as PNG or JPEG by the name's extension.
+ * impasto_image_save() writes a temporary file and renames it, so a failure leaves nothing
+ * behind. */
+gboolean
+impasto_window_save_to_file (ImpastoWindow  *self,
+                             GFile          *file,
+                             GError        **error)
+{
+  g_autoptr(ImpastoImage) image = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (self->job != NULL)
+    image = impasto_job_dup_image (self->job);
+
+  if (image == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("There is no painting to save yet"));
+      return FALSE;
+    }
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only files on this computer can be saved to"));
+      return FALSE;
+    }
+
+  return impasto_image_save (image, path, error);
+}
+
+static void
+show_error_dialog (ImpastoWindow *self,
+                   const char    *title,
+                   const char    *detail)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR,
+                                   GTK_BUTTONS_CLOSE,
+                                   "%s", title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_save_response (GtkNativeDialog *chooser,
+                  int              response,
+                  ImpastoWindow   *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->save_chooser);
+
+  if (file == NULL)
+    return;
+
+  folder = g_file_get_parent (file);
+  if (folder != NULL && g_file_peek_path (folder) != NULL)
+    g_settings_set_string (self->settings, "last-save-folder", g_file_peek_path (folder));
+
+  if (!impasto_window_save_to_file (self, file, &error))
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      /* Translators: %s is a file name. */
+      g_autofree char *title = g_strdup_printf (_("Could not save “%s”"), name);
+
+      show_error_dialog (self, title, error->message);
+    }
+}
+
+static GtkFileFilter *
+new_filter (const char *name,
+            const char *mime_type)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+
+  return filter;
+}
+
+void
+impasto_window_choose_save_file (ImpastoWindow *self)
+{
+  GtkFileChooser *chooser;
+  g_autofree char *folder_path = g_settings_get_string (self->settings, "last-save-folder");
+  g_autofree char *name = impasto_window_dup_suggested_name (self);
+  g_autoptr(GtkFileFilter) png = new_filter (_("PNG image"), "image/png");
+  g_autoptr(GtkFileFilter) jpeg = new_filter (_("JPEG image"), "image/jpeg");
+  g_autoptr(GFile) folder = NULL;
+
+  if (self->save_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+      return;
+    }
+
+  self->save_chooser = gtk_file_chooser_native_new (_("Save Painting"),
+                                                    GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                    _("_Save"),
+                                                    _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (self->save_chooser);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
+  gtk_file_chooser_add_filter (chooser, png);
+  gtk_file_chooser_add_filter (chooser, jpeg);
+
+  if (*folder_path != '\0')
+    folder = g_file_new_for_path (folder_path);
+  else if (impasto_image_picker_get_file (self->content_picker) != NULL)
+    folder = g_file_get_parent (impasto_image_picker_get_file (self->content_picker));
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+  gtk_file_chooser_set_current_name (chooser, name);
+
+  g_signal_connect (self->save_chooser, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+}
+
+static void
+on_model_response (GtkNativeDialog *chooser,
+                   int              response,
+                   ImpastoWindow   *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->model_chooser);
+
+  if (file != NULL && g_file_peek_path (file) != NULL)
+    impasto_window_set_model_path (self, g_file_peek_path (file));
+}
+
+void
+impasto_window_choose_model (ImpastoWindow *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->model_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->model_chooser));
+      return;
+    }
+
+  gtk_file_filter_set_name (filter, _("MatConvNet models"));
+  gtk_file_filter_add_pattern (filter, "*.mat");
+
+  self->model_chooser = gtk_file_chooser_native_new (_("Choose Model File"),
+                                                     GTK_WINDOW (self),
+                                                     GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                     _("_Open"),
+                                                     _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->model_chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->model_chooser), filter);
+
+  g_signal_connect (self->model_chooser, "response", G_CALLBACK (on_model_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->model_chooser));
+}
+
+static void
+open_content_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  impasto_image_picker_choose (IMPASTO_WINDOW (widget)->content_picker);
+}
+
+static void
+open_style_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  impasto_image_picker_choose (IMPASTO_WINDOW (widget)->style_picker);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  impasto_window_start (IMPASTO_WINDOW (widget));
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  impasto_window_stop (IMPASTO_WINDOW (widget));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  impasto_window_choose_save_file (IMPASTO_WINDOW (widget));
+}
+
+static void
+reset_defaults_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  impasto_window_reset_defaults (IMPASTO_WINDOW (widget));
+}
+
+static void
+choose_model_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  impasto_window_choose_model (IMPASTO_WINDOW (widget));
+}
+
+/* Accelerators are the application's (see impasto-application.c). */
+void
+impasto_window_class_actions_init (ImpastoWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.open-content", NULL, open_content_action);
+  gtk_widget_class_install_action (widget_class, "win.open-style", NULL, open_style_action);
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-defaults", NULL,
+                                   reset_defaults_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-model", NULL, choose_model_action);
+}

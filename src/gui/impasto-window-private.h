@@ -1,0 +1,74 @@
+/* impasto-window-private.h: the window's state, shared by its two source files
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "impasto-loss-plot.h"
+#include "impasto-network.h"
+#include "impasto-window.h"
+
+G_BEGIN_DECLS
+
+struct _ImpastoWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+
+  /* Template widgets */
+  GtkStack             *stack;
+  GtkButton            *start_button;
+  GtkLinkButton        *model_link;
+  GtkLabel             *model_path_label;
+  GtkLabel             *model_error_label;
+  ImpastoImagePicker   *content_picker;
+  ImpastoImagePicker   *style_picker;
+  GtkAdjustment        *alpha_adjustment;
+  GtkAdjustment        *beta_adjustment;
+  GtkAdjustment        *noise_adjustment;
+  GtkAdjustment        *steps_adjustment;
+  GtkAdjustment        *snapshot_adjustment;
+  GtkAdjustment        *width_adjustment;
+  GtkAdjustment        *height_adjustment;
+  GtkCheckButton       *keep_aspect_check;
+  GtkWidget            *height_spin;
+  GtkPicture           *preview;
+  GtkWidget            *preview_placeholder;
+  GtkWidget            *progress_box;
+  GtkLabel             *step_label;
+  GtkLabel             *time_label;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *loss_label;
+  ImpastoLossPlot      *loss_plot;
+  GtkLabel             *status_label;
+
+  /* The model, loaded once and shared by every run */
+  char                 *model_path;
+  ImpastoNetwork       *network;
+  GCancellable         *model_cancellable;
+  gboolean              remember_model;
+
+  /* The current or last run; NULL before the first and after the inputs change */
+  ImpastoJob           *job;
+  guint                 n_plotted;
+
+  GtkFileChooserNative *save_chooser;
+  GtkFileChooserNative *model_chooser;
+
+  guint                 can_start : 1;
+};
+
+void impasto_window_class_actions_init (ImpastoWindowClass *klass);
+void impasto_window_update_actions      (ImpastoWindow      *self);
+void impasto_window_start              (ImpastoWindow      *self);
+void impasto_window_stop               (ImpastoWindow      *self);
+void impasto_window_reset_defaults     (ImpastoWindow      *self);
+void impasto_window_choose_model       (ImpastoWindow      *self);
+void impasto_window_choose_save_file   (ImpastoWindow      *self);
+void impasto_window_show_status        (ImpastoWindow      *self,
+                                        const char         *message,
+                                        gboolean            is_error);
+
+G_END_DECLS

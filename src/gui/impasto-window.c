@@ -1,0 +1,753 @@
+/* impasto-window.c
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "impasto-model-path.h"
+#include "impasto-network-loader.h"
+#include "impasto-run.h"
+#include "impasto-texture.h"
+#include "impasto-window-private.h"
+
+G_DEFINE_FINAL_TYPE (ImpastoWindow, impasto_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CAN_START,
+  PROP_MODEL_LOADED,
+  PROP_JOB,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+impasto_window_show_status (ImpastoWindow *self,
+                            const char    *message,
+                            gboolean       is_error)
+{
+  gtk_label_set_label (self->status_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), message != NULL);
+
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static gboolean
+impasto_window_is_running (ImpastoWindow *self)
+{
+  return self->job != NULL && impasto_job_get_state (self->job) == IMPASTO_JOB_RUNNING;
+}
+
+void
+impasto_window_update_actions (ImpastoWindow *self)
+{
+  gboolean running = impasto_window_is_running (self);
+  gboolean can_start;
+  GtkWidget *button = GTK_WIDGET (self->start_button);
+
+  can_start = !running &&
+              self->network != NULL &&
+              impasto_image_picker_get_image (self->content_picker) != NULL &&
+              impasto_image_picker_get_image (self->style_picker) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
+                                 self->job != NULL && impasto_job_get_texture (self->job) != NULL);
+
+  /* One button: Start while idle, Stop while a run goes. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), running ? "win.stop" : "win.start");
+  gtk_button_set_label (self->start_button, running ? _("_Stop") : _("_Start"));
+  if (running)
+    {
+      gtk_widget_remove_css_class (button, "suggested-action");
+      gtk_widget_add_css_class (button, "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (button, "destructive-action");
+      gtk_widget_add_css_class (button, "suggested-action");
+    }
+
+  if (self->can_start != can_start)
+    {
+      self->can_start = can_start;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_START]);
+    }
+}
+
+static void
+impasto_window_set_preview (ImpastoWindow *self,
+                            GdkPaintable  *paintable)
+{
+  gtk_picture_set_paintable (self->preview, paintable);
+  gtk_widget_set_visible (self->preview_placeholder, paintable == NULL);
+}
+
+static void
+impasto_window_show_content (ImpastoWindow *self)
+{
+  const ImpastoImage *content = impasto_image_picker_get_image (self->content_picker);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (content != NULL)
+    texture = impasto_texture_new_for_image (content);
+
+  impasto_window_set_preview (self, GDK_PAINTABLE (texture));
+}
+
+/* With "keep aspect" on, the height follows the width and the content image. */
+static void
+impasto_window_update_output_size (ImpastoWindow *self)
+{
+  const ImpastoImage *content = impasto_image_picker_get_image (self->content_picker);
+  gboolean keep = gtk_check_button_get_active (self->keep_aspect_check);
+  double width;
+
+  gtk_widget_set_sensitive (self->height_spin, !keep || content == NULL);
+
+  if (!keep || content == NULL)
+    return;
+
+  width = gtk_adjustment_get_value (self->width_adjustment);
+  gtk_adjustment_set_value (self->height_adjustment,
+                            round (width * content->height / content->width));
+}
+
+static void
+impasto_window_set_job (ImpastoWindow *self,
+                        ImpastoJob    *job)
+{
+  if (self->job == job)
+    return;
+
+  /* A replaced job may still be finishing its step: nothing it says reaches this window. */
+  if (self->job != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      impasto_job_stop (self->job);
+    }
+
+  g_set_object (&self->job, job);
+  self->n_plotted = 0;
+  impasto_loss_plot_clear (self->loss_plot);
+  gtk_widget_set_visible (self->progress_box, job != NULL);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+static void
+on_picker_file_changed (ImpastoWindow *self)
+{
+  /* New inputs make the last result stale; a running job keeps going with its own copies. */
+  if (!impasto_window_is_running (self))
+    {
+      impasto_window_set_job (self, NULL);
+      impasto_window_show_content (self);
+    }
+
+  impasto_window_update_output_size (self);
+  impasto_window_update_actions (self);
+}
+
+static void
+on_output_size_changed (ImpastoWindow *self)
+{
+  impasto_window_update_output_size (self);
+}
+
+static void
+impasto_window_show_model_page (ImpastoWindow *self,
+                                const char    *error)
+{
+  gtk_label_set_label (self->model_error_label, error);
+  gtk_widget_set_visible (GTK_WIDGET (self->model_error_label), error != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "model");
+}
+
+static void
+impasto_window_set_network (ImpastoWindow  *self,
+                            ImpastoNetwork *network)
+{
+  gboolean was_loaded = self->network != NULL;
+
+  g_clear_pointer (&self->network, impasto_network_unref);
+  if (network != NULL)
+    self->network = impasto_network_ref (network);
+
+  if (was_loaded != (network != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_LOADED]);
+
+  impasto_window_update_actions (self);
+}
+
+static void
+on_network_loaded (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ImpastoWindow) self = user_data;
+  g_autoptr(ImpastoNetwork) network = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  network = impasto_network_load_finish (result, &error);
+
+  /* A newer model was chosen meanwhile, or the window is closing. */
+  if (g_task_had_error (G_TASK (result)) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->model_cancellable == NULL || g_cancellable_is_cancelled (self->model_cancellable))
+    return;
+
+  g_clear_object (&self->model_cancellable);
+
+  if (network == NULL)
+    {
+      impasto_window_show_status (self, NULL, FALSE);
+      /* Translators: the first %s is a file path, the second says what is wrong with it. */
+      message = g_strdup_printf (_("“%s” could not be used: %s"), self->model_path, error->message);
+      impasto_window_show_model_page (self, message);
+      return;
+    }
+
+  if (self->remember_model)
+    g_settings_set_string (self->settings, "model-path", self->model_path);
+
+  impasto_window_show_status (self, NULL, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  impasto_window_set_network (self, network);
+}
+
+static void
+impasto_window_load_model (ImpastoWindow *self,
+                           const char    *path,
+                           gboolean       remember)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  g_auto(GStrv) layers = impasto_run_params_get_loss_layers (params);
+
+  g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  self->model_cancellable = g_cancellable_new ();
+
+  g_free (self->model_path);
+  self->model_path = g_strdup (path);
+  self->remember_model = remember;
+  impasto_window_set_network (self, NULL);
+
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  impasto_window_show_status (self, _("Loading the model…"), FALSE);
+
+  /* The window's state only changes on the main thread, in the callback. */
+  impasto_network_load_async (path, (const char * const *) layers, self->model_cancellable,
+                              on_network_loaded, g_object_ref (self));
+}
+
+/* Loads the model at path on a worker thread and remembers it in GSettings once it loads. */
+void
+impasto_window_set_model_path (ImpastoWindow *self,
+                               const char    *path)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  impasto_window_load_model (self, path, TRUE);
+}
+
+/* As the CLI looks: the remembered choice first, then impasto_model_find()'s places. */
+static void
+impasto_window_find_model (ImpastoWindow *self)
+{
+  g_autofree char *saved = g_settings_get_string (self->settings, "model-path");
+  g_autofree char *path = NULL;
+
+  if (*saved != '\0')
+    path = impasto_model_find (saved, NULL);
+  if (path == NULL)
+    path = impasto_model_find (NULL, NULL);
+
+  if (path != NULL)
+    impasto_window_load_model (self, path, FALSE);
+  else
+    impasto_window_show_model_page (self, NULL);
+}
+
+static void
+impasto_window_setup_model_page (ImpastoWindow *self)
+{
+  g_autofree char *user_path = g_build_filename (g_get_user_data_dir (), "impasto",
+                                                 IMPASTO_MODEL_FILE_NAME, NULL);
+  g_autofree char *text = NULL;
+
+  gtk_link_button_set_uri (self->model_link, IMPASTO_MODEL_URL);
+  gtk_button_set_label (GTK_BUTTON (self->model_link), IMPASTO_MODEL_URL);
+
+  /* Translators: %s is where the file goes, such as ~/.local/share/impasto/….mat */
+  text = g_strdup_printf (_("Save it as %s, or tell Impasto where it is:"), user_path);
+  gtk_label_set_label (self->model_path_label, text);
+}
+
+static char *
+format_time_left (double seconds)
+{
+  guint s = (guint) MIN (ceil (seconds), G_MAXUINT);
+
+  if (s < 60)
+    return g_strdup_printf (ngettext ("%u second left", "%u seconds left", s), s);
+  if (s < 3600)
+    return g_strdup_printf (ngettext ("About %u minute left", "About %u minutes left",
+                                      (s + 30) / 60),
+                            (s + 30) / 60);
+  /* Translators: hours and minutes, as in "1 h 05 min left". */
+  return g_strdup_printf (_("%u h %02u min left"), s / 3600, (s % 3600) / 60);
+}
+
+static void
+impasto_window_update_progress (ImpastoWindow *self)
+{
+  ImpastoJob *job = self->job;
+  guint step = impasto_job_get_step (job);
+  guint total = impasto_job_get_total_steps (job);
+  double elapsed = impasto_job_get_elapsed (job);
+  const ImpastoJobSample *samples;
+  guint n_samples;
+  g_autofree char *step_text = NULL;
+  g_autofree char *time_text = NULL;
+  g_autofree char *loss_text = NULL;
+
+  samples = impasto_job_get_samples (job, &n_samples);
+
+  /* Translators: "Step 350 of 3000" */
+  step_text = g_strdup_printf (_("Step %u of %u"), step, total);
+  gtk_label_set_label (self->step_label, step_text);
+  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) step / total : 0);
+
+  if (step > 0 && impasto_job_get_state (job) == IMPASTO_JOB_RUNNING)
+    {
+      double per_step = elapsed / step;
+      g_autofree char *left = format_time_left (per_step * (total - step));
+
+      /* Translators: the first part is the time one step takes, the second the time left. */
+      time_text = g_strdup_printf (_("%.2f s per step · %s"), per_step, left);
+    }
+  gtk_label_set_label (self->time_label, time_text);
+
+  if (n_samples > 0)
+    {
+      const ImpastoJobSample *last = &samples[n_samples - 1];
+
+      /* Translators: the current losses; keep the numbers' format. */
+      loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g)"),
+                                   last->total_loss, last->content_loss, last->style_loss);
+    }
+  gtk_label_set_label (self->loss_label, loss_text);
+
+  impasto_loss_plot_set_range (self->loss_plot, total);
+  for (; self->n_plotted < n_samples; self->n_plotted++)
+    impasto_loss_plot_append (self->loss_plot, samples[self->n_plotted].step,
+                              samples[self->n_plotted].total_loss);
+}
+
+static void
+on_job_step (ImpastoWindow *self)
+{
+  impasto_window_update_progress (self);
+}
+
+static void
+on_job_texture (ImpastoWindow *self)
+{
+  impasto_window_set_preview (self, GDK_PAINTABLE (impasto_job_get_texture (self->job)));
+  impasto_window_update_actions (self);
+}
+
+static void
+on_job_state (ImpastoWindow *self)
+{
+  const GError *error = impasto_job_get_error (self->job);
+  g_autofree char *message = NULL;
+
+  switch (impasto_job_get_state (self->job))
+    {
+    case IMPASTO_JOB_FAILED:
+      /* Translators: %s says why the run stopped. */
+      message = g_strdup_printf (_("The painting stopped: %s"), error->message);
+      impasto_window_show_status (self, message, TRUE);
+      break;
+
+    case IMPASTO_JOB_STOPPED:
+      impasto_window_show_status (self, _("Stopped"), FALSE);
+      break;
+
+    case IMPASTO_JOB_FINISHED:
+      impasto_window_show_status (self, _("Done"), FALSE);
+      break;
+
+    case IMPASTO_JOB_READY:
+    case IMPASTO_JOB_RUNNING:
+    default:
+      impasto_window_show_status (self, NULL, FALSE);
+      break;
+    }
+
+  impasto_window_update_progress (self);
+  impasto_window_update_actions (self);
+}
+
+static ImpastoRunParams *
+impasto_window_dup_params (ImpastoWindow *self)
+{
+  ImpastoRunParams *params = impasto_run_params_new ();
+
+  impasto_window_update_output_size (self);
+
+  params->alpha = gtk_adjustment_get_value (self->alpha_adjustment);
+  params->beta = gtk_adjustment_get_value (self->beta_adjustment);
+  params->noise = gtk_adjustment_get_value (self->noise_adjustment);
+  params->steps = (guint) gtk_adjustment_get_value (self->steps_adjustment);
+  params->snapshot_every = (guint) gtk_adjustment_get_value (self->snapshot_adjustment);
+  params->width = (guint) gtk_adjustment_get_value (self->width_adjustment);
+  params->height = (guint) gtk_adjustment_get_value (self->height_adjustment);
+
+  return params;
+}
+
+void
+impasto_window_start (ImpastoWindow *self)
+{
+  g_autoptr(ImpastoRunParams) params = NULL;
+  g_autoptr(ImpastoJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (!self->can_start)
+    return;
+
+  params = impasto_window_dup_params (self);
+  if (!impasto_run_params_validate (params, &error))
+    {
+      impasto_window_show_status (self, error->message, TRUE);
+      return;
+    }
+
+  job = impasto_job_new (self->network, params,
+                         impasto_image_picker_get_image (self->content_picker),
+                         impasto_image_picker_get_image (self->style_picker));
+  impasto_window_set_job (self, job);
+
+  g_signal_connect_swapped (job, "notify::step", G_CALLBACK (on_job_step), self);
+  g_signal_connect_swapped (job, "notify::texture", G_CALLBACK (on_job_texture), self);
+  g_signal_connect_swapped (job, "notify::state", G_CALLBACK (on_job_state), self);
+
+  impasto_job_start (job);
+}
+
+void
+impasto_window_stop (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (self->job != NULL)
+    impasto_job_stop (self->job);
+}
+
+void
+impasto_window_reset_defaults (ImpastoWindow *self)
+{
+  static const char * const keys[] = {
+    "alpha", "beta", "noise", "steps", "snapshot-every", "width", "height", "keep-aspect",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (self->settings, keys[i]);
+}
+
+static gboolean
+on_window_drop (GtkDropTarget *target,
+                const GValue  *value,
+                double         x,
+                double         y,
+                ImpastoWindow *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  if (files == NULL)
+    return FALSE;
+
+  impasto_window_open_files (self, files->data, files->next ? files->next->data : NULL);
+
+  return TRUE;
+}
+
+static void
+impasto_window_bind_settings (ImpastoWindow *self)
+{
+  static const struct {
+    const char *key;
+    gsize       offset;
+    const char *property;
+  } bindings[] = {
+    { "alpha", G_STRUCT_OFFSET (ImpastoWindow, alpha_adjustment), "value" },
+    { "beta", G_STRUCT_OFFSET (ImpastoWindow, beta_adjustment), "value" },
+    { "noise", G_STRUCT_OFFSET (ImpastoWindow, noise_adjustment), "value" },
+    { "steps", G_STRUCT_OFFSET (ImpastoWindow, steps_adjustment), "value" },
+    { "snapshot-every", G_STRUCT_OFFSET (ImpastoWindow, snapshot_adjustment), "value" },
+    { "width", G_STRUCT_OFFSET (ImpastoWindow, width_adjustment), "value" },
+    { "height", G_STRUCT_OFFSET (ImpastoWindow, height_adjustment), "value" },
+    { "keep-aspect", G_STRUCT_OFFSET (ImpastoWindow, keep_aspect_check), "active" },
+    { "last-content-folder", G_STRUCT_OFFSET (ImpastoWindow, content_picker), "folder" },
+    { "last-style-folder", G_STRUCT_OFFSET (ImpastoWindow, style_picker), "folder" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    g_settings_bind (self->settings, bindings[i].key,
+                     G_STRUCT_MEMBER (gpointer, self, bindings[i].offset), bindings[i].property,
+                     G_SETTINGS_BIND_DEFAULT);
+
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+impasto_window_dispose (GObject *object)
+{
+  ImpastoWindow *self = (ImpastoWindow *)object;
+
+  /* Closing cancels the run; the job lives on until its worker has let go, then is freed. */
+  if (self->job != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      impasto_job_stop (self->job);
+      g_clear_object (&self->job);
+    }
+
+  g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+
+  if (self->save_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->save_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+      g_clear_object (&self->save_chooser);
+    }
+
+  if (self->model_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->model_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->model_chooser));
+      g_clear_object (&self->model_chooser);
+    }
+
+  /* No gtk_widget_dispose_template(): GtkWindow unparents its own child and titlebar. */
+
+  G_OBJECT_CLASS (impasto_window_parent_class)->dispose (object);
+}
+
+static void
+impasto_window_finalize (GObject *object)
+{
+  ImpastoWindow *self = (ImpastoWindow *)object;
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->model_path, g_free);
+  g_clear_pointer (&self->network, impasto_network_unref);
+
+  G_OBJECT_CLASS (impasto_window_parent_class)->finalize (object);
+}
+
+static void
+impasto_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ImpastoWindow *self = IMPASTO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_START:
+      g_value_set_boolean (value, self->can_start);
+      break;
+
+    case PROP_MODEL_LOADED:
+      g_value_set_boolean (value, self->network != NULL);
+      break;
+
+    case PROP_JOB:
+      g_value_set_object (value, self->job);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+impasto_window_class_init (ImpastoWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = impasto_window_dispose;
+  object_class->finalize = impasto_window_finalize;
+  object_class->get_property = impasto_window_get_property;
+
+  properties[PROP_CAN_START] =
+    g_param_spec_boolean ("can-start", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_MODEL_LOADED] =
+    g_param_spec_boolean ("model-loaded", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_JOB] =
+    g_param_spec_object ("job", NULL, NULL,
+                         IMPASTO_TYPE_JOB,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (IMPASTO_TYPE_IMAGE_PICKER);
+  g_type_ensure (IMPASTO_TYPE_LOSS_PLOT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/impasto/Impasto/impasto-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_link);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_path_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_error_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, content_picker);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, style_picker);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, alpha_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, beta_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, noise_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, steps_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, snapshot_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, width_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, keep_aspect_check);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_spin);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, loss_label);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, loss_plot);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_picker_file_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_output_size_changed);
+
+  impasto_window_class_actions_init (klass);
+}
+
+static void
+impasto_window_init (ImpastoWindow *self)
+{
+  GtkDropTarget *target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  impasto_window_bind_settings (self);
+
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  impasto_window_setup_model_page (self);
+  impasto_window_update_output_size (self);
+  impasto_window_update_actions (self);
+  impasto_window_find_model (self);
+}
+
+ImpastoWindow *
+impasto_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (IMPASTO_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+/* Either may be NULL; the pickers load them as if chosen in their dialogs. */
+void
+impasto_window_open_files (ImpastoWindow *self,
+                           GFile         *content,
+                           GFile         *style)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (content != NULL)
+    impasto_image_picker_set_file (self->content_picker, content);
+  if (style != NULL)
+    impasto_image_picker_set_file (self->style_picker, style);
+}
+
+gboolean
+impasto_window_get_model_loaded (ImpastoWindow *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), FALSE);
+
+  return self->network != NULL;
+}
+
+/* Both images and the model are there, and no run is going. */
+gboolean
+impasto_window_get_can_start (ImpastoWindow *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), FALSE);
+
+  return self->can_start;
+}
+
+ImpastoImagePicker *
+impasto_window_get_content_picker (ImpastoWindow *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
+
+  return self->content_picker;
+}
+
+ImpastoImagePicker *
+impasto_window_get_style_picker (ImpastoWindow *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
+
+  return self->style_picker;
+}
+
+GtkPicture *
+impasto_window_get_preview (ImpastoWindow *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
+
+  return self->preview;
+}
+
+ImpastoJob *
+impasto_window_get_job (ImpastoWindow *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
+
+  return self->job;
+}

@@ -1,0 +1,558 @@
+/* test-window.c: the real window, driven as a user would, under Xvfb
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "impasto-background.h"
+#include "impasto-fixture.h"
+#include "impasto-model-path.h"
+#include "impasto-window-private.h"
+
+/* Only there to stop a broken build from hanging forever; nothing is timed against it. */
+#define HANG_GUARD_SECONDS 300
+
+static char *tmpdir;
+static char *model_path;
+static char *content_path;
+static char *style_path;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_SECONDS * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (20, wake_up, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting until %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (ticker);
+}
+
+static gboolean
+can_start (gpointer data)
+{
+  return impasto_window_get_can_start (data);
+}
+
+static gboolean
+background_idle (gpointer data)
+{
+  return impasto_background_get_n_active () == 0;
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+write_image (const char *path,
+             int         width,
+             int         height,
+             guint       pattern)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  g_autoptr(GError) error = NULL;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + y * stride + x * 3;
+
+        p[0] = (guint8) ((x * 255) / width);
+        p[1] = (guint8) ((y * 255) / height);
+        p[2] = (guint8) (((x / 4 + y / 4) % 2) * 200 * pattern);
+      }
+
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+}
+
+static void
+write_model (const char *path)
+{
+  ImpastoFixtureOptions options;
+  g_autoptr(GError) error = NULL;
+
+  impasto_fixture_options_init (&options);
+  options.factor = 16;
+  options.seed = 7;
+
+  impasto_fixture_write (path, &options, &error);
+  g_assert_no_error (error);
+}
+
+/* A small, short-lived painting: the preview changes often and the run outlives the test. */
+static void
+set_small_run_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  g_settings_set_uint (settings, "width", 48);
+  g_settings_set_uint (settings, "height", 32);
+  g_settings_set_boolean (settings, "keep-aspect", FALSE);
+  g_settings_set_uint (settings, "steps", 10000);
+  g_settings_set_uint (settings, "snapshot-every", 1);
+}
+
+/* The window with both images and the model, ready to start, as the pickers leave it. */
+static ImpastoWindow *
+new_ready_window (void)
+{
+  ImpastoWindow *window = impasto_window_new (NULL);
+  g_autoptr(GFile) content = g_file_new_for_path (content_path);
+  g_autoptr(GFile) style = g_file_new_for_path (style_path);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  impasto_image_picker_set_file (impasto_window_get_content_picker (window), content);
+  impasto_image_picker_set_file (impasto_window_get_style_picker (window), style);
+  impasto_window_set_model_path (window, model_path);
+
+  wait_until (can_start, window, "the window can start");
+
+  return window;
+}
+
+static void
+destroy_window (ImpastoWindow *window)
+{
+  ImpastoJob *job = impasto_window_get_job (window);
+
+  if (job != NULL)
+    g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  wait_until (pointer_cleared, &window, "the window is finalized");
+  wait_until (pointer_cleared, &job, "the job is finalized");
+  wait_until (background_idle, NULL, "no worker is left");
+}
+
+typedef struct
+{
+  GPtrArray *paintables;
+} PreviewLog;
+
+static void
+on_paintable_changed (GtkPicture *picture,
+                      GParamSpec *pspec,
+                      PreviewLog *log)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (picture);
+
+  if (paintable != NULL)
+    g_ptr_array_add (log->paintables, g_object_ref (paintable));
+}
+
+static gboolean
+preview_changed_twice (gpointer data)
+{
+  PreviewLog *log = data;
+
+  return log->paintables->len >= 2;
+}
+
+static void
+assert_decodes_to (const char *path,
+                   int         width,
+                   int         height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, height);
+}
+
+static void
+test_window_run_preview_save (void)
+{
+  ImpastoWindow *window;
+  GtkPicture *preview;
+  GdkPaintable *content_preview;
+  GdkPaintable *last;
+  ImpastoJob *job;
+  PreviewLog log = { g_ptr_array_new_with_free_func (g_object_unref) };
+  g_autofree char *png = g_build_filename (tmpdir, "painting.png", NULL);
+  g_autofree char *jpeg = g_build_filename (tmpdir, "painting.jpg", NULL);
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", "painting.png", NULL);
+  g_autoptr(GFile) png_file = g_file_new_for_path (png);
+  g_autoptr(GFile) jpeg_file = g_file_new_for_path (jpeg);
+  g_autoptr(GFile) missing_file = g_file_new_for_path (missing);
+  g_autoptr(GError) error = NULL;
+
+  set_small_run_settings ();
+  window = new_ready_window ();
+  preview = impasto_window_get_preview (window);
+
+  /* Before a run the preview shows the content image, at its own size. */
+  content_preview = gtk_picture_get_paintable (preview);
+  g_assert_nonnull (content_preview);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (content_preview), ==, 64);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (content_preview), ==, 40);
+  g_assert_cmpint (gtk_picture_get_content_fit (preview), ==, GTK_CONTENT_FIT_CONTAIN);
+
+  g_signal_connect (preview, "notify::paintable", G_CALLBACK (on_paintable_changed), &log);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+
+  job = impasto_window_get_job (window);
+  g_assert_nonnull (job);
+  g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_RUNNING);
+  g_assert_false (impasto_window_get_can_start (window));
+  g_assert_cmpuint (impasto_job_get_total_steps (job), ==, 10000);
+
+  wait_until (preview_changed_twice, &log, "the preview has changed twice");
+
+  for (guint i = 0; i < log.paintables->len; i++)
+    {
+      GdkPaintable *paintable = g_ptr_array_index (log.paintables, i);
+
+      g_assert_true (GDK_IS_TEXTURE (paintable));
+      g_assert_true (paintable != content_preview);
+      g_assert_cmpint (gdk_texture_get_width (GDK_TEXTURE (paintable)), ==, 48);
+      g_assert_cmpint (gdk_texture_get_height (GDK_TEXTURE (paintable)), ==, 32);
+      if (i > 0)
+        g_assert_true (paintable != g_ptr_array_index (log.paintables, i - 1));
+    }
+
+  /* Save works during the run. */
+  g_assert_true (impasto_window_save_to_file (window, jpeg_file, &error));
+  g_assert_no_error (error);
+  assert_decodes_to (jpeg, 48, 32);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_STOPPED);
+  g_assert_true (impasto_window_get_can_start (window));
+
+  /* Whatever the worker was still doing when Stop came never reaches the screen. */
+  last = gtk_picture_get_paintable (preview);
+  wait_until (background_idle, NULL, "the stopped worker has let go");
+  g_assert_true (gtk_picture_get_paintable (preview) == last);
+  g_assert_true (GDK_PAINTABLE (impasto_job_get_texture (job)) == last);
+  g_assert_cmpuint (impasto_job_get_step (job), >=, 1);
+
+  /* And after it, through the same call the save dialog's response makes. */
+  g_assert_true (impasto_window_save_to_file (window, png_file, &error));
+  g_assert_no_error (error);
+  assert_decodes_to (png, 48, 32);
+
+  g_assert_false (impasto_window_save_to_file (window, missing_file, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  g_signal_handlers_disconnect_by_data (preview, &log);
+  g_ptr_array_unref (log.paintables);
+  destroy_window (window);
+}
+
+static gboolean
+job_has_stepped (gpointer data)
+{
+  ImpastoJob *job = impasto_window_get_job (data);
+
+  return job != NULL && impasto_job_get_step (job) >= 1;
+}
+
+static void
+test_window_close_during_run (void)
+{
+  ImpastoWindow *window;
+  ImpastoJob *job;
+
+  set_small_run_settings ();
+  window = new_ready_window ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  wait_until (job_has_stepped, window, "the run has made a step");
+
+  job = impasto_window_get_job (window);
+  g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_RUNNING);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The job outlives the window only until its worker has finished the current step. */
+  wait_until (pointer_cleared, &window, "the window is finalized");
+  wait_until (pointer_cleared, &job, "the job is finalized");
+  wait_until (background_idle, NULL, "no worker is left");
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+  guint  n_ticks;
+} GapMeter;
+
+static gboolean
+on_gap_timeout (gpointer data)
+{
+  GapMeter *meter = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (meter->last != 0)
+    meter->longest = MAX (meter->longest, now - meter->last);
+  meter->last = now;
+  meter->n_ticks++;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_frame_tick (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  on_gap_timeout (data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+job_reached_step_100 (gpointer data)
+{
+  return impasto_job_get_step (data) >= 100;
+}
+
+/* How long the main loop goes without running a 5 ms timeout, and between frame clock ticks,
+ * while a run sends a snapshot after every step. Reported, not asserted: it depends on the
+ * machine. */
+static void
+test_window_main_loop_gaps (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  ImpastoWindow *window;
+  GapMeter timeouts = { 0 };
+  GapMeter frames = { 0 };
+  guint timeout_id;
+  guint tick_id;
+
+  set_small_run_settings ();
+  g_settings_set_uint (settings, "width", 128);
+  g_settings_set_uint (settings, "height", 96);
+  window = new_ready_window ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  timeout_id = g_timeout_add (5, on_gap_timeout, &timeouts);
+  tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), on_frame_tick, &frames, NULL);
+
+  wait_until (job_reached_step_100, impasto_window_get_job (window), "the run reaches step 100");
+
+  g_source_remove (timeout_id);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+
+  g_assert_cmpuint (timeouts.n_ticks, >, 1);
+  g_test_message ("longest main-loop gap: %.1f ms between 5 ms timeouts (%u), "
+                  "%.1f ms between frame clock ticks (%u), over %.0f ms of steps",
+                  timeouts.longest / 1000.0, timeouts.n_ticks,
+                  frames.longest / 1000.0, frames.n_ticks,
+                  impasto_job_get_elapsed (impasto_window_get_job (window)) * 1000.0);
+  g_printerr ("# longest main-loop gap: %.1f ms (timeouts), %.1f ms (frame clock)\n",
+              timeouts.longest / 1000.0, frames.longest / 1000.0);
+
+  destroy_window (window);
+}
+
+static gboolean
+picker_settled (gpointer data)
+{
+  return !impasto_image_picker_get_loading (data);
+}
+
+static void
+test_picker_shows_errors (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  ImpastoImagePicker *picker = IMPASTO_IMAGE_PICKER (impasto_image_picker_new ());
+  g_autofree char *bogus = g_build_filename (tmpdir, "not-an-image.png", NULL);
+  g_autofree char *absent = g_build_filename (tmpdir, "absent.png", NULL);
+  g_autoptr(GFile) bogus_file = g_file_new_for_path (bogus);
+  g_autoptr(GFile) absent_file = g_file_new_for_path (absent);
+  g_autoptr(GFile) content_file = g_file_new_for_path (content_path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (bogus, "this is text", -1, &error);
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (picker));
+  gtk_window_present (GTK_WINDOW (window));
+
+  impasto_image_picker_set_file (picker, content_file);
+  wait_until (picker_settled, picker, "the content image is loaded");
+  g_assert_nonnull (impasto_image_picker_get_image (picker));
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 64);
+  g_assert_null (impasto_image_picker_get_error (picker));
+
+  impasto_image_picker_set_file (picker, bogus_file);
+  wait_until (picker_settled, picker, "the bogus file is refused");
+  g_assert_null (impasto_image_picker_get_image (picker));
+  g_assert_null (impasto_image_picker_get_file (picker));
+  g_assert_nonnull (impasto_image_picker_get_error (picker));
+  g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
+
+  impasto_image_picker_set_file (picker, absent_file);
+  wait_until (picker_settled, picker, "the absent file is refused");
+  g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "absent.png"));
+
+  g_object_add_weak_pointer (G_OBJECT (picker), (gpointer *) &picker);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_until (pointer_cleared, &picker, "the picker is finalized");
+}
+
+static void
+test_window_settings_and_defaults (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  ImpastoWindow *window;
+  g_autofree char *name = NULL;
+  g_autofree char *remembered = NULL;
+
+  window = new_ready_window ();
+
+  /* Sliders and GSettings are one. */
+  g_settings_set_double (settings, "beta", 1234.0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 1234.0);
+  gtk_adjustment_set_value (window->steps_adjustment, 77);
+  g_assert_cmpuint (g_settings_get_uint (settings, "steps"), ==, 77);
+
+  /* Keep aspect: the 64x40 content makes 80 wide into 50 high. */
+  g_settings_set_uint (settings, "width", 80);
+  g_settings_set_boolean (settings, "keep-aspect", TRUE);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->height_adjustment), ==, 50);
+  g_assert_false (gtk_widget_get_sensitive (window->height_spin));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->alpha_adjustment), ==, 1.0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 500.0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->noise_adjustment), ==, 0.5);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 3000);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->width_adjustment), ==, 450);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->height_adjustment), ==, 300);
+  g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
+
+  /* The model that loaded is remembered. */
+  remembered = g_settings_get_string (settings, "model-path");
+  g_assert_cmpstr (remembered, ==, model_path);
+
+  name = impasto_window_dup_suggested_name (window);
+  g_assert_cmpstr (name, ==, "content-style.png");
+
+  destroy_window (window);
+}
+
+static void
+test_window_model_missing (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *bogus = g_build_filename (tmpdir, "bogus.mat", NULL);
+  g_autofree char *remembered = NULL;
+  g_autoptr(GError) error = NULL;
+  ImpastoWindow *window;
+
+  g_settings_reset (settings, "model-path");
+  window = impasto_window_new (NULL);
+
+  /* Nothing in the usual places: the model page. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "model");
+  g_assert_false (impasto_window_get_model_loaded (window));
+  g_assert_false (impasto_window_get_can_start (window));
+  g_assert_cmpstr (gtk_link_button_get_uri (window->model_link), ==, IMPASTO_MODEL_URL);
+
+  g_file_set_contents (bogus, "MATLAB? no.", -1, &error);
+  g_assert_no_error (error);
+  impasto_window_set_model_path (window, bogus);
+  wait_until (background_idle, NULL, "the bogus model is read");
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "model");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->model_error_label)));
+  g_assert_false (impasto_window_get_model_loaded (window));
+  remembered = g_settings_get_string (settings, "model-path");
+  g_assert_cmpstr (remembered, ==, "");
+
+  impasto_window_set_model_path (window, model_path);
+  wait_until (background_idle, NULL, "the model is read");
+  g_assert_true (impasto_window_get_model_loaded (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "main");
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  int ret;
+
+  tmpdir = g_dir_make_tmp ("impasto-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* No model from the developer's own data dir may creep in. (The system data dirs stay: the
+   * MIME database that gdk-pixbuf sniffs images with lives there.) */
+  data_home = g_build_filename (tmpdir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_unsetenv ("IMPASTO_MODEL");
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  model_path = g_build_filename (tmpdir, "vgg19-small.mat", NULL);
+  content_path = g_build_filename (tmpdir, "content.png", NULL);
+  style_path = g_build_filename (tmpdir, "style.png", NULL);
+  write_model (model_path);
+  write_image (content_path, 64, 40, 0);
+  write_image (style_path, 50, 50, 1);
+
+  g_test_add_func ("/impasto/gui/picker/shows-errors", test_picker_shows_errors);
+  g_test_add_func ("/impasto/gui/window/model-missing", test_window_model_missing);
+  g_test_add_func ("/impasto/gui/window/settings-and-defaults", test_window_settings_and_defaults);
+  g_test_add_func ("/impasto/gui/window/run-preview-save", test_window_run_preview_save);
+  g_test_add_func ("/impasto/gui/window/close-during-run", test_window_close_during_run);
+  g_test_add_func ("/impasto/gui/window/main-loop-gaps", test_window_main_loop_gaps);
+
+  ret = g_test_run ();
+
+  g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
+  /* g_rm_rf is not in GLib: the test only made plain files in two levels. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+        g_remove (path);
+      }
+    g_rmdir (tmpdir);
+  }
+
+  return ret;
+}
