@@ -262,11 +262,10 @@ static void
 use_model_bytes (Fixture *f,
                  GBytes  *bytes)
 {
-  g_autoptr(GBytes) owned = bytes;
-
   g_free (f->model);
   f->model = g_build_filename (f->dir, "bad.mat", NULL);
   write_bytes (f->model, bytes);
+  g_bytes_unref (bytes);
 }
 
 static void
@@ -641,11 +640,10 @@ use_content_bytes (Fixture    *f,
                    const char *name,
                    GBytes     *bytes)
 {
-  g_autoptr(GBytes) owned = bytes;
-
   g_free (f->content);
   f->content = g_build_filename (f->dir, name, NULL);
   write_bytes (f->content, bytes);
+  g_bytes_unref (bytes);
 }
 
 static void
