@@ -48,8 +48,7 @@ typedef struct
 } Options;
 
 /* What --preset chooses, unless --optimizer, --scales or --steps say otherwise. The seed's
- * image needs 3000 Adam steps; L-BFGS gets to the same loss, and an image as good, in a
- * tenth of them (see the README). Coarse-to-fine is not in a preset: with the seed's style
+ * image needs 3000 Adam steps; L-BFGS gets much further per step (see the README). Coarse-to-fine is not in a preset: with the seed's style
  * weight the small scales drift towards the painting's own layout and lose the photo. */
 typedef struct
 {
