@@ -215,7 +215,9 @@ measure (ImpastoNetwork *network,
   result->seconds = median (t.steps);
   result->gemm = median (t.gemm);
   result->flops = step_flops (network, impasto_run_get_n_stages (t.run), width, height);
-  result->rss_mb = t.rss_mb;
+  /* The run's own memory: the sgemm reference's matrices are the benchmark's. */
+  result->rss_mb = t.rss_mb - sizeof (float) * ((double) GEMM_M * GEMM_K + (double) GEMM_K * GEMM_N
+                                                + (double) GEMM_M * GEMM_N) / (1024 * 1024);
   if (print)
     print_layers (t.run, steps, result->seconds);
 
@@ -246,8 +248,10 @@ print_result (guint         width,
   g_print ("sgemm GFLOP/s           %.1f (median, between the steps)\n", r->gemm);
   g_print ("sgemm bound (s/step)    %.3f\n", bound);
   g_print ("step / sgemm bound      %.2f (goal: at most 0.6)\n", r->seconds / bound);
-  g_print ("RSS during the run      %.0f MB (goal: at most 450 at 450x300)\n", r->rss_mb);
-  g_print ("peak RSS                %.0f MB\n", usage.ru_maxrss / 1024.0);
+  g_print ("RSS during the run      %.0f MB (goal: at most 450 at 450x300; the sgemm "
+           "reference's matrices left out)\n", r->rss_mb);
+  g_print ("peak RSS                %.0f MB (the reference's matrices included)\n",
+           usage.ru_maxrss / 1024.0);
 }
 
 static void
