@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <zlib.h>
@@ -677,6 +678,32 @@ image_truncated (Fixture *f)
   use_content_bytes (f, "cut.png", g_steal_pointer (&cut));
 }
 
+/* gdk-pixbuf's BMP loader returns such a file without an error, half its rows never written. */
+static void
+image_truncated_bmp (Fixture *f)
+{
+  g_autoptr(ImpastoImage) noise = fixture_noise_image (64, 48, 6);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_data (noise->pixels, GDK_COLORSPACE_RGB,
+                                                          FALSE, 8, 64, 48, 64 * 3, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "bmp", &error, NULL);
+  g_assert_no_error (error);
+  use_content_bytes (f, "cut.bmp", g_bytes_new_take (data, size / 2));
+}
+
+/* A few bytes that claim a whole bitmap (the fuzzer's said 7328x7042): the PNM loader
+ * returned it, all of it unwritten. */
+static void
+image_truncated_pnm (Fixture *f)
+{
+  static const char pbm[] = "P4 700 600\nG";
+
+  use_content_bytes (f, "cut.pbm", g_bytes_new_static (pbm, sizeof pbm - 1));
+}
+
 static void
 image_text (Fixture *f)
 {
@@ -802,6 +829,9 @@ image_animated_gif (Fixture *f)
 static const BadInput image_inputs[] = {
   MADE ("image/empty", image_empty, 1, "empty.png” is empty"),
   MADE ("image/truncated", image_truncated, 1, "the file ends before the image does"),
+  MADE ("image/truncated-bmp", image_truncated_bmp, 1, "the file ends before the image does"),
+  MADE ("image/truncated-pnm", image_truncated_pnm, 1,
+        "the file ends before the image does (only 0 of its 600 rows are there)"),
   MADE ("image/not-an-image", image_text, 1, "is not an image Impasto can read"),
   MADE ("image/unknown-format", image_unknown_format, 1, "is not an image Impasto can read"),
   MADE ("image/decompression-bomb", image_bomb, 1,
