@@ -13,6 +13,7 @@
 #define _GNU_SOURCE 1   /* memmem() */
 
 #include <grp.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -432,6 +433,28 @@ model_claiming (Fixture *f,
   use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
 }
 
+/* conv1_1's first weight becomes +infinity: after its dimensions (the header above, with 3 x 3
+ * x 3 x 4 values) come an empty name and the single-precision data. */
+static void
+model_inf_weight (Fixture *f)
+{
+  g_autoptr(GBytes) good = fixture_read (f->model);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (good, &size);
+  const gint32 header[] = { 5, 16, 3, 3, 3, 64 / FACTOR };
+  const gint32 data_tag[] = { 7, 4 * 3 * 3 * 3 * (64 / FACTOR) };
+  const float inf = INFINITY;
+  g_autofree guint8 *spoiled = g_memdup2 (data, size);
+  const guint8 *found = memmem (data, size, header, sizeof header);
+  gsize offset;
+
+  g_assert_nonnull (found);
+  offset = (found - data) + sizeof header + 8;
+  g_assert_cmpmem (data + offset, sizeof data_tag, data_tag, sizeof data_tag);
+  memcpy (spoiled + offset + sizeof data_tag, &inf, sizeof inf);
+  use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
+}
+
 static void
 model_absurd_channels (Fixture *f)
 {
@@ -569,6 +592,8 @@ static const BadInput model_inputs[] = {
   MADE ("model/chain-broken", model_chain_broken, 1,
         "layer conv3_1: kernel is 3x3x7x16, expected 3x3x8x16"),
   MADE ("model/nan-weight", model_nan_weight, 1, "layer conv4_2: its kernel holds NaN"),
+  MADE ("model/inf-weight", model_inf_weight, 1,
+        "layer conv1_1: its kernel holds NaN or an infinity (element 1)"),
   MADE ("model/missing-layer", model_missing_layer, 1, "has no layer"),
   MADE ("model/absurd-channels", model_absurd_channels, 1,
         "layer conv1_1: kernel is 3x3x3x2147483647, expected 3x3x3x(1 to 65536)"),
