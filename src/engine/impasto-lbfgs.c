@@ -1,5 +1,6 @@
-/* impasto-lbfgs.c: Nocedal and Wright's algorithm 7.4 (two-loop recursion) with an Armijo
- * backtracking line search
+/* impasto-lbfgs.c: Nocedal and Wright's algorithm 7.4 (two-loop recursion) with a line
+ * search that backtracks until the loss has decreased enough (Armijo) and lengthens a first
+ * trial that was accepted but plainly too short (the weak Wolfe curvature condition)
  *
  * Vectors are float, as the image is; every dot product is summed in double.
  *
@@ -14,7 +15,9 @@
 #include "impasto-lbfgs.h"
 
 #define ARMIJO      1e-4    /* sufficient decrease: f(x + t d) <= f(x) + ARMIJO t g.d */
+#define WOLFE       0.9     /* a step is too short while g(x + t d).d < WOLFE g.d */
 #define MAX_TRIALS  12
+#define MAX_LONGER  6       /* times a too short step is made 4x longer */
 
 struct _ImpastoLbfgs
 {
@@ -30,6 +33,7 @@ struct _ImpastoLbfgs
   float   *d;               /* the search direction */
   float   *x0;              /* the iteration's starting point and gradient */
   float   *g0;
+  float   *g_best;          /* the gradient at the best point while a step is lengthened */
   guint64  n_evaluations;
 };
 
@@ -76,6 +80,7 @@ impasto_lbfgs_new (gsize capacity,
   lbfgs->d = g_new (float, capacity);
   lbfgs->x0 = g_new (float, capacity);
   lbfgs->g0 = g_new (float, capacity);
+  lbfgs->g_best = g_new (float, capacity);
 
   return lbfgs;
 }
@@ -93,6 +98,7 @@ impasto_lbfgs_free (ImpastoLbfgs *lbfgs)
   g_free (lbfgs->d);
   g_free (lbfgs->x0);
   g_free (lbfgs->g0);
+  g_free (lbfgs->g_best);
   g_free (lbfgs);
 }
 
@@ -226,6 +232,55 @@ restore (ImpastoLbfgs *lbfgs,
   *loss = f0;
 }
 
+/* x = x0 + t d */
+static void
+move_to (ImpastoLbfgs *lbfgs,
+         double        t,
+         float        *x)
+{
+  memcpy (x, lbfgs->x0, lbfgs->n * sizeof (float));
+  axpy (t, lbfgs->d, x, lbfgs->n);
+}
+
+/* After an accepted step t: while the slope along d is still most of what it was, the step
+ * was too short (mostly the first steps, before the history has the scale); try 4x longer
+ * and keep it if it is lower. Returns the step kept; x, loss and grad are its point's. An
+ * accepted step ends with FALSE when cancelled. */
+static gboolean
+lengthen (ImpastoLbfgs         *lbfgs,
+          double                f0,
+          double                gd,
+          double               *t,
+          float                *x,
+          double               *loss,
+          float                *grad,
+          ImpastoObjectiveFunc  func,
+          gpointer              user_data)
+{
+  gsize n = lbfgs->n;
+
+  for (guint i = 0; i < MAX_LONGER && dot (grad, lbfgs->d, n) < WOLFE * gd; i++)
+    {
+      double best = *loss, t_try = 4 * *t;
+
+      memcpy (lbfgs->g_best, grad, n * sizeof (float));
+      move_to (lbfgs, t_try, x);
+      lbfgs->n_evaluations++;
+      if (!func (x, grad, loss, user_data))
+        return FALSE;
+      if (!(isfinite (*loss) && *loss <= f0 + ARMIJO * t_try * gd && *loss < best))
+        {
+          move_to (lbfgs, *t, x);
+          memcpy (grad, lbfgs->g_best, n * sizeof (float));
+          *loss = best;
+          return TRUE;
+        }
+      *t = t_try;
+    }
+
+  return TRUE;
+}
+
 ImpastoLbfgsResult
 impasto_lbfgs_step (ImpastoLbfgs         *lbfgs,
                     float                *x,
@@ -261,14 +316,15 @@ impasto_lbfgs_step (ImpastoLbfgs         *lbfgs,
       if (g_cancellable_is_cancelled (cancellable))
         break;
 
-      memcpy (x, lbfgs->x0, n * sizeof (float));
-      axpy (t, lbfgs->d, x, n);
+      move_to (lbfgs, t, x);
       lbfgs->n_evaluations++;
       if (!func (x, grad, loss, user_data))
         break;
 
       if (isfinite (*loss) && *loss <= f0 + ARMIJO * t * gd)
         {
+          if (trial == 0 && !lengthen (lbfgs, f0, gd, &t, x, loss, grad, func, user_data))
+            break;
           remember (lbfgs, x, grad);
           return IMPASTO_LBFGS_MOVED;
         }

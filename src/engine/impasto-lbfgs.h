@@ -36,7 +36,8 @@ void               impasto_lbfgs_free    (ImpastoLbfgs         *lbfgs);
 void               impasto_lbfgs_reset   (ImpastoLbfgs         *lbfgs,
                                           gsize                 n);
 /* One iteration from x, where the loss is *loss and the gradient grad (both kept up to date).
- * The first iteration after a reset moves no value by more than first_step. */
+ * The first iteration after a reset tries steepest descent moving no value by more than
+ * first_step; any iteration lengthens its first trial while it is plainly too short. */
 ImpastoLbfgsResult impasto_lbfgs_step    (ImpastoLbfgs         *lbfgs,
                                           float                *x,
                                           double               *loss,

@@ -143,6 +143,16 @@ check_image (const ImpastoImage     *image,
   return FALSE;
 }
 
+/* Both optimisers work on the current scale's pixels only. */
+static void
+reset_optimizer (ImpastoRun *run)
+{
+  if (run->adam != NULL)
+    impasto_adam_reset (run->adam, run->n_pixels);
+  else
+    impasto_lbfgs_reset (run->lbfgs, run->n_pixels);
+}
+
 ImpastoRun *
 impasto_run_new (ImpastoNetwork         *network,
                  const ImpastoRunParams *params,
@@ -182,6 +192,7 @@ impasto_run_new (ImpastoNetwork         *network,
   run->last_good = impasto_image_new (params->width, params->height);
 
   set_scale (run, params->n_scales - 1);
+  reset_optimizer (run);
   impasto_run_compute_targets (run);
   init_image (run);
   planes_to_image (run, run->x, run->grad, run->last_good);
@@ -208,15 +219,6 @@ impasto_run_free (ImpastoRun *run)
   impasto_run_params_free (run->params);
   g_clear_pointer (&run->network, impasto_network_unref);
   g_free (run);
-}
-
-static void
-reset_optimizer (ImpastoRun *run)
-{
-  if (run->adam != NULL)
-    impasto_adam_reset (run->adam, run->n_pixels);
-  else
-    impasto_lbfgs_reset (run->lbfgs, run->n_pixels);
 }
 
 /* The next finer scale starts from the upsampled image, with its own targets. */

@@ -3,8 +3,7 @@
  * One band of tile rows at a time: (1) every input tile d becomes V = B^T d B, scattered so
  * that each of the a^2 positions (a = m + 2) holds an [in][tiles] matrix; (2) one sgemm per
  * position multiplies it by that position's [out][in] transformed weights; (3) each output
- * tile is A^T M A. The matrices are Lavin and Gray's ("Fast algorithms for convolutional
- * neural networks", 2016), interpolation points 0, 1, -1 (and 2, -2) and infinity.
+ * tile is A^T M A, with the transforms of impasto-winograd-kernels.c.
  *
  * The backward pass to the input correlates dy with the kernels turned by 180 degrees, in
  * and out swapped. Turning the kernel g is the same as reversing the tile: for one tile,
@@ -21,253 +20,20 @@
 
 #include <cblas.h>
 
-#include "impasto-winograd.h"
+#include "impasto-winograd-private.h"
 
-#define MAX_A 6
+typedef ImpastoWinogradKind Kind;
 
 /* Scratch for a band: V and M together. 16 MiB keeps the sgemm calls wide (hundreds of
  * tiles) without growing with the image. */
 #define BAND_FLOATS ((gsize) 4 * 1024 * 1024)
-
-/* Transforms work on rows of a band: a "vertical" step combines whole rows (contiguous, so
- * the compiler vectorises it), a "horizontal" step combines the values of each tile within a
- * row. Tiles are taken TILE_CHUNK at a time so that the rows fit on the stack and in L1. */
-#define TILE_CHUNK 64
-#define CHUNK_COLS (4 * TILE_CHUNK + 2)
-
-/* B^T along the rows: out[k][q] = sum over i of B^T[k][i] in[i][q]. */
-typedef void (*VerticalIn)    (const float *const *in, float *const *out, gsize n);
-/* B^T within each tile: dst[l][t] = sum over j of B^T[l][j] row[m t + j], or row[m t + a-1-j]
- * when reversed. */
-typedef void (*HorizontalIn)  (const float *row, float *const *dst, gsize n_tiles,
-                               gboolean reversed);
-/* A^T within each tile: row[m t + l] (or row[m t + m-1-l] reversed) = sum over j of
- * A^T[l][j] src[j][t]. */
-typedef void (*HorizontalOut) (const float *const *src, float *row, gsize n_tiles,
-                               gboolean reversed);
-/* A^T along the rows, plus bias. */
-typedef void (*VerticalOut)   (const float *const *in, float *const *out, gsize n, float bias);
-
-typedef struct
-{
-  guint          m;         /* outputs per tile side */
-  guint          a;         /* inputs per tile side, m + 2 */
-  VerticalIn     vertical_in;
-  HorizontalIn   horizontal_in;
-  HorizontalOut  horizontal_out;
-  VerticalOut    vertical_out;
-  const double (*g)[3];     /* G, a x 3 */
-} Kind;
-
-static void
-vertical_in_f2 (const float *const *in,
-                float *const       *out,
-                gsize               n)
-{
-  const float *restrict d0 = in[0], *restrict d1 = in[1], *restrict d2 = in[2];
-  const float *restrict d3 = in[3];
-  float *restrict t0 = out[0], *restrict t1 = out[1], *restrict t2 = out[2];
-  float *restrict t3 = out[3];
-
-  for (gsize q = 0; q < n; q++)
-    {
-      t0[q] = d0[q] - d2[q];
-      t1[q] = d1[q] + d2[q];
-      t2[q] = d2[q] - d1[q];
-      t3[q] = d1[q] - d3[q];
-    }
-}
-
-static inline void
-tile_in_f2 (float d0, float d1, float d2, float d3, float *const *dst, gsize t)
-{
-  dst[0][t] = d0 - d2;
-  dst[1][t] = d1 + d2;
-  dst[2][t] = d2 - d1;
-  dst[3][t] = d1 - d3;
-}
-
-static void
-horizontal_in_f2 (const float  *row,
-                  float *const *dst,
-                  gsize         n_tiles,
-                  gboolean      reversed)
-{
-  if (reversed)
-    for (gsize t = 0; t < n_tiles; t++)
-      tile_in_f2 (row[2 * t + 3], row[2 * t + 2], row[2 * t + 1], row[2 * t], dst, t);
-  else
-    for (gsize t = 0; t < n_tiles; t++)
-      tile_in_f2 (row[2 * t], row[2 * t + 1], row[2 * t + 2], row[2 * t + 3], dst, t);
-}
-
-static void
-horizontal_out_f2 (const float *const *src,
-                   float              *row,
-                   gsize               n_tiles,
-                   gboolean            reversed)
-{
-  const float *restrict m0 = src[0], *restrict m1 = src[1], *restrict m2 = src[2];
-  const float *restrict m3 = src[3];
-  float *restrict y = row;
-  gsize first = reversed ? 1 : 0, second = reversed ? 0 : 1;
-
-  for (gsize t = 0; t < n_tiles; t++)
-    {
-      y[2 * t + first] = m0[t] + m1[t] + m2[t];
-      y[2 * t + second] = m1[t] - m2[t] - m3[t];
-    }
-}
-
-static void
-vertical_out_f2 (const float *const *in,
-                 float *const       *out,
-                 gsize               n,
-                 float               bias)
-{
-  const float *restrict m0 = in[0], *restrict m1 = in[1], *restrict m2 = in[2];
-  const float *restrict m3 = in[3];
-  float *restrict y0 = out[0], *restrict y1 = out[1];
-
-  for (gsize q = 0; q < n; q++)
-    {
-      y0[q] = m0[q] + m1[q] + m2[q] + bias;
-      y1[q] = m1[q] - m2[q] - m3[q] + bias;
-    }
-}
-
-static void
-vertical_in_f4 (const float *const *in,
-                float *const       *out,
-                gsize               n)
-{
-  const float *restrict d0 = in[0], *restrict d1 = in[1], *restrict d2 = in[2];
-  const float *restrict d3 = in[3], *restrict d4 = in[4], *restrict d5 = in[5];
-  float *restrict t0 = out[0], *restrict t1 = out[1], *restrict t2 = out[2];
-  float *restrict t3 = out[3], *restrict t4 = out[4], *restrict t5 = out[5];
-
-  for (gsize q = 0; q < n; q++)
-    {
-      float d42 = d4[q] - d2[q], d31 = d3[q] - d1[q];
-
-      t0[q] = 4.f * d0[q] - 5.f * d2[q] + d4[q];
-      t1[q] = (d3[q] + d4[q]) - 4.f * (d1[q] + d2[q]);
-      t2[q] = (d4[q] - d3[q]) + 4.f * (d1[q] - d2[q]);
-      t3[q] = d42 + 2.f * d31;
-      t4[q] = d42 - 2.f * d31;
-      t5[q] = 4.f * d1[q] - 5.f * d3[q] + d5[q];
-    }
-}
-
-static inline void
-tile_in_f4 (float d0, float d1, float d2, float d3, float d4, float d5, float *const *dst,
-            gsize t)
-{
-  float d42 = d4 - d2, d31 = d3 - d1;
-
-  dst[0][t] = 4.f * d0 - 5.f * d2 + d4;
-  dst[1][t] = (d3 + d4) - 4.f * (d1 + d2);
-  dst[2][t] = (d4 - d3) + 4.f * (d1 - d2);
-  dst[3][t] = d42 + 2.f * d31;
-  dst[4][t] = d42 - 2.f * d31;
-  dst[5][t] = 4.f * d1 - 5.f * d3 + d5;
-}
-
-static void
-horizontal_in_f4 (const float  *row,
-                  float *const *dst,
-                  gsize         n_tiles,
-                  gboolean      reversed)
-{
-  if (reversed)
-    for (gsize t = 0; t < n_tiles; t++)
-      {
-        const float *d = row + 4 * t;
-
-        tile_in_f4 (d[5], d[4], d[3], d[2], d[1], d[0], dst, t);
-      }
-  else
-    for (gsize t = 0; t < n_tiles; t++)
-      {
-        const float *d = row + 4 * t;
-
-        tile_in_f4 (d[0], d[1], d[2], d[3], d[4], d[5], dst, t);
-      }
-}
-
-static void
-horizontal_out_f4 (const float *const *src,
-                   float              *row,
-                   gsize               n_tiles,
-                   gboolean            reversed)
-{
-  const float *restrict m0 = src[0], *restrict m1 = src[1], *restrict m2 = src[2];
-  const float *restrict m3 = src[3], *restrict m4 = src[4], *restrict m5 = src[5];
-  float *restrict y = row;
-  gsize i0 = reversed ? 3 : 0, i1 = reversed ? 2 : 1, i2 = reversed ? 1 : 2;
-  gsize i3 = reversed ? 0 : 3;
-
-  for (gsize t = 0; t < n_tiles; t++)
-    {
-      float p12 = m1[t] + m2[t], n12 = m1[t] - m2[t], p34 = m3[t] + m4[t], n34 = m3[t] - m4[t];
-
-      y[4 * t + i0] = m0[t] + p12 + p34;
-      y[4 * t + i1] = n12 + 2.f * n34;
-      y[4 * t + i2] = p12 + 4.f * p34;
-      y[4 * t + i3] = n12 + 8.f * n34 + m5[t];
-    }
-}
-
-static void
-vertical_out_f4 (const float *const *in,
-                 float *const       *out,
-                 gsize               n,
-                 float               bias)
-{
-  const float *restrict m0 = in[0], *restrict m1 = in[1], *restrict m2 = in[2];
-  const float *restrict m3 = in[3], *restrict m4 = in[4], *restrict m5 = in[5];
-  float *restrict y0 = out[0], *restrict y1 = out[1], *restrict y2 = out[2];
-  float *restrict y3 = out[3];
-
-  for (gsize q = 0; q < n; q++)
-    {
-      float p12 = m1[q] + m2[q], n12 = m1[q] - m2[q], p34 = m3[q] + m4[q], n34 = m3[q] - m4[q];
-
-      y0[q] = m0[q] + p12 + p34 + bias;
-      y1[q] = n12 + 2.f * n34 + bias;
-      y2[q] = p12 + 4.f * p34 + bias;
-      y3[q] = n12 + 8.f * n34 + m5[q] + bias;
-    }
-}
-
-static const double g_f2[4][3] = {
-  { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 },
-};
-
-static const double g_f4[6][3] = {
-  { 1 / 4., 0, 0 },
-  { -1 / 6., -1 / 6., -1 / 6. },
-  { -1 / 6., 1 / 6., -1 / 6. },
-  { 1 / 24., 1 / 12., 1 / 6. },
-  { 1 / 24., -1 / 12., 1 / 6. },
-  { 0, 0, 1 },
-};
-
-static const Kind kinds[] = {
-  [IMPASTO_WINOGRAD_2X2] = {
-    2, 4, vertical_in_f2, horizontal_in_f2, horizontal_out_f2, vertical_out_f2, g_f2,
-  },
-  [IMPASTO_WINOGRAD_4X4] = {
-    4, 6, vertical_in_f4, horizontal_in_f4, horizontal_out_f4, vertical_out_f4, g_f4,
-  },
-};
 
 gsize
 impasto_winograd_weights_size (ImpastoWinograd kind,
                                guint           in_c,
                                guint           out_c)
 {
-  const Kind *k = &kinds[kind];
+  const Kind *k = &impasto_winograd_kinds[kind];
 
   return (gsize) k->a * k->a * out_c * in_c;
 }
@@ -295,7 +61,7 @@ impasto_winograd_transform_weights (ImpastoWinograd  kind,
                                     guint            out_c,
                                     float           *u)
 {
-  const Kind *k = &kinds[kind];
+  const Kind *k = &impasto_winograd_kinds[kind];
   gsize pair = (gsize) out_c * in_c;
 
   for (gsize p = 0; p < pair; p++)
@@ -332,7 +98,7 @@ impasto_winograd_workspace_size (ImpastoWinograd kind,
                                  guint           h,
                                  guint           w)
 {
-  const Kind *k = &kinds[kind];
+  const Kind *k = &impasto_winograd_kinds[kind];
   gsize per_row = floats_per_tile_row (k, in_c, out_c, w);
 
   return CLAMP (BAND_FLOATS / per_row, 1, tiles (k, h)) * per_row;
@@ -583,7 +349,7 @@ impasto_winograd_forward (ImpastoWinograd  kind,
                           ImpastoPool     *pool)
 {
   Pass p = {
-    .k = &kinds[kind], .src = x, .src_c = in_c, .dst_c = out_c, .h = h, .w = w,
+    .k = &impasto_winograd_kinds[kind], .src = x, .src_c = in_c, .dst_c = out_c, .h = h, .w = w,
     .reversed = FALSE, .u = u, .bias = bias, .relu = relu, .mask = mask, .dst = y,
   };
 
@@ -606,7 +372,7 @@ impasto_winograd_backward_input (ImpastoWinograd  kind,
                                  ImpastoPool     *pool)
 {
   Pass p = {
-    .k = &kinds[kind], .src = dy, .src_c = out_c, .dst_c = in_c, .h = h, .w = w,
+    .k = &impasto_winograd_kinds[kind], .src = dy, .src_c = out_c, .dst_c = in_c, .h = h, .w = w,
     .reversed = TRUE, .u = u, .bias = NULL, .gate_y = relu_y, .gate_mask = relu_mask,
     .dst = dx,
   };
