@@ -433,17 +433,17 @@ model_claiming (Fixture *f,
   use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
 }
 
-/* conv1_1's first weight becomes +infinity: after its dimensions (the header above, with 3 x 3
- * x 3 x 4 values) come an empty name and the single-precision data. */
+/* conv1_1's first weight becomes value: after its dimensions (the header above, with 3 x 3 x 3
+ * x 4 values) come an empty name and the single-precision data. */
 static void
-model_inf_weight (Fixture *f)
+model_weight (Fixture *f,
+              float    value)
 {
   g_autoptr(GBytes) good = fixture_read (f->model);
   gsize size;
   const guint8 *data = g_bytes_get_data (good, &size);
   const gint32 header[] = { 5, 16, 3, 3, 3, 64 / FACTOR };
   const gint32 data_tag[] = { 7, 4 * 3 * 3 * 3 * (64 / FACTOR) };
-  const float inf = INFINITY;
   g_autofree guint8 *spoiled = g_memdup2 (data, size);
   const guint8 *found = memmem (data, size, header, sizeof header);
   gsize offset;
@@ -451,8 +451,22 @@ model_inf_weight (Fixture *f)
   g_assert_nonnull (found);
   offset = (found - data) + sizeof header + 8;
   g_assert_cmpmem (data + offset, sizeof data_tag, data_tag, sizeof data_tag);
-  memcpy (spoiled + offset + sizeof data_tag, &inf, sizeof inf);
+  memcpy (spoiled + offset + sizeof data_tag, &value, sizeof value);
   use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
+}
+
+static void
+model_inf_weight (Fixture *f)
+{
+  model_weight (f, INFINITY);
+}
+
+/* Finite, so the loader takes it; the gradient overflows and the run must stop cleanly (the
+ * fuzzer's file had 1.25e13 in conv3_2, and made the run cast NaN pixels to 8 bits). */
+static void
+model_huge_weight (Fixture *f)
+{
+  model_weight (f, 1e30f);
 }
 
 static void
@@ -594,6 +608,9 @@ static const BadInput model_inputs[] = {
   MADE ("model/nan-weight", model_nan_weight, 1, "layer conv4_2: its kernel holds NaN"),
   MADE ("model/inf-weight", model_inf_weight, 1,
         "layer conv1_1: its kernel holds NaN or an infinity (element 1)"),
+  { "model/huge-weight", model_huge_weight, NULL, NULL, 1,
+    "The loss of the starting image is not finite: the model's weights or the content and "
+    "style weights are too large", TRUE },
   MADE ("model/missing-layer", model_missing_layer, 1, "has no layer"),
   MADE ("model/absurd-channels", model_absurd_channels, 1,
         "layer conv1_1: kernel is 3x3x3x2147483647, expected 3x3x3x(1 to 65536)"),
