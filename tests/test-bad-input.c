@@ -248,7 +248,7 @@ test_bad_input (Fixture       *f,
   else
     {
       g_assert_nonnull (strstr (error_line (f, &r), input->message));
-      g_assert_true (g_file_test (f->output, G_FILE_TEST_EXISTS) == input->keeps_output);
+      g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR) == input->keeps_output);
     }
 
   result_clear (&r);
@@ -945,6 +945,12 @@ output_missing_folder (Fixture *f)
 }
 
 static void
+output_is_a_folder (Fixture *f)
+{
+  g_assert_no_errno (g_mkdir (f->output, 0755));
+}
+
+static void
 output_read_only_folder (Fixture *f)
 {
   g_autofree char *locked = g_build_filename (f->dir, "locked", NULL);
@@ -979,6 +985,7 @@ static const BadInput output_inputs[] = {
         /* g_format_size() puts a no-break space before the unit */
         "of memory, more than its limit of 1.0\u00a0MB; choose a smaller output size"),
   MADE ("output/missing-folder", output_missing_folder, 1, "does not exist"),
+  MADE ("output/is-a-folder", output_is_a_folder, 1, "a folder of that name is in the way"),
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
   MADE ("output/snapshots-under-a-file", snapshot_folder_under_a_file, 1,
         "Cannot create the snapshot folder"),
