@@ -292,6 +292,13 @@ check_output_folder (const char *path,
                    _("Cannot write “%s”: folder “%s” does not exist"), path, dir);
       return FALSE;
     }
+  /* Found only once the run is over, this would lose all of its work. */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("Cannot write “%s”: a folder of that name is in the way"), path);
+      return FALSE;
+    }
   if (access (dir, W_OK) != 0)
     {
       int saved = errno;
