@@ -386,8 +386,11 @@ test_picker_shows_errors (void)
   g_autoptr(GFile) bogus_file = g_file_new_for_path (bogus);
   g_autoptr(GFile) absent_file = g_file_new_for_path (absent);
   g_autoptr(GFile) content_file = g_file_new_for_path (content_path);
+  g_autofree char *large = g_build_filename (tmpdir, "large.png", NULL);
+  g_autoptr(GFile) large_file = g_file_new_for_path (large);
   g_autoptr(GError) error = NULL;
 
+  write_image (large, 2000, 1250, 1);
   g_file_set_contents (bogus, "this is text", -1, &error);
   g_assert_no_error (error);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (picker));
@@ -399,10 +402,21 @@ test_picker_shows_errors (void)
   g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 64);
   g_assert_null (impasto_image_picker_get_error (picker));
 
+  /* The picker keeps the image at its own size for the run, and a smaller copy to show. */
+  g_assert_cmpint (gdk_texture_get_width (impasto_image_picker_get_preview (picker)), ==, 64);
+  g_assert_cmpint (gdk_texture_get_height (impasto_image_picker_get_preview (picker)), ==, 40);
+  impasto_image_picker_set_file (picker, large_file);
+  wait_until (picker_settled, picker, "the large image is loaded");
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 2000);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->height, ==, 1250);
+  g_assert_cmpint (gdk_texture_get_width (impasto_image_picker_get_preview (picker)), ==, 1024);
+  g_assert_cmpint (gdk_texture_get_height (impasto_image_picker_get_preview (picker)), ==, 640);
+
   impasto_image_picker_set_file (picker, bogus_file);
   wait_until (picker_settled, picker, "the bogus file is refused");
   g_assert_null (impasto_image_picker_get_image (picker));
   g_assert_null (impasto_image_picker_get_file (picker));
+  g_assert_null (impasto_image_picker_get_preview (picker));
   g_assert_nonnull (impasto_image_picker_get_error (picker));
   g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
 

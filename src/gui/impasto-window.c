@@ -12,7 +12,6 @@
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
 #include "impasto-run.h"
-#include "impasto-texture.h"
 #include "impasto-window-private.h"
 
 G_DEFINE_FINAL_TYPE (ImpastoWindow, impasto_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -96,13 +95,9 @@ impasto_window_set_preview (ImpastoWindow *self,
 static void
 impasto_window_show_content (ImpastoWindow *self)
 {
-  const ImpastoImage *content = impasto_image_picker_get_image (self->content_picker);
-  g_autoptr(GdkTexture) texture = NULL;
+  GdkTexture *preview = impasto_image_picker_get_preview (self->content_picker);
 
-  if (content != NULL)
-    texture = impasto_texture_new_for_image (content);
-
-  impasto_window_set_preview (self, GDK_PAINTABLE (texture));
+  impasto_window_set_preview (self, GDK_PAINTABLE (preview));
 }
 
 /* With "keep aspect" on, the height follows the width and the content image. */
