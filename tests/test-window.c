@@ -429,6 +429,52 @@ test_picker_shows_errors (void)
   wait_until (pointer_cleared, &picker, "the picker is finalized");
 }
 
+/* Ten thousand steps on a plot 200 pixels wide: at most four points per column, and the
+ * extremes still there. */
+static void
+test_loss_plot_decimates (void)
+{
+  ImpastoLossPlot *plot = IMPASTO_LOSS_PLOT (g_object_ref_sink (impasto_loss_plot_new ()));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 64);
+  cairo_t *cr = cairo_create (surface);
+  cairo_path_t *path;
+  double top = G_MAXDOUBLE;
+  double bottom = -G_MAXDOUBLE;
+  double first_x = -1;
+  guint n_points = 0;
+
+  impasto_loss_plot_set_range (plot, 10000);
+  for (guint step = 0; step < 10000; step++)
+    impasto_loss_plot_append (plot, step, 1000.0 + (step % 2 ? 100.0 : 0.0) - step * 0.05);
+  g_assert_cmpuint (impasto_loss_plot_get_n_points (plot), ==, 10000);
+
+  impasto_loss_plot_trace (plot, cr, 200, 64);
+  path = cairo_copy_path (cr);
+  g_assert_cmpint (path->status, ==, CAIRO_STATUS_SUCCESS);
+
+  for (int i = 0; i < path->num_data; i += path->data[i].header.length)
+    {
+      const cairo_path_data_t *point = &path->data[i + 1];
+
+      if (first_x < 0)
+        first_x = point->point.x;
+      top = MIN (top, point->point.y);
+      bottom = MAX (bottom, point->point.y);
+      n_points++;
+    }
+
+  g_assert_cmpuint (n_points, <=, 4 * 200);
+  g_assert_cmpfloat_with_epsilon (first_x, 1.0, 1e-9);
+  /* The highest loss (step 1) at the top edge, the lowest (step 9998) at the bottom one. */
+  g_assert_cmpfloat_with_epsilon (top, 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bottom, 63.0, 1e-9);
+
+  cairo_path_destroy (path);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_assert_finalize_object (plot);
+}
+
 static void
 test_window_settings_and_defaults (void)
 {
@@ -534,6 +580,7 @@ main (int   argc,
   write_image (style_path, 50, 50, 1);
 
   g_test_add_func ("/impasto/gui/picker/shows-errors", test_picker_shows_errors);
+  g_test_add_func ("/impasto/gui/loss-plot/decimates", test_loss_plot_decimates);
   g_test_add_func ("/impasto/gui/window/model-missing", test_window_model_missing);
   g_test_add_func ("/impasto/gui/window/settings-and-defaults", test_window_settings_and_defaults);
   g_test_add_func ("/impasto/gui/window/run-preview-save", test_window_run_preview_save);
