@@ -32,6 +32,17 @@ wait_until (Condition condition,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* As the window shows a snapshot. */
+static void
+show_texture (GdkTexture *texture,
+              gpointer    user_data)
+{
+  GtkPicture *preview = impasto_window_get_preview (user_data);
+
+  impasto_preview_paintable_set_texture (
+    IMPASTO_PREVIEW_PAINTABLE (gtk_picture_get_paintable (preview)), texture);
+}
+
 static gboolean
 time_is_up (gpointer data)
 {
@@ -187,9 +198,24 @@ main (int    argc,
   report (main_loop_meter_stop (meter, "standing still"));
 
   meter = main_loop_meter_start (GTK_WIDGET (window));
-  main_loop_meter_replace_every_frame (meter, impasto_window_get_preview (window), width, height);
+  main_loop_meter_replace_every_frame (meter, width, height, show_texture, window);
   wait_seconds (seconds);
   report (main_loop_meter_stop (meter, "a new picture every frame, no run"));
+
+  /* The same run with the window deaf to it: the worker's load on the machine without any
+   * drawing. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_object_set_data (G_OBJECT (impasto_window_get_job (window)), "bench-until",
+                     GUINT_TO_POINTER (steps));
+  g_signal_handlers_block_matched (impasto_window_get_job (window), G_SIGNAL_MATCH_DATA,
+                                   0, 0, NULL, NULL, window);
+  meter = main_loop_meter_start (GTK_WIDGET (window));
+  wait_until (run_is_over, window);
+  report (main_loop_meter_stop (meter, "a run, not shown"));
+  g_signal_handlers_unblock_matched (impasto_window_get_job (window), G_SIGNAL_MATCH_DATA,
+                                     0, 0, NULL, NULL, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (background_idle, NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   g_object_set_data (G_OBJECT (impasto_window_get_job (window)), "bench-until",

@@ -48,7 +48,8 @@ struct _MainLoopMeter
   Gaps           ticks;
   Frames         frames;
 
-  GtkPicture    *picture;
+  MainLoopMeterShowFunc show;
+  gpointer       show_data;
   int            width;
   int            height;
   guint          n_pictures;
@@ -103,7 +104,7 @@ replace_picture (MainLoopMeter *meter)
   bytes = g_bytes_new_take (pixels, size);
   texture = gdk_memory_texture_new (meter->width, meter->height, GDK_MEMORY_R8G8B8,
                                     bytes, stride);
-  gtk_picture_set_paintable (meter->picture, GDK_PAINTABLE (texture));
+  meter->show (texture, meter->show_data);
 }
 
 static gboolean
@@ -114,7 +115,7 @@ on_tick (GtkWidget     *widget,
   MainLoopMeter *meter = data;
 
   gaps_tick (&meter->ticks);
-  if (meter->picture != NULL)
+  if (meter->show != NULL)
     replace_picture (meter);
 
   return G_SOURCE_CONTINUE;
@@ -163,16 +164,18 @@ main_loop_meter_start (GtkWidget *widget)
 }
 
 void
-main_loop_meter_replace_every_frame (MainLoopMeter *meter,
-                                     GtkPicture    *picture,
-                                     int            width,
-                                     int            height)
+main_loop_meter_replace_every_frame (MainLoopMeter         *meter,
+                                     int                    width,
+                                     int                    height,
+                                     MainLoopMeterShowFunc  show,
+                                     gpointer               user_data)
 {
   g_assert (width > 0 && height > 0);
 
-  g_set_object (&meter->picture, picture);
   meter->width = width;
   meter->height = height;
+  meter->show = show;
+  meter->show_data = user_data;
 }
 
 static double
@@ -209,7 +212,6 @@ main_loop_meter_stop (MainLoopMeter *meter,
                             ms (meter->frames.longest_wall),
                             ms (meter->frames.total_wall) / n_frames);
 
-  g_clear_object (&meter->picture);
   g_clear_object (&meter->clock);
   g_clear_object (&meter->widget);
   g_free (meter);

@@ -157,18 +157,26 @@ destroy_window (ImpastoWindow *window)
 
 typedef struct
 {
-  GPtrArray *paintables;
+  GPtrArray *textures;
 } PreviewLog;
 
-static void
-on_paintable_changed (GtkPicture *picture,
-                      GParamSpec *pspec,
-                      PreviewLog *log)
+/* The picture the preview shows: its paintable stays, the texture in it changes. */
+static GdkTexture *
+shown_texture (GtkPicture *preview)
 {
-  GdkPaintable *paintable = gtk_picture_get_paintable (picture);
+  return impasto_preview_paintable_get_texture (
+    IMPASTO_PREVIEW_PAINTABLE (gtk_picture_get_paintable (preview)));
+}
 
-  if (paintable != NULL)
-    g_ptr_array_add (log->paintables, g_object_ref (paintable));
+static void
+on_texture_changed (ImpastoPreviewPaintable *paintable,
+                    GParamSpec              *pspec,
+                    PreviewLog              *log)
+{
+  GdkTexture *texture = impasto_preview_paintable_get_texture (paintable);
+
+  if (texture != NULL)
+    g_ptr_array_add (log->textures, g_object_ref (texture));
 }
 
 static gboolean
@@ -176,7 +184,7 @@ preview_changed_twice (gpointer data)
 {
   PreviewLog *log = data;
 
-  return log->paintables->len >= 2;
+  return log->textures->len >= 2;
 }
 
 static void
@@ -197,8 +205,9 @@ test_window_run_preview_save (void)
 {
   ImpastoWindow *window;
   GtkPicture *preview;
-  GdkPaintable *content_preview;
-  GdkPaintable *last;
+  GdkPaintable *paintable;
+  GdkTexture *content_preview;
+  GdkTexture *last;
   ImpastoJob *job;
   PreviewLog log = { g_ptr_array_new_with_free_func (g_object_unref) };
   g_autofree char *png = g_build_filename (tmpdir, "painting.png", NULL);
@@ -214,13 +223,14 @@ test_window_run_preview_save (void)
   preview = impasto_window_get_preview (window);
 
   /* Before a run the preview shows the content image, at its own size. */
-  content_preview = gtk_picture_get_paintable (preview);
+  paintable = gtk_picture_get_paintable (preview);
+  content_preview = shown_texture (preview);
   g_assert_nonnull (content_preview);
-  g_assert_cmpint (gdk_paintable_get_intrinsic_width (content_preview), ==, 64);
-  g_assert_cmpint (gdk_paintable_get_intrinsic_height (content_preview), ==, 40);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 64);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 40);
   g_assert_cmpint (gtk_picture_get_content_fit (preview), ==, GTK_CONTENT_FIT_CONTAIN);
 
-  g_signal_connect (preview, "notify::paintable", G_CALLBACK (on_paintable_changed), &log);
+  g_signal_connect (paintable, "notify::texture", G_CALLBACK (on_texture_changed), &log);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
 
   job = impasto_window_get_job (window);
@@ -231,17 +241,19 @@ test_window_run_preview_save (void)
 
   wait_until (preview_changed_twice, &log, "the preview has changed twice");
 
-  for (guint i = 0; i < log.paintables->len; i++)
+  for (guint i = 0; i < log.textures->len; i++)
     {
-      GdkPaintable *paintable = g_ptr_array_index (log.paintables, i);
+      GdkTexture *texture = g_ptr_array_index (log.textures, i);
 
-      g_assert_true (GDK_IS_TEXTURE (paintable));
-      g_assert_true (paintable != content_preview);
-      g_assert_cmpint (gdk_texture_get_width (GDK_TEXTURE (paintable)), ==, 48);
-      g_assert_cmpint (gdk_texture_get_height (GDK_TEXTURE (paintable)), ==, 32);
+      g_assert_true (texture != content_preview);
+      g_assert_cmpint (gdk_texture_get_width (texture), ==, 48);
+      g_assert_cmpint (gdk_texture_get_height (texture), ==, 32);
       if (i > 0)
-        g_assert_true (paintable != g_ptr_array_index (log.paintables, i - 1));
+        g_assert_true (texture != g_ptr_array_index (log.textures, i - 1));
     }
+  g_assert_true (gtk_picture_get_paintable (preview) == paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 48);
+  g_assert_true (g_str_has_prefix (gtk_inscription_get_text (window->step_label), "Step "));
 
   /* Save works during the run. */
   g_assert_true (impasto_window_save_to_file (window, jpeg_file, &error));
@@ -253,10 +265,10 @@ test_window_run_preview_save (void)
   g_assert_true (impasto_window_get_can_start (window));
 
   /* Whatever the worker was still doing when Stop came never reaches the screen. */
-  last = gtk_picture_get_paintable (preview);
+  last = shown_texture (preview);
   wait_until (background_idle, NULL, "the stopped worker has let go");
-  g_assert_true (gtk_picture_get_paintable (preview) == last);
-  g_assert_true (GDK_PAINTABLE (impasto_job_get_texture (job)) == last);
+  g_assert_true (shown_texture (preview) == last);
+  g_assert_true (impasto_job_get_texture (job) == last);
   g_assert_cmpuint (impasto_job_get_step (job), >=, 1);
 
   /* And after it, through the same call the save dialog's response makes. */
@@ -268,8 +280,8 @@ test_window_run_preview_save (void)
   g_assert_nonnull (error);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
-  g_signal_handlers_disconnect_by_data (preview, &log);
-  g_ptr_array_unref (log.paintables);
+  g_signal_handlers_disconnect_by_data (paintable, &log);
+  g_ptr_array_unref (log.textures);
   destroy_window (window);
 }
 
@@ -304,6 +316,17 @@ test_window_close_during_run (void)
   wait_until (pointer_cleared, &window, "the window is finalized");
   wait_until (pointer_cleared, &job, "the job is finalized");
   wait_until (background_idle, NULL, "no worker is left");
+}
+
+/* As the window shows a snapshot. */
+static void
+show_texture (GdkTexture *texture,
+              gpointer    user_data)
+{
+  GtkPicture *preview = impasto_window_get_preview (user_data);
+
+  impasto_preview_paintable_set_texture (
+    IMPASTO_PREVIEW_PAINTABLE (gtk_picture_get_paintable (preview)), texture);
 }
 
 static gboolean
@@ -353,7 +376,7 @@ test_window_main_loop_gaps (void)
   still = main_loop_meter_stop (meter, "standing still");
 
   meter = main_loop_meter_start (GTK_WIDGET (window));
-  main_loop_meter_replace_every_frame (meter, impasto_window_get_preview (window), 128, 96);
+  main_loop_meter_replace_every_frame (meter, 128, 96, show_texture, window);
   wait_seconds (1);
   redraw = main_loop_meter_stop (meter, "a new picture every frame, no run");
 
