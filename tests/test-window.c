@@ -187,6 +187,34 @@ preview_changed_twice (gpointer data)
   return log->textures->len >= 2;
 }
 
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+on_saved (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* As the save dialog's response does. */
+static gboolean
+save_and_wait (ImpastoWindow  *window,
+               GFile          *file,
+               GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  impasto_window_save_async (window, file, on_saved, &result);
+  wait_until (pointer_set, &result, "the painting is saved");
+
+  return impasto_window_save_finish (result, error);
+}
+
 static void
 assert_decodes_to (const char *path,
                    int         width,
@@ -230,6 +258,12 @@ test_window_run_preview_save (void)
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 40);
   g_assert_cmpint (gtk_picture_get_content_fit (preview), ==, GTK_CONTENT_FIT_CONTAIN);
 
+  /* Nothing to save before the first snapshot. */
+  g_assert_false (save_and_wait (window, png_file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
   g_signal_connect (paintable, "notify::texture", G_CALLBACK (on_texture_changed), &log);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
 
@@ -256,7 +290,7 @@ test_window_run_preview_save (void)
   g_assert_true (g_str_has_prefix (gtk_inscription_get_text (window->step_label), "Step "));
 
   /* Save works during the run. */
-  g_assert_true (impasto_window_save_to_file (window, jpeg_file, &error));
+  g_assert_true (save_and_wait (window, jpeg_file, &error));
   g_assert_no_error (error);
   assert_decodes_to (jpeg, 48, 32);
 
@@ -272,11 +306,11 @@ test_window_run_preview_save (void)
   g_assert_cmpuint (impasto_job_get_step (job), >=, 1);
 
   /* And after it, through the same call the save dialog's response makes. */
-  g_assert_true (impasto_window_save_to_file (window, png_file, &error));
+  g_assert_true (save_and_wait (window, png_file, &error));
   g_assert_no_error (error);
   assert_decodes_to (png, 48, 32);
 
-  g_assert_false (impasto_window_save_to_file (window, missing_file, &error));
+  g_assert_false (save_and_wait (window, missing_file, &error));
   g_assert_nonnull (error);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
