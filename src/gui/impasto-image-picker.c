@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "impasto-background.h"
@@ -12,7 +14,8 @@
 #include "impasto-image-picker.h"
 #include "impasto-texture.h"
 
-#define THUMBNAIL_SIZE 96
+/* Square, so that both pickers' names line up whatever the images' shapes. */
+#define THUMBNAIL_SIZE 64
 
 /* The window shows the image no larger than this on its long side. A photo at its own size
  * (3000 pixels and more) is scaled anew every time the preview is redrawn: a software
@@ -77,6 +80,23 @@ load_data_free (gpointer data)
   impasto_background_release ();
 }
 
+/* The middle square of the image, THUMBNAIL_SIZE pixels wide. */
+static ImpastoImage *
+make_thumbnail (const ImpastoImage *image)
+{
+  guint side = MIN (image->width, image->height);
+  guint x0 = (image->width - side) / 2;
+  guint y0 = (image->height - side) / 2;
+  g_autoptr(ImpastoImage) square = impasto_image_new (side, side);
+
+  for (guint y = 0; y < side; y++)
+    memcpy (square->pixels + (gsize) y * side * 3,
+            image->pixels + ((gsize) (y0 + y) * image->width + x0) * 3,
+            (gsize) side * 3);
+
+  return impasto_image_resize (square, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+}
+
 /* The image scaled, in its own proportions, to size pixels on its long side. */
 static ImpastoImage *
 scale_to (const ImpastoImage *image,
@@ -112,7 +132,7 @@ load_in_thread (GTask        *task,
       return;
     }
 
-  load->thumbnail = scale_to (load->image, THUMBNAIL_SIZE);
+  load->thumbnail = make_thumbnail (load->image);
   if (MAX (load->image->width, load->image->height) > PREVIEW_SIZE)
     load->preview = scale_to (load->image, PREVIEW_SIZE);
   g_task_return_boolean (task, TRUE);
