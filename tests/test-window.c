@@ -542,6 +542,12 @@ test_window_settings_and_defaults (void)
 
   window = new_ready_window ();
 
+  /* While a picker loads an image, Start would paint with the one it replaces. */
+  impasto_image_picker_set_file (window->style_picker,
+                                 impasto_image_picker_get_file (window->style_picker));
+  g_assert_false (impasto_window_get_can_start (window));
+  wait_until (can_start, window, "the style image is loaded again");
+
   /* Sliders and GSettings are one. */
   g_settings_set_double (settings, "beta", 1234.0);
   g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 1234.0);

@@ -70,10 +70,13 @@ impasto_window_update_actions (ImpastoWindow *self)
   gboolean running = impasto_window_is_running (self);
   gboolean can_start;
 
+  /* Not while a picker loads a new image: Start would paint with the one it replaces. */
   can_start = !running &&
               self->network != NULL &&
               impasto_image_picker_get_image (self->content_picker) != NULL &&
-              impasto_image_picker_get_image (self->style_picker) != NULL;
+              impasto_image_picker_get_image (self->style_picker) != NULL &&
+              !impasto_image_picker_get_loading (self->content_picker) &&
+              !impasto_image_picker_get_loading (self->style_picker);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
@@ -162,6 +165,12 @@ on_picker_file_changed (ImpastoWindow *self)
     }
 
   impasto_window_update_output_size (self);
+  impasto_window_update_actions (self);
+}
+
+static void
+on_picker_loading_changed (ImpastoWindow *self)
+{
   impasto_window_update_actions (self);
 }
 
@@ -700,6 +709,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, loss_plot);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_file_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_picker_loading_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_output_size_changed);
 
   impasto_window_class_actions_init (klass);
