@@ -616,6 +616,17 @@ test_window_model_missing (void)
   destroy_window (window);
 }
 
+/* Where GtkApplication looks, given the application's resource base path. */
+static void
+test_icons_in_resources (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  gtk_icon_theme_add_resource_path (theme, "/io/github/impasto/Impasto/icons");
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID "-symbolic"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +653,7 @@ main (int   argc,
   write_image (content_path, 64, 40, 0);
   write_image (style_path, 50, 50, 1);
 
+  g_test_add_func ("/impasto/gui/icons/in-resources", test_icons_in_resources);
   g_test_add_func ("/impasto/gui/picker/shows-errors", test_picker_shows_errors);
   g_test_add_func ("/impasto/gui/loss-plot/decimates", test_loss_plot_decimates);
   g_test_add_func ("/impasto/gui/window/model-missing", test_window_model_missing);
