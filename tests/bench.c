@@ -1,8 +1,12 @@
 /* bench.c: seconds per step of the seed's algorithm, against what sgemm alone could do
  *
- *   bench [--model FILE] [--width 450] [--height 300] [--steps 10]
+ *   bench [--model FILE] [--width 450] [--height 300] [--steps 10] [--scaling]
+ *         [--optimizer adam|lbfgs]
  *
  * Without --model it writes a full-size VGG19 with random weights to a temporary folder.
+ * The sgemm reference runs between the steps, on as many threads as the engine uses, so that
+ * both see the same machine when other work shares it; the ratio compares their medians.
+ * --scaling repeats the measurement at 225x150, 450x300 and 1024x683.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,21 +19,92 @@
 
 #include <cblas.h>
 
-#include "impasto-run.h"
+#include "impasto-conv.h"
+#include "impasto-run-private.h"
 #include "test-util.h"
 
 typedef struct
 {
-  GArray *times;   /* elapsed seconds at each step */
+  ImpastoRun *run;
+  guint       threads;
+  gint64      left;        /* when the last callback returned */
+  GArray     *steps;       /* seconds of each step, callbacks excluded */
+  GArray     *gemm;        /* sgemm GFLOP/s measured between steps */
+  double      rss_mb;      /* resident set during the run */
+  float      *a, *b, *c;   /* the sgemm reference's matrices */
 } Timing;
+
+/* A product shaped like the deep layers' (512 x 4608 by 4608 x 2048). */
+#define GEMM_M 512
+#define GEMM_K 4608
+#define GEMM_N 2048
+
+static double
+sgemm_gflops (Timing *t)
+{
+  gint64 start;
+  double seconds;
+
+  openblas_set_num_threads (t->threads);
+  start = g_get_monotonic_time ();
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, GEMM_M, GEMM_N, GEMM_K,
+               1.f, t->a, GEMM_K, t->b, GEMM_N, 0.f, t->c, GEMM_N);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  openblas_set_num_threads (1);   /* back to what the engine's pool wants */
+
+  return 2.0 * GEMM_M * GEMM_N * GEMM_K / seconds / 1e9;
+}
+
+static double
+resident_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      || (line = strstr (status, "VmRSS:")) == NULL)
+    return 0;
+
+  return g_ascii_strtod (line + 6, NULL) / 1024.0;
+}
 
 static void
 on_progress (const ImpastoProgress *p,
              gpointer               user_data)
 {
   Timing *t = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double gflops;
 
-  g_array_append_val (t->times, p->elapsed);
+  if (p->step >= 2)   /* step 0 -> 1 warms up */
+    {
+      double dt = (now - t->left) / 1e6;
+
+      g_array_append_val (t->steps, dt);
+    }
+  if (p->step == 1)
+    impasto_run_reset_stage_seconds (t->run);
+  t->rss_mb = MAX (t->rss_mb, resident_mb ());
+
+  gflops = sgemm_gflops (t);
+  g_array_append_val (t->gemm, gflops);
+  t->left = g_get_monotonic_time ();
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
 }
 
 /* FLOPs of one step counted as direct convolution: every conv forward, and its backward to
@@ -59,43 +134,141 @@ step_flops (ImpastoNetwork *network,
   return flops;
 }
 
-/* A product shaped like the deep layers' (512 x 4608 by 4608 x 2048), best of five. */
-static double
-sgemm_gflops (void)
+static void
+print_layers (ImpastoRun *run,
+              guint       n_steps,
+              double      step_seconds)
 {
-  const int m = 512, k = 4608, n = 2048;
-  g_autofree float *a = g_new (float, (gsize) m * k);
-  g_autofree float *b = g_new (float, (gsize) k * n);
-  g_autofree float *c = g_new (float, (gsize) m * n);
-  double best = 0;
+  double sum_f = 0, sum_b = 0;
 
-  for (gsize i = 0; i < (gsize) m * k; i++)
-    a[i] = (float) (i % 7) * 0.1f;
-  for (gsize i = 0; i < (gsize) k * n; i++)
-    b[i] = (float) (i % 5) * 0.1f;
-
-  for (int rep = 0; rep < 6; rep++)
+  g_print ("%-9s %-13s %9s %9s %7s\n", "layer", "algorithm", "fwd ms", "bwd ms", "share");
+  for (guint i = 0; i < impasto_run_get_n_stages (run); i++)
     {
-      gint64 start = g_get_monotonic_time ();
-      double seconds;
+      int algorithm = impasto_run_get_stage_algorithm (run, i);
+      double f, b;
 
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k,
-                   1.f, a, k, b, n, 0.f, c, n);
-      seconds = (g_get_monotonic_time () - start) / 1e6;
-      if (rep > 0)
-        best = MAX (best, 2.0 * m * n * k / seconds / 1e9);
+      impasto_run_get_stage_seconds (run, i, &f, &b);
+      f /= n_steps;
+      b /= n_steps;
+      sum_f += f;
+      sum_b += b;
+      g_print ("%-9s %-13s %9.1f %9.1f %6.1f%%\n", impasto_run_get_stage_name (run, i),
+               algorithm < 0 ? "max pool" : impasto_conv_algorithm_name (algorithm),
+               1e3 * f, 1e3 * b, 100 * (f + b) / step_seconds);
     }
-
-  return best;
+  g_print ("%-9s %-13s %9.1f %9.1f %6.1f%%  (the rest: the optimiser and the callbacks)\n",
+           "all", "", 1e3 * sum_f, 1e3 * sum_b, 100 * (sum_f + sum_b) / step_seconds);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
+typedef struct
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double seconds;      /* per step, median */
+  double gemm;         /* GFLOP/s, median */
+  double flops;        /* per step, direct convolution */
+  double rss_mb;
+} Result;
 
-  return (x > y) - (x < y);
+static ImpastoOptimizer optimizer = IMPASTO_OPTIMIZER_ADAM;
+
+static gboolean
+measure (ImpastoNetwork *network,
+         guint           width,
+         guint           height,
+         guint           steps,
+         gboolean        print,
+         Result         *result)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  g_autoptr(ImpastoImage) content = test_make_image (width, height, 1);
+  g_autoptr(ImpastoImage) style = test_make_image (width, height, 2);
+  g_autoptr(GError) error = NULL;
+  Timing t = { NULL, 0, 0, g_array_new (FALSE, FALSE, sizeof (double)),
+               g_array_new (FALSE, FALSE, sizeof (double)), 0, NULL, NULL, NULL };
+  gint64 start;
+
+  params->width = width;
+  params->height = height;
+  params->steps = steps + 1;   /* one warm-up step */
+  params->snapshot_every = 0;
+  params->optimizer = optimizer;
+  start = g_get_monotonic_time ();
+  t.run = impasto_run_new (network, params, content, style, &error);
+  g_assert_no_error (error);
+  if (print)
+    g_print ("run prepared (targets computed) in %.2f s\n",
+             (g_get_monotonic_time () - start) / 1e6);
+
+  t.threads = g_get_num_processors ();
+  t.a = g_new (float, (gsize) GEMM_M * GEMM_K);
+  t.b = g_new (float, (gsize) GEMM_K * GEMM_N);
+  t.c = g_new (float, (gsize) GEMM_M * GEMM_N);
+  for (gsize i = 0; i < (gsize) GEMM_M * GEMM_K; i++)
+    t.a[i] = (float) (i % 7) * 0.1f;
+  for (gsize i = 0; i < (gsize) GEMM_K * GEMM_N; i++)
+    t.b[i] = (float) (i % 5) * 0.1f;
+  sgemm_gflops (&t);   /* warm up */
+
+  t.left = g_get_monotonic_time ();
+  impasto_run_execute (t.run, on_progress, &t, NULL, &error);
+  g_assert_no_error (error);
+
+  result->seconds = median (t.steps);
+  result->gemm = median (t.gemm);
+  result->flops = step_flops (network, impasto_run_get_n_stages (t.run), width, height);
+  result->rss_mb = t.rss_mb;
+  if (print)
+    print_layers (t.run, steps, result->seconds);
+
+  impasto_run_free (t.run);
+  g_array_unref (t.steps);
+  g_array_unref (t.gemm);
+  g_free (t.a);
+  g_free (t.b);
+  g_free (t.c);
+  return TRUE;
+}
+
+static void
+print_result (guint         width,
+              guint         height,
+              guint         steps,
+              const Result *r)
+{
+  struct rusage usage;
+  double bound = r->flops / 1e9 / r->gemm;
+
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("size                    %ux%u\n", width, height);
+  g_print ("threads                 %u\n", g_get_num_processors ());
+  g_print ("seconds per step        %.3f (median of %u)\n", r->seconds, steps);
+  g_print ("step GFLOP (direct)     %.1f\n", r->flops / 1e9);
+  g_print ("step GFLOP/s            %.1f\n", r->flops / r->seconds / 1e9);
+  g_print ("sgemm GFLOP/s           %.1f (median, between the steps)\n", r->gemm);
+  g_print ("sgemm bound (s/step)    %.3f\n", bound);
+  g_print ("step / sgemm bound      %.2f (goal: at most 0.6)\n", r->seconds / bound);
+  g_print ("RSS during the run      %.0f MB (goal: at most 450 at 450x300)\n", r->rss_mb);
+  g_print ("peak RSS                %.0f MB\n", usage.ru_maxrss / 1024.0);
+}
+
+static void
+print_scaling (ImpastoNetwork *network,
+               guint           steps)
+{
+  static const guint sizes[][2] = { { 225, 150 }, { 450, 300 }, { 1024, 683 } };
+  double base = 0;
+
+  g_print ("\n%-10s %8s %10s %14s %8s\n", "size", "Mpixel", "s/step", "s/step/Mpixel", "ratio");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      Result r;
+      double mpixel = sizes[i][0] * sizes[i][1] / 1e6;
+
+      measure (network, sizes[i][0], sizes[i][1], steps, FALSE, &r);
+      if (i == 0)
+        base = r.seconds / mpixel;
+      g_print ("%4ux%-5u %8.3f %10.3f %14.3f %8.2f\n", sizes[i][0], sizes[i][1], mpixel,
+               r.seconds, r.seconds / mpixel, r.seconds / mpixel / base);
+    }
 }
 
 int
@@ -104,11 +277,16 @@ main (int    argc,
 {
   g_autofree char *model = NULL;
   int width = 450, height = 300, steps = 10;
+  gboolean scaling = FALSE;
+  g_autofree char *optimizer_name = NULL;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "Model file (default: random VGG19)", "FILE" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width (default: 450)", "N" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height (default: 300)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Timed steps (default: 10)", "N" },
+    { "scaling", 0, 0, G_OPTION_ARG_NONE, &scaling, "Also time 225x150, 450x300, 1024x683", NULL },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer_name,
+      "adam (default) or lbfgs (steps then take one or more evaluations)", "NAME" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -116,21 +294,22 @@ main (int    argc,
   g_autofree char *dir = NULL;
   g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
   g_autoptr(ImpastoNetwork) network = NULL;
-  g_autoptr(ImpastoImage) content = NULL, style = NULL;
-  g_autoptr(ImpastoRun) run = NULL;
   g_auto(GStrv) layers = NULL;
-  g_autoptr(GArray) per_step = g_array_new (FALSE, FALSE, sizeof (double));
-  Timing timing = { g_array_new (FALSE, FALSE, sizeof (double)) };
-  struct rusage usage;
-  double gemm, flops, median;
+  Result result;
   gint64 start;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || steps < 1)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || steps < 1
+      || width < 1 || height < 1
+      || (optimizer_name != NULL && !g_str_equal (optimizer_name, "adam")
+          && !g_str_equal (optimizer_name, "lbfgs")))
     {
-      g_printerr ("bench: %s\n", error ? error->message : "--steps must be positive");
+      g_printerr ("bench: %s\n", error ? error->message
+                  : "sizes and --steps must be positive, --optimizer adam or lbfgs");
       return 2;
     }
+  if (g_strcmp0 (optimizer_name, "lbfgs") == 0)
+    optimizer = IMPASTO_OPTIMIZER_LBFGS;
 
   if (model == NULL)
     {
@@ -141,10 +320,6 @@ main (int    argc,
                (g_get_monotonic_time () - start) / 1e6);
     }
 
-  params->width = width;
-  params->height = height;
-  params->steps = steps + 1;   /* one warm-up step */
-  params->snapshot_every = 0;
   layers = impasto_run_params_get_loss_layers (params);
   start = g_get_monotonic_time ();
   network = impasto_network_load (model, (const char * const *) layers, &error);
@@ -155,43 +330,13 @@ main (int    argc,
     }
   g_print ("model loaded in %.2f s\n", (g_get_monotonic_time () - start) / 1e6);
 
-  content = test_make_image (width, height, 1);
-  style = test_make_image (width, height, 2);
-  start = g_get_monotonic_time ();
-  run = impasto_run_new (network, params, content, style, &error);
-  g_assert_no_error (error);
-  g_print ("run prepared (targets computed) in %.2f s\n", (g_get_monotonic_time () - start) / 1e6);
-
-  impasto_run_execute (run, on_progress, &timing, NULL, &error);
-  g_assert_no_error (error);
-
-  /* times[k] is when step k began; steps 1..n are timed, step 0 warms up. */
-  for (guint k = 1; k + 1 < timing.times->len; k++)
-    {
-      double dt = g_array_index (timing.times, double, k + 1) - g_array_index (timing.times, double, k);
-
-      g_array_append_val (per_step, dt);
-    }
-  g_array_sort (per_step, compare_doubles);
-  median = g_array_index (per_step, double, per_step->len / 2);
-
-  gemm = sgemm_gflops ();
-  flops = step_flops (network, impasto_network_find_layer (network, "conv5_2") + 1, width, height);
-  getrusage (RUSAGE_SELF, &usage);
-
-  g_print ("size                    %dx%d\n", width, height);
-  g_print ("threads (OpenBLAS)      %d\n", openblas_get_num_threads ());
-  g_print ("seconds per step        %.3f (median of %u)\n", median, per_step->len);
-  g_print ("step GFLOP (direct)     %.1f\n", flops / 1e9);
-  g_print ("step GFLOP/s            %.1f\n", flops / median / 1e9);
-  g_print ("sgemm GFLOP/s           %.1f\n", gemm);
-  g_print ("sgemm bound (s/step)    %.3f\n", flops / 1e9 / gemm);
-  g_print ("step / sgemm bound      %.2f\n", median / (flops / 1e9 / gemm));
-  g_print ("peak RSS                %.0f MB\n", usage.ru_maxrss / 1024.0);
+  measure (network, width, height, steps, TRUE, &result);
+  print_result (width, height, steps, &result);
+  if (scaling)
+    print_scaling (network, MAX (steps / 2, 3));
 
   if (dir != NULL)
     test_remove_tree (dir);
-  g_array_unref (timing.times);
 
   return 0;
 }

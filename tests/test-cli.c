@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -150,16 +151,16 @@ parse_log (const char *path,
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
   lines = g_strsplit (g_strchomp (text), "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds");
+  g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds,scale,evaluations");
   g_assert_cmpuint (g_strv_length (lines), ==, steps + 2);
 
   for (guint i = 1; lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
-      double values[5];
+      double values[7];
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 5);
-      for (guint k = 0; k < 5; k++)
+      g_assert_cmpuint (g_strv_length (fields), ==, 7);
+      for (guint k = 0; k < 7; k++)
         {
           char *end;
 
@@ -169,6 +170,8 @@ parse_log (const char *path,
       g_assert_cmpfloat (values[0], ==, i - 1);
       g_assert_cmpfloat (values[1], >, 0);
       g_assert_cmpfloat (values[4], >=, 0);
+      g_assert_cmpfloat (values[5], ==, 0);    /* one scale */
+      g_assert_cmpfloat (values[6], >=, i);    /* evaluations so far */
       g_array_append_val (totals, values[1]);
     }
 
@@ -204,6 +207,41 @@ test_end_to_end (Fixture       *f,
   result_clear (&r);
 }
 
+/* A preset picks the optimiser and the scales; --steps still overrides its step count. The
+ * log then says at which scale each loss was measured: coarse first, the output size last. */
+static void
+test_preset (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *log = g_build_filename (f->dir, "log.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
+                      "--model", f->model, "--width", "40", "--height", "28",
+                      "--preset", "draft", "--steps", "20", "--log", log, NULL);
+  guint previous_scale = 2;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "[1/4] step 0/20"));
+  g_assert_nonnull (strstr (r.out, "step 20/20"));
+  assert_png (f->output, WIDTH, HEIGHT);
+
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 22);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+      guint scale = atoi (fields[5]);
+
+      g_assert_cmpuint (atoi (fields[0]), ==, i - 1);
+      g_assert_cmpuint (scale, <=, previous_scale);
+      previous_scale = scale;
+    }
+  g_assert_cmpuint (previous_scale, ==, 0);
+  result_clear (&r);
+}
+
 static void
 test_help (Fixture       *f,
            gconstpointer  data)
@@ -211,7 +249,7 @@ test_help (Fixture       *f,
   Result r = run_cli (f, "--help", NULL);
   static const char *defaults[] = {
     "default: 450", "default: 300", "default: 1)", "default: 500", "default: 0.5",
-    "default: 3000", "default: 50", "default: seed",
+    "default: 3000", "default: 50", "default: seed", "default: adam", "seed-exact",
   };
 
   g_assert_cmpint (r.status, ==, 0);
@@ -259,6 +297,9 @@ test_bad_arguments (Fixture       *f,
     { "--width", "100000", "output size" },
     { "--beta", "inf", "weights" },
     { "--mean", "blue", "--mean" },
+    { "--optimizer", "sgd", "--optimizer" },
+    { "--scales", "4", "--scales" },
+    { "--preset", "fast", "--preset" },
     { "--output", nowhere, "does not exist" },
     { "--output", bmp, ".png" },
   };
@@ -321,6 +362,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add ("/impasto/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("end-to-end", test_end_to_end);
+  ADD ("preset-and-scales", test_preset);
   ADD ("help-shows-defaults", test_help);
   ADD ("missing-model", test_missing_model);
   ADD ("bad-arguments", test_bad_arguments);

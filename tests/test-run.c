@@ -1,4 +1,5 @@
-/* test-run.c: the run object: reproducibility, snapshots, cancellation and divergence
+/* test-run.c: the run object: reproducibility, snapshots, cancellation and divergence, the
+ * optimisers and the coarse-to-fine scales
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -311,6 +312,178 @@ test_invalid (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "conv9_9"));
 }
 
+typedef struct
+{
+  GArray *evaluations;
+  GArray *losses;
+} Curve;
+
+static void
+record_curve (const ImpastoProgress *p,
+              gpointer               user_data)
+{
+  Curve *c = user_data;
+  double evaluations = p->evaluations;
+
+  g_array_append_val (c->evaluations, evaluations);
+  g_array_append_val (c->losses, p->total_loss);
+}
+
+/* The lowest loss a run reached within a number of evaluations. */
+static double
+loss_within (ImpastoNetwork         *network,
+             const ImpastoRunParams *params,
+             const ImpastoImage     *content,
+             const ImpastoImage     *style,
+             guint                   evaluations)
+{
+  g_autoptr(ImpastoRun) run = impasto_run_new (network, params, content, style, NULL);
+  Curve c = { g_array_new (FALSE, FALSE, sizeof (double)),
+              g_array_new (FALSE, FALSE, sizeof (double)) };
+  double best = INFINITY;
+
+  g_assert_true (impasto_run_execute (run, record_curve, &c, NULL, NULL));
+  for (guint i = 0; i < c.losses->len; i++)
+    if (g_array_index (c.evaluations, double, i) <= evaluations)
+      best = MIN (best, g_array_index (c.losses, double, i));
+  g_array_unref (c.evaluations);
+  g_array_unref (c.losses);
+
+  return best;
+}
+
+/* Per evaluation of the loss and gradient (what a step costs), L-BFGS gets lower than the
+ * seed's Adam: that is the point of it. */
+static void
+test_lbfgs_beats_adam (Fixture       *f,
+                       gconstpointer  data)
+{
+  double adam, lbfgs;
+
+  f->params->steps = 30;
+  adam = loss_within (f->network, f->params, f->content, f->style, 30);
+  f->params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
+  lbfgs = loss_within (f->network, f->params, f->content, f->style, 30);
+
+  g_test_message ("after 30 evaluations: Adam %.6g, L-BFGS %.6g", adam, lbfgs);
+  g_assert_cmpfloat (lbfgs, <, adam);
+}
+
+typedef struct
+{
+  GArray *steps;
+  guint   last_scale;
+  guint   snapshots;
+  gboolean last_had_snapshot;
+} ScaleRecord;
+
+static void
+record_scales (const ImpastoProgress *p,
+               gpointer               user_data)
+{
+  ScaleRecord *r = user_data;
+
+  if (r->steps->len > 0)
+    {
+      /* Steps count on across scales, and scales only get finer. */
+      g_assert_cmpuint (p->step, ==, g_array_index (r->steps, guint, r->steps->len - 1) + 1);
+      g_assert_cmpuint (p->scale, <=, r->last_scale);
+    }
+  g_assert_cmpuint (p->total_steps, ==, 20);
+  g_assert_true (isfinite (p->total_loss));
+  g_array_append_val (r->steps, p->step);
+  r->last_scale = p->scale;
+  r->last_had_snapshot = p->snapshot != NULL;
+  if (p->snapshot != NULL)
+    {
+      /* Snapshots of the coarse scales are upsampled to the output size. */
+      g_assert_cmpuint (p->snapshot->width, ==, WIDTH);
+      g_assert_cmpuint (p->snapshot->height, ==, HEIGHT);
+      r->snapshots++;
+    }
+}
+
+static void
+test_scales (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(ImpastoImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  ScaleRecord r = { g_array_new (FALSE, FALSE, sizeof (guint)), 2, 0, FALSE };
+
+  f->params->n_scales = 3;
+  f->params->steps = 20;
+  f->params->optimizer = GPOINTER_TO_UINT (data);
+  run = new_run (f);
+  g_assert_true (impasto_run_execute (run, record_scales, &r, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_array_index (r.steps, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (r.steps, guint, r.steps->len - 1), ==, 20);
+  g_assert_cmpuint (r.last_scale, ==, 0);
+  g_assert_true (r.last_had_snapshot);
+  g_assert_cmpuint (r.snapshots, ==, 5);   /* steps 0, 5, 10, 15 and 20 */
+  image = impasto_run_dup_image (run);
+  g_assert_cmpuint (image->width, ==, WIDTH);
+  g_assert_cmpuint (image->height, ==, HEIGHT);
+  g_array_unref (r.steps);
+}
+
+static void
+cancel_at_step_two (const ImpastoProgress *p,
+                    gpointer               user_data)
+{
+  g_assert_cmpuint (p->scale, ==, 2);   /* still the coarsest scale */
+  if (p->step == 2)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_scales_cancel (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ImpastoImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->params->n_scales = 3;
+  f->params->steps = 20;
+  f->params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
+  run = new_run (f);
+  g_assert_false (impasto_run_execute (run, cancel_at_step_two, cancellable, cancellable,
+                                       &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (impasto_run_get_step (run), <=, 3);
+  image = impasto_run_dup_image (run);
+  g_assert_cmpuint (image->width, ==, WIDTH);
+  g_assert_cmpuint (image->height, ==, HEIGHT);
+}
+
+/* The pool splits work by what it is, never by thread: one thread or three, same bits. */
+static void
+test_threads (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(ImpastoRun) one = NULL, three = NULL;
+  g_autoptr(ImpastoImage) a = NULL, b = NULL;
+
+  f->params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
+  f->params->n_scales = 2;
+  f->params->threads = 1;
+  one = new_run (f);
+  f->params->threads = 3;
+  three = new_run (f);
+  g_assert_true (impasto_run_execute (one, NULL, NULL, NULL, NULL));
+  g_assert_true (impasto_run_execute (three, NULL, NULL, NULL, NULL));
+  a = impasto_run_dup_image (one);
+  b = impasto_run_dup_image (three);
+
+  g_assert_cmpmem (a->pixels, impasto_image_get_n_bytes (a),
+                   b->pixels, impasto_image_get_n_bytes (b));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -326,7 +499,14 @@ main (int    argc,
   ADD ("cancel/from-thread", test_cancel_from_thread);
   ADD ("divergence", test_divergence);
   ADD ("invalid", test_invalid);
+  ADD ("lbfgs/beats-adam-per-evaluation", test_lbfgs_beats_adam);
+  ADD ("scales/cancel", test_scales_cancel);
+  ADD ("same-bits-on-any-threads", test_threads);
 #undef ADD
+  g_test_add ("/impasto/run/scales/adam", Fixture, GUINT_TO_POINTER (IMPASTO_OPTIMIZER_ADAM),
+              fixture_set_up, test_scales, fixture_tear_down);
+  g_test_add ("/impasto/run/scales/lbfgs", Fixture, GUINT_TO_POINTER (IMPASTO_OPTIMIZER_LBFGS),
+              fixture_set_up, test_scales, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <cblas.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
@@ -33,6 +32,8 @@ typedef struct
   char   *snapshot_dir;
   char   *log_path;
   char   *mean;
+  char   *optimizer;
+  char   *preset;
   int     width;
   int     height;
   double  alpha;
@@ -43,7 +44,26 @@ typedef struct
   int     snapshot_every;
   gint64  seed;
   int     threads;
+  int     scales;
+  gint64  max_memory;   /* megabytes; 0: whatever is available */
 } Options;
+
+/* What --preset chooses, unless --optimizer, --scales or --steps say otherwise. The seed's
+ * image needs 3000 Adam steps; L-BFGS from a quarter-size start reaches its loss in a small
+ * fraction of the time (see tests/bench.c and the README). */
+typedef struct
+{
+  const char       *name;
+  ImpastoOptimizer  optimizer;
+  int               scales;
+  int               steps;
+} Preset;
+
+static const Preset presets[] = {
+  { "draft", IMPASTO_OPTIMIZER_LBFGS, 3, 200 },
+  { "balanced", IMPASTO_OPTIMIZER_LBFGS, 3, 600 },
+  { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000 },
+};
 
 typedef struct
 {
@@ -62,6 +82,8 @@ options_clear (Options *options)
   g_free (options->snapshot_dir);
   g_free (options->log_path);
   g_free (options->mean);
+  g_free (options->optimizer);
+  g_free (options->preset);
 }
 
 static void
@@ -98,9 +120,20 @@ parse_options (Options  *options,
     { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &options->noise,
       N_("Share of noise in the starting image, 0 to 1 (default: 0.5)"), N_("X") },
     { "steps", 0, 0, G_OPTION_ARG_INT, &options->steps,
-      N_("Optimisation steps (default: 3000)"), N_("N") },
+      N_("Optimisation steps, all scales together (default: 3000)"), N_("N") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &options->optimizer,
+      N_("“adam” (the seed's) or “lbfgs” (fewer steps to the same loss) (default: adam)"),
+      N_("NAME") },
+    { "scales", 0, 0, G_OPTION_ARG_INT, &options->scales,
+      N_("Work coarse to fine over this many scales, each half the next, 1 to 3 (default: 1)"),
+      N_("N") },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
+      N_("“draft” (L-BFGS, 3 scales, 200 steps), “balanced” (L-BFGS, 3 scales, 600 steps) or "
+         "“seed-exact” (Adam, 1 scale, 3000 steps); the options above override it"),
+      N_("NAME") },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &options->learning_rate,
-      N_("Adam's learning rate (default: 1)"), N_("X") },
+      N_("Adam's learning rate; L-BFGS's largest first change of a pixel (default: 1)"),
+      N_("X") },
     { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &options->snapshot_every,
       N_("Report and save a snapshot every N steps, 0 for none (default: 50)"), N_("N") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
@@ -110,9 +143,13 @@ parse_options (Options  *options,
     { "mean", 0, 0, G_OPTION_ARG_STRING, &options->mean,
       N_("Pixel mean to subtract: “seed” (128) or “imagenet” (default: seed)"), N_("NAME") },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
-      N_("Write step,total,content,style,seconds for every step as CSV"), N_("FILE.csv") },
+      N_("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
+      N_("FILE.csv") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &options->threads,
-      N_("Threads for the matrix products (default: all cores)"), N_("N") },
+      N_("Threads to compute with (default: one per core)"), N_("N") },
+    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &options->max_memory,
+      N_("Refuse to start a run that needs more than MB megabytes "
+         "(default: the memory available)"), N_("MB") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -134,7 +171,8 @@ set_defaults (Options *options)
   options->alpha = params->alpha;
   options->beta = params->beta;
   options->noise = params->noise;
-  options->steps = params->steps;
+  options->steps = -1;   /* unset: from the preset, else the seed's */
+  options->scales = -1;
   options->learning_rate = params->learning_rate;
   options->snapshot_every = params->snapshot_every;
   options->seed = params->seed;
@@ -149,6 +187,16 @@ usage_error (GError    **error,
   return FALSE;
 }
 
+static const Preset *
+find_preset (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    if (g_str_equal (presets[i].name, name))
+      return &presets[i];
+
+  return NULL;
+}
+
 /* Everything that can be checked before minutes of work are spent. */
 static gboolean
 check_options (const Options *options,
@@ -159,19 +207,50 @@ check_options (const Options *options,
     return usage_error (error, _("--content, --style and --output are required (see --help)"));
   if (options->width <= 0 || options->height <= 0)
     return usage_error (error, _("--width and --height must be positive"));
-  if (options->steps <= 0)
+  if (options->steps == 0 || options->steps < -1)
     return usage_error (error, _("--steps must be at least 1"));
+  if (options->scales == 0 || options->scales < -1 || options->scales > IMPASTO_MAX_SCALES)
+    return usage_error (error, _("--scales must be 1, 2 or 3"));
+  if (options->optimizer != NULL && !g_str_equal (options->optimizer, "adam")
+      && !g_str_equal (options->optimizer, "lbfgs"))
+    return usage_error (error, _("--optimizer must be “adam” or “lbfgs”"));
+  if (options->preset != NULL && find_preset (options->preset) == NULL)
+    return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
   if (options->snapshot_every < 0)
     return usage_error (error, _("--snapshot-every must be 0 or more"));
   if (options->seed < 0)
     return usage_error (error, _("--seed must be 0 or more"));
   if (options->threads < 0)
     return usage_error (error, _("--threads must be 0 or more"));
+  if (options->max_memory < 0 || options->max_memory > G_MAXINT64 / 1000000)
+    return usage_error (error, _("--max-memory must be a number of megabytes, 0 or more"));
   if (options->mean != NULL && !g_str_equal (options->mean, "seed")
       && !g_str_equal (options->mean, "imagenet"))
     return usage_error (error, _("--mean must be “seed” or “imagenet”"));
 
   return TRUE;
+}
+
+/* The preset's choices where the command line made none; the seed's where neither did. */
+static void
+apply_schedule (const Options    *options,
+                ImpastoRunParams *params)
+{
+  const Preset *preset = options->preset != NULL ? find_preset (options->preset) : NULL;
+
+  if (preset != NULL)
+    {
+      params->optimizer = preset->optimizer;
+      params->n_scales = preset->scales;
+      params->steps = preset->steps;
+    }
+  if (options->optimizer != NULL)
+    params->optimizer = g_str_equal (options->optimizer, "lbfgs") ? IMPASTO_OPTIMIZER_LBFGS
+                                                                  : IMPASTO_OPTIMIZER_ADAM;
+  if (options->scales > 0)
+    params->n_scales = options->scales;
+  if (options->steps > 0)
+    params->steps = options->steps;
 }
 
 static ImpastoRunParams *
@@ -185,10 +264,12 @@ make_params (const Options *options,
   params->alpha = options->alpha;
   params->beta = options->beta;
   params->noise = options->noise;
-  params->steps = options->steps;
+  apply_schedule (options, params);
+  params->threads = options->threads;
   params->learning_rate = options->learning_rate;
   params->snapshot_every = options->snapshot_every;
   params->seed = options->seed;
+  params->memory_limit = (guint64) options->max_memory * 1000000;
   if (g_strcmp0 (options->mean, "imagenet") == 0)
     params->mean = IMPASTO_MEAN_IMAGENET;
 
@@ -269,6 +350,8 @@ print_progress (const ImpastoProgress *p)
 {
   g_autofree char *left = format_duration (p->seconds_per_step * (p->total_steps - p->step));
 
+  if (p->scale > 0)   /* a coarse scale of a coarse-to-fine run: 1/2 or 1/4 of the size */
+    g_print ("[1/%u] ", 1u << p->scale);
   g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
            p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
            p->seconds_per_step, left);
@@ -302,7 +385,7 @@ write_log_line (FILE                  *log,
   fprintf (log, "%u", p->step);
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     fprintf (log, ",%s", g_ascii_formatd (buffer, sizeof buffer, "%.9g", values[i]));
-  fputc ('\n', log);
+  fprintf (log, ",%u,%" G_GUINT64_FORMAT "\n", p->scale, p->evaluations);
   fflush (log);
 }
 
@@ -393,7 +476,7 @@ open_log (const char *path,
                    _("Cannot write the log “%s”: %s"), path, g_strerror (saved));
       return NULL;
     }
-  fputs ("step,total,content,style,seconds\n", log);
+  fputs ("step,total,content,style,seconds,scale,evaluations\n", log);
 
   return log;
 }
@@ -422,18 +505,17 @@ prepare_files (const Options *options,
 }
 
 static ImpastoRun *
-create_run (const Options *options,
-            GError       **error)
+create_run (const Options          *options,
+            const ImpastoRunParams *params,
+            GError                **error)
 {
-  g_autoptr(ImpastoRunParams) params = make_params (options, error);
   g_autofree char *model_path = NULL;
   g_autoptr(ImpastoImage) content = NULL;
   g_autoptr(ImpastoImage) style = NULL;
   g_autoptr(ImpastoNetwork) network = NULL;
   g_auto(GStrv) layers = NULL;
 
-  if (params == NULL
-      || (model_path = impasto_model_find (options->model_path, error)) == NULL
+  if ((model_path = impasto_model_find (options->model_path, error)) == NULL
       || (content = load_sized (options->content_path, params->width, params->height,
                                 error)) == NULL
       || (style = load_sized (options->style_path, params->width, params->height,
@@ -478,7 +560,8 @@ finish (ImpastoRun    *run,
 }
 
 static int
-run_job (const Options *options)
+run_job (const Options          *options,
+         const ImpastoRunParams *params)
 {
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -487,15 +570,12 @@ run_job (const Options *options)
   int status;
 
   if (!prepare_files (options, &job, &error)
-      || (run = create_run (options, &error)) == NULL)
+      || (run = create_run (options, params, &error)) == NULL)
     {
       print_error (error->message);
       g_clear_pointer (&job.log, fclose);
       return IMPASTO_CLI_EXIT_FAILURE;
     }
-
-  if (options->threads > 0)
-    openblas_set_num_threads (options->threads);
 
   run_error = execute (run, &job);
   status = finish (run, options, run_error);
@@ -510,6 +590,7 @@ impasto_cli_main (int    argc,
                   char **argv)
 {
   Options options = { 0 };
+  g_autoptr(ImpastoRunParams) params = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -519,14 +600,17 @@ impasto_cli_main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   set_defaults (&options);
-  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+  /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
+   * too, and gets the same status as one the parser refuses. */
+  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error)
+      || (params = make_params (&options, &error)) == NULL)
     {
       print_error (error->message);
       options_clear (&options);
       return IMPASTO_CLI_EXIT_USAGE;
     }
 
-  status = run_job (&options);
+  status = run_job (&options, params);
   options_clear (&options);
 
   return status;

@@ -63,33 +63,33 @@ shift_row (float       *dst,
     }
 }
 
+/* The 9 im2col planes of input channel c for a band of rows. */
 static void
-im2col_band (const float *x,
-             guint        in_c,
-             guint        h,
-             guint        w,
-             guint        y0,
-             guint        rows,
-             float       *col)
+im2col_channel (const float *x,
+                guint        c,
+                guint        h,
+                guint        w,
+                guint        y0,
+                guint        rows,
+                float       *col)
 {
   gsize n = (gsize) rows * w;
 
-  for (guint c = 0; c < in_c; c++)
-    for (guint ky = 0; ky < 3; ky++)
-      for (guint kx = 0; kx < 3; kx++)
-        {
-          float *plane = col + ((gsize) (c * 3 + ky) * 3 + kx) * n;
+  for (guint ky = 0; ky < 3; ky++)
+    for (guint kx = 0; kx < 3; kx++)
+      {
+        float *plane = col + ((gsize) (c * 3 + ky) * 3 + kx) * n;
 
-          for (guint r = 0; r < rows; r++)
-            {
-              int sy = (int) (y0 + r + ky) - 1;
+        for (guint r = 0; r < rows; r++)
+          {
+            int sy = (int) (y0 + r + ky) - 1;
 
-              if (sy < 0 || sy >= (int) h)
-                memset (plane + (gsize) r * w, 0, w * sizeof (float));
-              else
-                shift_row (plane + (gsize) r * w, x + ((gsize) c * h + sy) * w, w, kx);
-            }
-        }
+            if (sy < 0 || sy >= (int) h)
+              memset (plane + (gsize) r * w, 0, w * sizeof (float));
+            else
+              shift_row (plane + (gsize) r * w, x + ((gsize) c * h + sy) * w, w, kx);
+          }
+      }
 }
 
 /* The adjoint of shift_row, accumulated. */
@@ -110,31 +110,127 @@ unshift_row_add (float       *dst,
       dst[i + 1] += src[i];
 }
 
+/* The adjoint of im2col_channel, added into channel c of dx. */
 static void
-col2im_band_add (const float *col,
-                 guint        in_c,
-                 guint        h,
-                 guint        w,
-                 guint        y0,
-                 guint        rows,
-                 float       *dx)
+col2im_channel_add (const float *col,
+                    guint        c,
+                    guint        h,
+                    guint        w,
+                    guint        y0,
+                    guint        rows,
+                    float       *dx)
 {
   gsize n = (gsize) rows * w;
 
-  for (guint c = 0; c < in_c; c++)
-    for (guint ky = 0; ky < 3; ky++)
-      for (guint kx = 0; kx < 3; kx++)
-        {
-          const float *plane = col + ((gsize) (c * 3 + ky) * 3 + kx) * n;
+  for (guint ky = 0; ky < 3; ky++)
+    for (guint kx = 0; kx < 3; kx++)
+      {
+        const float *plane = col + ((gsize) (c * 3 + ky) * 3 + kx) * n;
 
-          for (guint r = 0; r < rows; r++)
-            {
-              int sy = (int) (y0 + r + ky) - 1;
+        for (guint r = 0; r < rows; r++)
+          {
+            int sy = (int) (y0 + r + ky) - 1;
 
-              if (sy >= 0 && sy < (int) h)
-                unshift_row_add (dx + ((gsize) c * h + sy) * w, plane + (gsize) r * w, w, kx);
-            }
-        }
+            if (sy >= 0 && sy < (int) h)
+              unshift_row_add (dx + ((gsize) c * h + sy) * w, plane + (gsize) r * w, w, kx);
+          }
+      }
+}
+
+/* One band of one convolution, shared by the parallel loops over it. */
+typedef struct
+{
+  const float *src;        /* x (forward) or dy (backward) */
+  guint        in_c, out_c, h, w;
+  const float *weights;
+  const float *bias;
+  float       *dst;        /* y (forward) or dx (backward) */
+  float       *col;        /* the band's im2col matrix */
+  guint        y0, rows;
+  guint        n_chunks;   /* column chunks of the sgemm */
+} Band;
+
+/* The sgemm of a band goes in chunks of this many columns, whatever the number of threads:
+ * OpenBLAS picks its kernels by shape, so a shape that depended on the thread count would
+ * change the rounding. */
+#define GEMM_COLUMNS 1024
+
+static guint
+gemm_chunks (guint rows,
+             guint w)
+{
+  return ((gsize) rows * w + GEMM_COLUMNS - 1) / GEMM_COLUMNS;
+}
+
+static void
+im2col_task (guint    c,
+             gpointer data)
+{
+  const Band *b = data;
+
+  im2col_channel (b->src, c, b->h, b->w, b->y0, b->rows, b->col);
+}
+
+static void
+zero_task (guint    c,
+           gpointer data)
+{
+  const Band *b = data;
+
+  memset (b->dst + (gsize) c * b->h * b->w, 0, (gsize) b->h * b->w * sizeof (float));
+}
+
+/* A band's taps reach one row above and below it: dx is zeroed once, then added to. */
+static void
+col2im_task (guint    c,
+             gpointer data)
+{
+  const Band *b = data;
+
+  col2im_channel_add (b->col, c, b->h, b->w, b->y0, b->rows, b->dst);
+}
+
+/* Columns [start, end) of y's band = bias + W col. */
+static void
+forward_gemm_task (guint    chunk,
+                   gpointer data)
+{
+  const Band *b = data;
+  gsize hw = (gsize) b->h * b->w, n = (gsize) b->rows * b->w, start, end;
+  guint k = b->in_c * 9;
+
+  start = (gsize) chunk * GEMM_COLUMNS;
+  end = MIN (start + GEMM_COLUMNS, n);
+  for (guint o = 0; o < b->out_c; o++)
+    {
+      float *dst = b->dst + o * hw + (gsize) b->y0 * b->w;
+
+      for (gsize i = start; i < end; i++)
+        dst[i] = b->bias[o];
+    }
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+               b->out_c, end - start, k,
+               1.f, b->weights, k,
+               b->col + start, n,
+               1.f, b->dst + (gsize) b->y0 * b->w + start, hw);
+}
+
+/* Columns [start, end) of col = W^T dy's band. */
+static void
+backward_gemm_task (guint    chunk,
+                    gpointer data)
+{
+  const Band *b = data;
+  gsize hw = (gsize) b->h * b->w, n = (gsize) b->rows * b->w, start, end;
+  guint k = b->in_c * 9;
+
+  start = (gsize) chunk * GEMM_COLUMNS;
+  end = MIN (start + GEMM_COLUMNS, n);
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+               k, end - start, b->out_c,
+               1.f, b->weights, k,
+               b->src + (gsize) b->y0 * b->w + start, hw,
+               0.f, b->col + start, n);
 }
 
 void
@@ -147,32 +243,20 @@ impasto_conv3x3_forward (const float *x,
                          guint        out_c,
                          float       *y,
                          float       *workspace,
-                         gsize        workspace_len)
+                         gsize        workspace_len,
+                         ImpastoPool *pool)
 {
-  gsize hw = (gsize) h * w;
-  guint k = in_c * 9;
+  Band b = { x, in_c, out_c, h, w, weights, bias, y, workspace, 0, 0, 0 };
   guint rows = band_rows (in_c, h, w, workspace_len);
 
-  g_assert (workspace_len >= (gsize) k * w);
+  g_assert (workspace_len >= (gsize) in_c * 9 * w);
 
-  for (guint y0 = 0; y0 < h; y0 += rows)
+  for (b.y0 = 0; b.y0 < h; b.y0 += rows)
     {
-      guint r = MIN (rows, h - y0);
-      gsize n = (gsize) r * w;
-
-      im2col_band (x, in_c, h, w, y0, r, workspace);
-      for (guint o = 0; o < out_c; o++)
-        {
-          float *dst = y + o * hw + (gsize) y0 * w;
-
-          for (gsize i = 0; i < n; i++)
-            dst[i] = bias[o];
-        }
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   out_c, n, k,
-                   1.f, weights, k,
-                   workspace, n,
-                   1.f, y + (gsize) y0 * w, hw);
+      b.rows = MIN (rows, h - b.y0);
+      b.n_chunks = gemm_chunks (b.rows, w);
+      impasto_pool_run (pool, in_c, im2col_task, &b);
+      impasto_pool_run (pool, b.n_chunks, forward_gemm_task, &b);
     }
 }
 
@@ -185,50 +269,109 @@ impasto_conv3x3_backward_input (const float *dy,
                                 guint        in_c,
                                 float       *dx,
                                 float       *workspace,
-                                gsize        workspace_len)
+                                gsize        workspace_len,
+                                ImpastoPool *pool)
 {
-  gsize hw = (gsize) h * w;
-  guint k = in_c * 9;
+  Band b = { dy, in_c, out_c, h, w, weights, NULL, dx, workspace, 0, 0, 0 };
   guint rows = band_rows (in_c, h, w, workspace_len);
 
-  g_assert (workspace_len >= (gsize) k * w);
+  g_assert (workspace_len >= (gsize) in_c * 9 * w);
 
-  memset (dx, 0, (gsize) in_c * hw * sizeof (float));
-  for (guint y0 = 0; y0 < h; y0 += rows)
+  impasto_pool_run (pool, in_c, zero_task, &b);
+  for (b.y0 = 0; b.y0 < h; b.y0 += rows)
     {
-      guint r = MIN (rows, h - y0);
-      gsize n = (gsize) r * w;
-
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                   k, n, out_c,
-                   1.f, weights, k,
-                   dy + (gsize) y0 * w, hw,
-                   0.f, workspace, n);
-      col2im_band_add (workspace, in_c, h, w, y0, r, dx);
+      b.rows = MIN (rows, h - b.y0);
+      b.n_chunks = gemm_chunks (b.rows, w);
+      impasto_pool_run (pool, b.n_chunks, backward_gemm_task, &b);
+      impasto_pool_run (pool, in_c, col2im_task, &b);
     }
 }
 
-void
-impasto_relu_forward (float *x,
-                      gsize  n)
+/* Elementwise loops are cut into chunks of this many floats (a multiple of 16). */
+#define CHUNK_FLOATS ((gsize) 64 * 1024)
+
+typedef struct
 {
-  for (gsize i = 0; i < n; i++)
+  const float  *y;
+  const guint8 *mask_in;
+  float        *x;
+  guint8       *mask;
+  gsize         n;
+} Elementwise;
+
+static guint
+n_chunks (gsize n)
+{
+  return (guint) MAX ((n + CHUNK_FLOATS - 1) / CHUNK_FLOATS, 1);
+}
+
+static void
+relu_forward_task (guint    chunk,
+                   gpointer data)
+{
+  const Elementwise *e = data;
+  gsize start = chunk * CHUNK_FLOATS, end = MIN (start + CHUNK_FLOATS, e->n);
+  float *x = e->x;
+
+  for (gsize i = start; i < end; i++)
     x[i] = x[i] > 0.f ? x[i] : 0.f;
+  if (e->mask != NULL)
+    for (gsize i = start; i < end; i++)
+      e->mask[i] = x[i] > 0.f;
+}
+
+void
+impasto_relu_forward (float       *x,
+                      gsize        n,
+                      guint8      *mask,
+                      ImpastoPool *pool)
+{
+  Elementwise e = { .x = x, .mask = mask, .n = n };
+
+  impasto_pool_run (pool, n_chunks (n), relu_forward_task, &e);
+}
+
+static void
+relu_backward_task (guint    chunk,
+                    gpointer data)
+{
+  const Elementwise *e = data;
+  gsize start = chunk * CHUNK_FLOATS, end = MIN (start + CHUNK_FLOATS, e->n);
+  float *dy = e->x;
+
+  if (e->y != NULL)
+    for (gsize i = start; i < end; i++)
+      dy[i] = e->y[i] > 0.f ? dy[i] : 0.f;
+  else
+    for (gsize i = start; i < end; i++)
+      dy[i] = e->mask_in[i] ? dy[i] : 0.f;
 }
 
 void
 impasto_relu_backward (const float *y,
                        float       *dy,
-                       gsize        n)
+                       gsize        n,
+                       ImpastoPool *pool)
 {
-  for (gsize i = 0; i < n; i++)
-    if (!(y[i] > 0.f))
-      dy[i] = 0.f;
+  Elementwise e = { .y = y, .x = dy, .n = n };
+
+  impasto_pool_run (pool, n_chunks (n), relu_backward_task, &e);
 }
 
-/* Index (into one channel's plane) of the first maximum of the window at output (oy, ox),
- * scanning row by row; windows at the bottom and right edges of odd sizes are cut short. */
-static inline gsize
+void
+impasto_relu_backward_mask (const guint8 *mask,
+                            float        *dy,
+                            gsize         n,
+                            ImpastoPool  *pool)
+{
+  Elementwise e = { .mask_in = mask, .x = dy, .n = n };
+
+  impasto_pool_run (pool, n_chunks (n), relu_backward_task, &e);
+}
+
+/* Where in the window at output (oy, ox) its first maximum is, scanning row by row, as
+ * 2 * row + column; windows at the bottom and right edges of odd sizes are cut short. */
+static inline guint
 window_argmax (const float *plane,
                guint        h,
                guint        w,
@@ -236,15 +379,81 @@ window_argmax (const float *plane,
                guint        ox)
 {
   guint y0 = 2 * oy, x0 = 2 * ox;
-  guint y1 = MIN (y0 + 2, h), x1 = MIN (x0 + 2, w);
-  gsize best = (gsize) y0 * w + x0;
+  guint rows = MIN (2, h - y0), cols = MIN (2, w - x0);
+  guint best = 0;
+  float max = plane[(gsize) y0 * w + x0];
 
-  for (guint yy = y0; yy < y1; yy++)
-    for (guint xx = x0; xx < x1; xx++)
-      if (plane[(gsize) yy * w + xx] > plane[best])
-        best = (gsize) yy * w + xx;
+  for (guint i = 0; i < rows; i++)
+    for (guint j = 0; j < cols; j++)
+      if (plane[(gsize) (y0 + i) * w + x0 + j] > max)
+        {
+          max = plane[(gsize) (y0 + i) * w + x0 + j];
+          best = 2 * i + j;
+        }
 
   return best;
+}
+
+typedef struct
+{
+  const float  *x;
+  const float  *dy;
+  guint         h, w;
+  float        *out;      /* y (forward) or dx (backward) */
+  guint8       *argmax;   /* written by the forward, read by the backward */
+} Pooling;
+
+/* A whole 2x2 window: the first maximum in row-major order, as 2 * row + column. */
+static inline guint
+full_window_argmax (const float *r0,
+                    const float *r1,
+                    float       *max)
+{
+  guint best = 0;
+
+  *max = r0[0];
+  if (r0[1] > *max)
+    *max = r0[1], best = 1;
+  if (r1[0] > *max)
+    *max = r1[0], best = 2;
+  if (r1[1] > *max)
+    *max = r1[1], best = 3;
+  return best;
+}
+
+static void
+maxpool_forward_task (guint    ch,
+                      gpointer data)
+{
+  const Pooling *p = data;
+  guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
+  guint full_w = p->w / 2;
+  const float *plane = p->x + (gsize) ch * p->h * p->w;
+  gsize first = (gsize) ch * oh * ow;
+
+  for (guint oy = 0; oy < oh; oy++)
+    {
+      const float *r0 = plane + (gsize) 2 * oy * p->w;
+      gsize at = first + (gsize) oy * ow;
+      guint ox = 0;
+
+      if (2 * oy + 1 < p->h)
+        for (; ox < full_w; ox++)
+          {
+            guint best = full_window_argmax (r0 + 2 * ox, r0 + p->w + 2 * ox, &p->out[at + ox]);
+
+            if (p->argmax != NULL)
+              p->argmax[at + ox] = best;
+          }
+      for (; ox < ow; ox++)
+        {
+          guint best = window_argmax (plane, p->h, p->w, oy, ox);
+
+          p->out[at + ox] = plane[(gsize) (2 * oy + best / 2) * p->w + 2 * ox + best % 2];
+          if (p->argmax != NULL)
+            p->argmax[at + ox] = best;
+        }
+    }
 }
 
 void
@@ -252,40 +461,45 @@ impasto_maxpool2x2_forward (const float *x,
                             guint        c,
                             guint        h,
                             guint        w,
-                            float       *y)
+                            float       *y,
+                            guint8      *argmax,
+                            ImpastoPool *pool)
 {
-  guint oh = impasto_pool_out_size (h), ow = impasto_pool_out_size (w);
+  Pooling p = { x, NULL, h, w, y, argmax };
 
-  for (guint ch = 0; ch < c; ch++)
-    {
-      const float *plane = x + (gsize) ch * h * w;
-      float *out = y + (gsize) ch * oh * ow;
+  impasto_pool_run (pool, c, maxpool_forward_task, &p);
+}
 
-      for (guint oy = 0; oy < oh; oy++)
-        for (guint ox = 0; ox < ow; ox++)
-          out[(gsize) oy * ow + ox] = plane[window_argmax (plane, h, w, oy, ox)];
-    }
+static void
+maxpool_backward_task (guint    ch,
+                       gpointer data)
+{
+  const Pooling *p = data;
+  guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
+  gsize first = (gsize) ch * oh * ow;
+  float *d = p->out + (gsize) ch * p->h * p->w;
+
+  memset (d, 0, (gsize) p->h * p->w * sizeof (float));
+  for (guint oy = 0; oy < oh; oy++)
+    for (guint ox = 0; ox < ow; ox++)
+      {
+        guint best = p->argmax[first + (gsize) oy * ow + ox];
+
+        d[(gsize) (2 * oy + best / 2) * p->w + 2 * ox + best % 2] +=
+          p->dy[first + (gsize) oy * ow + ox];
+      }
 }
 
 void
-impasto_maxpool2x2_backward (const float *x,
-                             const float *dy,
-                             guint        c,
-                             guint        h,
-                             guint        w,
-                             float       *dx)
+impasto_maxpool2x2_backward (const guint8 *argmax,
+                             const float  *dy,
+                             guint         c,
+                             guint         h,
+                             guint         w,
+                             float        *dx,
+                             ImpastoPool  *pool)
 {
-  guint oh = impasto_pool_out_size (h), ow = impasto_pool_out_size (w);
+  Pooling p = { NULL, dy, h, w, dx, (guint8 *) argmax };
 
-  memset (dx, 0, (gsize) c * h * w * sizeof (float));
-  for (guint ch = 0; ch < c; ch++)
-    {
-      const float *plane = x + (gsize) ch * h * w;
-      const float *g = dy + (gsize) ch * oh * ow;
-      float *d = dx + (gsize) ch * h * w;
-
-      for (guint oy = 0; oy < oh; oy++)
-        for (guint ox = 0; ox < ow; ox++)
-          d[window_argmax (plane, h, w, oy, ox)] += g[(gsize) oy * ow + ox];
-    }
+  impasto_pool_run (pool, c, maxpool_backward_task, &p);
 }

@@ -2,6 +2,8 @@
  *
  * Feature maps are planar float32: channel c, row y, column x is at x[(c * h + y) * w + x].
  * Only gradients with respect to a layer's input are ever computed, never weight gradients.
+ * Every function splits its work over pool (NULL: the calling thread alone); the results do not
+ * depend on the number of threads.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,6 +11,8 @@
 #pragma once
 
 #include <glib.h>
+
+#include "impasto-pool.h"
 
 G_BEGIN_DECLS
 
@@ -35,7 +39,8 @@ void  impasto_conv3x3_forward          (const float *x,
                                         guint        out_c,
                                         float       *y,
                                         float       *workspace,
-                                        gsize        workspace_len);
+                                        gsize        workspace_len,
+                                        ImpastoPool *pool);
 
 /* dx[in_c][h][w] = the adjoint of the convolution applied to dy[out_c][h][w] (overwrites dx). */
 void  impasto_conv3x3_backward_input   (const float *dy,
@@ -46,29 +51,45 @@ void  impasto_conv3x3_backward_input   (const float *dy,
                                         guint        in_c,
                                         float       *dx,
                                         float       *workspace,
-                                        gsize        workspace_len);
+                                        gsize        workspace_len,
+                                        ImpastoPool *pool);
 
-void  impasto_relu_forward             (float       *x,
-                                        gsize        n);
+/* x = max (x, 0); when mask is not NULL, mask[i] = (x[i] > 0): the backward pass then needs
+ * one byte per value instead of the float output. */
+void  impasto_relu_forward             (float        *x,
+                                        gsize         n,
+                                        guint8       *mask,
+                                        ImpastoPool  *pool);
 
 /* dy *= (y > 0), where y is the ReLU's output. */
-void  impasto_relu_backward            (const float *y,
-                                        float       *dy,
-                                        gsize        n);
+void  impasto_relu_backward            (const float  *y,
+                                        float        *dy,
+                                        gsize         n,
+                                        ImpastoPool  *pool);
+/* dy *= mask, the mask written by impasto_relu_forward(). */
+void  impasto_relu_backward_mask       (const guint8 *mask,
+                                        float        *dy,
+                                        gsize         n,
+                                        ImpastoPool  *pool);
 
-/* y[c][(h+1)/2][(w+1)/2] = max over each 2x2 window that lies inside x. */
-void  impasto_maxpool2x2_forward       (const float *x,
-                                        guint        c,
-                                        guint        h,
-                                        guint        w,
-                                        float       *y);
+/* y[c][(h+1)/2][(w+1)/2] = max over each 2x2 window that lies inside x; argmax[c][(h+1)/2]
+ * [(w+1)/2] receives where in its window (2 * row + column) the first maximum in row-major
+ * order was. */
+void  impasto_maxpool2x2_forward       (const float  *x,
+                                        guint         c,
+                                        guint         h,
+                                        guint         w,
+                                        float        *y,
+                                        guint8       *argmax,
+                                        ImpastoPool  *pool);
 
-/* dx (overwritten) receives each dy at its window's first maximum in row-major order. */
-void  impasto_maxpool2x2_backward      (const float *x,
-                                        const float *dy,
-                                        guint        c,
-                                        guint        h,
-                                        guint        w,
-                                        float       *dx);
+/* dx[c][h][w] (overwritten) receives each dy at the maximum argmax names. */
+void  impasto_maxpool2x2_backward      (const guint8 *argmax,
+                                        const float  *dy,
+                                        guint         c,
+                                        guint         h,
+                                        guint         w,
+                                        float        *dx,
+                                        ImpastoPool  *pool);
 
 G_END_DECLS

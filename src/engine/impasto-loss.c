@@ -8,41 +8,127 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <cblas.h>
 
 #include "impasto-loss.h"
+
+/* The content loss in this many partial sums, the Gram in this many partial Grams, each over
+ * a fixed range of pixels whatever the number of threads. */
+#define CONTENT_PARTS 64
+#define GRAM_PARTS 4
+
+typedef struct
+{
+  const float *x;
+  const float *p;
+  gsize        n;
+  float        grad_scale;
+  float       *grad;
+  double       sums[CONTENT_PARTS];
+} Content;
+
+static void
+content_task (guint    chunk,
+              gpointer data)
+{
+  Content *c = data;
+  gsize start, end;
+  double sum = 0.0;
+
+  impasto_pool_chunk (c->n, CONTENT_PARTS, chunk, 16, &start, &end);
+  for (gsize i = start; i < end; i++)
+    {
+      float d = c->x[i] - c->p[i];
+
+      sum += (double) d * d;
+      if (c->grad != NULL)
+        c->grad[i] += c->grad_scale * d;
+    }
+  c->sums[chunk] = sum;
+}
 
 double
 impasto_content_loss (const float *x,
                       const float *p,
                       gsize        n,
                       float        grad_scale,
-                      float       *grad)
+                      float       *grad,
+                      ImpastoPool *pool)
 {
+  Content c = { x, p, n, grad_scale, grad, { 0 } };
   double sum = 0.0;
 
-  for (gsize i = 0; i < n; i++)
-    {
-      float d = x[i] - p[i];
-
-      sum += (double) d * d;
-      if (grad != NULL)
-        grad[i] += grad_scale * d;
-    }
+  impasto_pool_run (pool, CONTENT_PARTS, content_task, &c);
+  for (guint i = 0; i < CONTENT_PARTS; i++)
+    sum += c.sums[i];
 
   return sum;
+}
+
+gsize
+impasto_gram_size (guint n)
+{
+  return (gsize) (1 + GRAM_PARTS) * n * n;
+}
+
+typedef struct
+{
+  const float *f;
+  guint        n;
+  gsize        m;
+  float       *parts;    /* GRAM_PARTS upper triangles of n x n */
+  const float *diff;     /* G - A, for the gradient */
+  float        grad_scale;
+  float       *grad;
+} Style;
+
+static void
+gram_task (guint    part,
+           gpointer data)
+{
+  const Style *s = data;
+  gsize start, end;
+
+  impasto_pool_chunk (s->m, GRAM_PARTS, part, 16, &start, &end);
+  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasNoTrans, s->n, end - start,
+               1.f, s->f + start, s->m, 0.f, s->parts + (gsize) part * s->n * s->n, s->n);
 }
 
 void
 impasto_gram (const float *f,
               guint        n,
               gsize        m,
-              float       *gram)
+              float       *gram,
+              ImpastoPool *pool)
 {
-  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasNoTrans, n, m, 1.f, f, m, 0.f, gram, n);
+  Style s = { .f = f, .n = n, .m = m, .parts = gram + (gsize) n * n };
+
+  impasto_pool_run (pool, GRAM_PARTS, gram_task, &s);
   for (guint i = 0; i < n; i++)
-    for (guint j = 0; j < i; j++)
-      gram[(gsize) i * n + j] = gram[(gsize) j * n + i];
+    for (guint j = i; j < n; j++)
+      {
+        float sum = 0.f;
+
+        for (guint part = 0; part < GRAM_PARTS; part++)
+          sum += s.parts[((gsize) part * n + i) * n + j];
+        gram[(gsize) i * n + j] = gram[(gsize) j * n + i] = sum;
+      }
+}
+
+/* Columns of the gradient, chunk by chunk: grad += scale (G - A) F. */
+static void
+style_grad_task (guint    chunk,
+                 gpointer data)
+{
+  const Style *s = data;
+  gsize start, end;
+
+  impasto_pool_chunk (s->m, 2 * GRAM_PARTS, chunk, 16, &start, &end);
+  if (start < end)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, s->n, end - start, s->n,
+                 s->grad_scale, s->diff, s->n, s->f + start, s->m, 1.f, s->grad + start, s->m);
 }
 
 double
@@ -52,11 +138,13 @@ impasto_style_loss (const float *f,
                     const float *a,
                     float        grad_scale,
                     float       *gram,
-                    float       *grad)
+                    float       *grad,
+                    ImpastoPool *pool)
 {
+  Style s = { f, n, m, NULL, gram, grad_scale, grad };
   double sum = 0.0;
 
-  impasto_gram (f, n, m, gram);
+  impasto_gram (f, n, m, gram, pool);
   for (gsize i = 0; i < (gsize) n * n; i++)
     {
       gram[i] -= a[i];
@@ -65,8 +153,7 @@ impasto_style_loss (const float *f,
 
   /* G - A is symmetric, so d/dF of sum (G - A)^2 is 4 (G - A) F; the factor is in grad_scale. */
   if (grad != NULL)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, n,
-                 grad_scale, gram, n, f, m, 1.f, grad, m);
+    impasto_pool_run (pool, 2 * GRAM_PARTS, style_grad_task, &s);
 
   return sum;
 }

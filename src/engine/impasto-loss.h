@@ -1,7 +1,9 @@
 /* impasto-loss.h: the content and style losses of Gatys et al.
  *
  * Each returns a plain sum of squares (the caller applies the normalisation and the layer
- * weight) and adds grad_scale times the gradient of half that sum into grad.
+ * weight) and adds grad_scale times the gradient of half that sum into grad. The work is split
+ * over pool in fixed chunks, and partial sums are added in a fixed order, so the results do not
+ * depend on the number of threads.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,6 +12,8 @@
 
 #include <glib.h>
 
+#include "impasto-pool.h"
+
 G_BEGIN_DECLS
 
 /* Returns sum (x - p)^2; grad += grad_scale * (x - p) when grad is not NULL. */
@@ -17,15 +21,21 @@ double impasto_content_loss (const float *x,
                              const float *p,
                              gsize        n,
                              float        grad_scale,
-                             float       *grad);
+                             float       *grad,
+                             ImpastoPool *pool);
 
-/* gram[n][n] = F F^T for the n x m matrix f (n channels of m pixels each). */
+/* Floats of scratch the Gram of n channels needs (the Gram itself and partial sums). */
+gsize  impasto_gram_size    (guint        n);
+
+/* gram[n][n] = F F^T for the n x m matrix f (n channels of m pixels each); gram holds
+ * impasto_gram_size (n) floats. */
 void   impasto_gram         (const float *f,
                              guint        n,
                              gsize        m,
-                             float       *gram);
+                             float       *gram,
+                             ImpastoPool *pool);
 
-/* Returns sum (G - A)^2 with G = F F^T, using gram[n][n] as scratch;
+/* Returns sum (G - A)^2 with G = F F^T, using gram (impasto_gram_size (n) floats) as scratch;
  * grad[n][m] += grad_scale * (G - A) F when grad is not NULL. */
 double impasto_style_loss   (const float *f,
                              guint        n,
@@ -33,6 +43,7 @@ double impasto_style_loss   (const float *f,
                              const float *a,
                              float        grad_scale,
                              float       *gram,
-                             float       *grad);
+                             float       *grad,
+                             ImpastoPool *pool);
 
 G_END_DECLS

@@ -73,6 +73,9 @@ impasto_run_params_new (void)
   params->snapshot_every = 50;
   params->seed = 0;
   params->mean = IMPASTO_MEAN_SEED;
+  params->optimizer = IMPASTO_OPTIMIZER_ADAM;
+  params->n_scales = 1;
+  params->threads = 0;
   impasto_run_params_add_content_layer (params, "conv4_2", 0.5);
   impasto_run_params_add_content_layer (params, "conv5_2", 0.5);
   for (guint i = 0; i < G_N_ELEMENTS (style); i++)
@@ -158,6 +161,16 @@ impasto_run_params_validate (const ImpastoRunParams *params,
     return invalid (error, "The content and style weights must be finite and not negative");
   if (!isfinite (params->learning_rate) || params->learning_rate <= 0)
     return invalid (error, "The learning rate must be a positive number");
+  if (params->n_scales < 1 || params->n_scales > IMPASTO_MAX_SCALES)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                   "The number of scales must be between 1 and %u", IMPASTO_MAX_SCALES);
+      return FALSE;
+    }
+  if (params->steps < params->n_scales)
+    return invalid (error, "A run needs at least one step per scale");
+  if (params->optimizer != IMPASTO_OPTIMIZER_ADAM && params->optimizer != IMPASTO_OPTIMIZER_LBFGS)
+    return invalid (error, "Unknown optimizer");
   if (params->n_content_layers + params->n_style_layers == 0)
     return invalid (error, "A run needs at least one content or style layer");
 

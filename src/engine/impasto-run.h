@@ -18,6 +18,7 @@ typedef enum
 {
   IMPASTO_RUN_ERROR_INVALID,    /* the parameters or images do not make a run */
   IMPASTO_RUN_ERROR_DIVERGED,   /* the loss became NaN or infinite */
+  IMPASTO_RUN_ERROR_MEMORY,     /* the run would need more memory than there is */
 } ImpastoRunError;
 
 #define IMPASTO_MAX_LOSS_LAYERS 16
@@ -34,7 +35,20 @@ typedef enum
   IMPASTO_MEAN_IMAGENET,   /* 123.68, 116.779, 103.939: what VGG19 was trained with */
 } ImpastoMean;
 
-/* A plain value: copy it freely, hand copies to other threads. */
+typedef enum
+{
+  IMPASTO_OPTIMIZER_ADAM,    /* the seed's: TensorFlow 1's Adam, one evaluation per step */
+  IMPASTO_OPTIMIZER_LBFGS,   /* L-BFGS: far fewer steps to the same loss */
+} ImpastoOptimizer;
+
+#define IMPASTO_MAX_SCALES 3
+
+/* A plain value: copy it freely, hand copies to other threads.
+ *
+ * With n_scales > 1 the run goes coarse to fine: it optimises the image at 1/2^(n_scales-1)
+ * of the output size first, then upsamples the result as the start of the next scale, up to
+ * the output size; the targets are recomputed at every scale. steps counts the steps of all
+ * scales together; most of them go to the coarse scales, where they are cheap. */
 typedef struct
 {
   guint            width;
@@ -51,12 +65,22 @@ typedef struct
   ImpastoLossLayer content_layers[IMPASTO_MAX_LOSS_LAYERS];
   guint            n_style_layers;
   ImpastoLossLayer style_layers[IMPASTO_MAX_LOSS_LAYERS];
+  ImpastoOptimizer optimizer;
+  guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
+  guint            threads;         /* 0: one per processor */
+  guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
 } ImpastoRunParams;
 
+/* With several scales, step and total_steps count the steps of all scales together (the last
+ * step of the run is still total_steps), scale says which one the losses were computed at,
+ * and snapshots are always at the output size (coarse images upsampled). */
 typedef struct
 {
   guint               step;          /* updates applied so far; 0 is the initial image */
   guint               total_steps;
+  guint               scale;         /* 0: the output size; 1: half of it; 2: a quarter */
+  guint64             evaluations;   /* of the loss and gradient so far (L-BFGS: about one
+                                      * per step, sometimes more) */
   double              total_loss;    /* alpha * content_loss + beta * style_loss */
   double              content_loss;
   double              style_loss;

@@ -132,10 +132,12 @@ set_decode_error (const GError *pixbuf_error,
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                  _("%s is not an image Impasto can read: its format is not one this system "
                    "knows; convert it to PNG or JPEG"), subject);
+  /* gdk-pixbuf's loaders say this whenever they cannot make a frame, which for an image within
+   * our size limits mostly means a frame of zero or negative size in a damaged file. */
   else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
-                 _("%s could not be read: there is not enough memory (%s)"),
-                 subject, pixbuf_error->message);
+                 _("%s could not be read: the image is damaged, or too large for the memory "
+                   "available (%s)"), subject, pixbuf_error->message);
   else
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                  _("%s could not be read: the image is damaged or incomplete (%s)"),

@@ -1,0 +1,487 @@
+/* impasto-run-execute.c: a run's life: its scales, its optimiser, its progress reports
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "impasto-resample.h"
+#include "impasto-run-internal.h"
+#include "impasto-run-memory.h"
+
+#define NOISE_RANGE   20.f   /* the seed's initial noise is uniform in [-20, 20] */
+
+/* Shares of the steps per scale, coarsest first: a step at half the size costs a quarter. */
+static const double step_shares[IMPASTO_MAX_SCALES][IMPASTO_MAX_SCALES] = {
+  { 1.0 },
+  { 0.6, 0.4 },
+  { 0.5, 0.3, 0.2 },
+};
+
+/* Updates made at a scale (0: the output size); the output size takes what rounding left. */
+static guint
+scale_steps (const ImpastoRunParams *params,
+             guint                   scale)
+{
+  guint n = params->n_scales, coarse = 0;
+
+  for (guint s = n - 1; s > 0; s--)
+    {
+      guint steps = MAX ((guint) (params->steps * step_shares[n - 1][n - 1 - s]), 1);
+
+      if (s == scale)
+        return steps;
+      coarse += steps;
+    }
+
+  return params->steps > coarse ? params->steps - coarse : 1;
+}
+
+static guint
+total_steps (const ImpastoRunParams *params)
+{
+  guint total = 0;
+
+  for (guint s = 0; s < params->n_scales; s++)
+    total += scale_steps (params, s);
+  return total;
+}
+
+static guint
+size_at_scale (guint size,
+               guint scale)
+{
+  for (guint s = 0; s < scale; s++)
+    size = impasto_scale_down_size (size);
+  return size;
+}
+
+static void
+set_scale (ImpastoRun *run,
+           guint       scale)
+{
+  run->scale = scale;
+  impasto_run_set_size (run, size_at_scale (run->params->width, scale),
+                        size_at_scale (run->params->height, scale));
+}
+
+/* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates; a NaN becomes
+ * 0 rather than reaching the cast, where it would be undefined behaviour. Coarse images are
+ * upsampled to the output size first, through grad's memory when spare is NULL. */
+static void
+planes_to_image (ImpastoRun   *run,
+                 const float  *planes,
+                 float        *spare,
+                 ImpastoImage *image)
+{
+  gsize hw = (gsize) image->width * image->height;
+
+  if (run->width != image->width || run->height != image->height)
+    {
+      impasto_planes_resize (planes, 3, run->height, run->width, spare, image->height,
+                             image->width);
+      planes = spare;
+    }
+  for (gsize i = 0; i < hw; i++)
+    for (guint c = 0; c < 3; c++)
+      {
+        float v = planes[c * hw + i] + run->mean[c];
+
+        image->pixels[3 * i + c] = v > 0.f ? (guint8) MIN (v, 255.f) : 0;
+      }
+}
+
+/* The ReLUs turn NaN features into zeros, so an image gone NaN (an infinite gradient makes
+ * Adam's update inf / inf) can still show a finite loss: the pixels are checked too. */
+static gboolean
+is_finite_image (ImpastoRun *run)
+{
+  for (gsize i = 0; i < run->n_pixels; i++)
+    if (!isfinite (run->x[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* uniform noise in [-20, 20] * noise + content * (1 - noise), both mean subtracted, at the
+ * current (coarsest) scale */
+static void
+init_image (ImpastoRun *run)
+{
+  guint32 seed[2] = { (guint32) run->params->seed, (guint32) (run->params->seed >> 32) };
+  g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+  g_autoptr(ImpastoImage) content = impasto_image_scale_down (run->content, run->width,
+                                                              run->height);
+  gsize hw = (gsize) run->width * run->height;
+  float noise = run->params->noise;
+
+  impasto_run_image_to_planes (content, run->mean, run->x);
+  for (gsize i = 0; i < hw; i++)
+    for (guint c = 0; c < 3; c++)
+      {
+        float u = (float) g_rand_double_range (rand, -NOISE_RANGE, NOISE_RANGE);
+
+        run->x[c * hw + i] = u * noise + run->x[c * hw + i] * (1.f - noise);
+      }
+}
+
+static gboolean
+check_image (const ImpastoImage     *image,
+             const char             *what,
+             const ImpastoRunParams *params,
+             GError                **error)
+{
+  if (image->width == params->width && image->height == params->height)
+    return TRUE;
+
+  g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+               "The %s image is %ux%u, but the run is %ux%u",
+               what, image->width, image->height, params->width, params->height);
+  return FALSE;
+}
+
+/* Both optimisers work on the current scale's pixels only. */
+static void
+reset_optimizer (ImpastoRun *run)
+{
+  if (run->adam != NULL)
+    impasto_adam_reset (run->adam, run->n_pixels);
+  else
+    impasto_lbfgs_reset (run->lbfgs, run->n_pixels);
+}
+
+ImpastoRun *
+impasto_run_new (ImpastoNetwork         *network,
+                 const ImpastoRunParams *params,
+                 const ImpastoImage     *content,
+                 const ImpastoImage     *style,
+                 GError                **error)
+{
+  g_autoptr(ImpastoRun) run = NULL;
+  gsize n_pixels = (gsize) 3 * params->width * params->height;
+
+  g_return_val_if_fail (network != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+  g_return_val_if_fail (content != NULL && style != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Refusing a run that cannot fit beats being killed by the kernel halfway through. */
+  if (!impasto_run_params_validate (params, error)
+      || !check_image (content, "content", params, error)
+      || !check_image (style, "style", params, error)
+      || !impasto_run_check_memory (network, params, error))
+    return NULL;
+
+  run = g_new0 (ImpastoRun, 1);
+  run->network = impasto_network_ref (network);
+  run->params = impasto_run_params_copy (params);
+  run->pool = impasto_pool_new (params->threads);
+  run->content = impasto_image_copy (content);
+  run->style = impasto_image_copy (style);
+  impasto_run_params_get_mean (params, run->mean);
+  if (!impasto_run_plan (run, error))
+    return NULL;
+
+  if (params->optimizer == IMPASTO_OPTIMIZER_LBFGS)
+    run->lbfgs = impasto_lbfgs_new (n_pixels, LBFGS_HISTORY);
+  else
+    run->adam = impasto_adam_new (n_pixels, params->learning_rate, 0.9f, 0.999f, 1e-8f);
+  run->last_good = impasto_image_new (params->width, params->height);
+
+  set_scale (run, params->n_scales - 1);
+  reset_optimizer (run);
+  impasto_run_compute_targets (run);
+  init_image (run);
+  planes_to_image (run, run->x, run->grad, run->last_good);
+
+  return g_steal_pointer (&run);
+}
+
+void
+impasto_run_free (ImpastoRun *run)
+{
+  if (run == NULL)
+    return;
+
+  if (run->stages != NULL)
+    impasto_run_free_stages (run);
+  g_free (run->x);
+  g_free (run->grad);
+  impasto_adam_free (run->adam);
+  impasto_lbfgs_free (run->lbfgs);
+  impasto_image_free (run->last_good);
+  impasto_image_free (run->content);
+  impasto_image_free (run->style);
+  impasto_pool_free (run->pool);
+  impasto_run_params_free (run->params);
+  g_clear_pointer (&run->network, impasto_network_unref);
+  g_free (run);
+}
+
+/* The next finer scale starts from the upsampled image, with its own targets. */
+static void
+next_scale (ImpastoRun *run)
+{
+  guint h = run->height, w = run->width;
+
+  set_scale (run, run->scale - 1);
+  impasto_planes_resize (run->x, 3, h, w, run->grad, run->height, run->width);
+  memcpy (run->x, run->grad, run->n_pixels * sizeof (float));
+  impasto_run_compute_targets (run);
+  reset_optimizer (run);
+}
+
+static gboolean
+evaluate (ImpastoRun *run,
+          gboolean    with_gradient)
+{
+  return impasto_run_evaluate_at (run, run->x, with_gradient ? run->grad : NULL, &run->loss,
+                                  &run->content_loss, &run->style_loss, run->cancellable);
+}
+
+static gboolean
+objective (const float *x,
+           float       *grad,
+           double      *loss,
+           gpointer     user_data)
+{
+  ImpastoRun *run = user_data;
+
+  return impasto_run_evaluate_at (run, x, grad, loss, &run->content_loss, &run->style_loss,
+                                  run->cancellable);
+}
+
+typedef enum
+{
+  ADVANCE_MOVED,
+  ADVANCE_CONVERGED,   /* L-BFGS found no lower point, twice */
+  ADVANCE_STOPPED,     /* moved, then cancelled before the new point was evaluated */
+  ADVANCE_CANCELLED,   /* cancelled before moving */
+} Advance;
+
+static Advance
+advance_lbfgs (ImpastoRun *run)
+{
+  double content = run->content_loss, style = run->style_loss;
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      ImpastoLbfgsResult result = impasto_lbfgs_step (run->lbfgs, run->x, &run->loss, run->grad,
+                                                      run->params->learning_rate, objective,
+                                                      run, run->cancellable);
+
+      if (result == IMPASTO_LBFGS_MOVED)
+        return ADVANCE_MOVED;
+
+      /* x and the loss are back where they were; so must their parts be */
+      run->content_loss = content;
+      run->style_loss = style;
+      if (result == IMPASTO_LBFGS_CANCELLED)
+        return ADVANCE_CANCELLED;
+    }
+
+  return ADVANCE_CONVERGED;
+}
+
+/* One update; evaluate_after says whether the new point's loss (and gradient) is wanted. */
+static Advance
+advance (ImpastoRun *run,
+         gboolean    evaluate_after,
+         gboolean    with_gradient)
+{
+  if (run->lbfgs != NULL)
+    return advance_lbfgs (run);
+
+  impasto_adam_step (run->adam, run->x, run->grad, run->pool);
+  if (evaluate_after && !evaluate (run, with_gradient))
+    return ADVANCE_STOPPED;
+
+  return ADVANCE_MOVED;
+}
+
+static double
+mean_step_seconds (ImpastoRun *run)
+{
+  guint n = MIN (run->step, RATE_WINDOW);
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    sum += run->step_seconds[i];
+
+  return n > 0 ? sum / n : 0.0;
+}
+
+typedef struct
+{
+  ImpastoProgressFunc func;
+  gpointer            user_data;
+  gint64              start;
+  guint               total_steps;
+} Reporter;
+
+static void
+report (ImpastoRun     *run,
+        const Reporter *reporter,
+        gboolean        last)
+{
+  guint every = run->params->snapshot_every;
+  gboolean snapshot = last || (every > 0 && run->step % every == 0);
+  ImpastoProgress progress = {
+    .step = run->step,
+    .total_steps = reporter->total_steps,
+    .scale = run->scale,
+    .evaluations = run->evaluations,
+    .total_loss = run->loss,
+    .content_loss = run->content_loss,
+    .style_loss = run->style_loss,
+    .seconds_per_step = mean_step_seconds (run),
+    .elapsed = (g_get_monotonic_time () - reporter->start) / (double) G_USEC_PER_SEC,
+  };
+
+  if (run->scale == 0 || snapshot)
+    planes_to_image (run, run->x, run->scratch_a, run->last_good);
+  progress.snapshot = snapshot ? run->last_good : NULL;
+  if (reporter->func != NULL)
+    reporter->func (&progress, reporter->user_data);
+}
+
+static gboolean
+diverged (ImpastoRun *run,
+          GError    **error)
+{
+  g_autofree char *what = NULL;
+
+  if (isfinite (run->loss) && is_finite_image (run))
+    return FALSE;
+
+  what = isfinite (run->loss) ? g_strdup ("image became NaN or infinite")
+                              : g_strdup_printf ("loss became %g", run->loss);
+  run->diverged = TRUE;
+  g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
+               "The %s at step %u; the image of step %u is kept. "
+               "Try a lower learning rate or style weight",
+               what, run->step, run->step > 0 ? run->step - 1 : 0);
+  return TRUE;
+}
+
+/* The steps of the current scale. At the output size the last image is reported too; at a
+ * coarse scale it becomes the next scale's start instead. FALSE with error set on
+ * cancellation or divergence. */
+static gboolean
+run_scale (ImpastoRun     *run,
+           const Reporter *reporter,
+           GError        **error)
+{
+  guint steps = scale_steps (run->params, run->scale);
+  gboolean output_size = run->scale == 0;
+
+  if (!evaluate (run, TRUE))
+    return FALSE;
+
+  for (guint k = 0;; k++)
+    {
+      gint64 step_start = g_get_monotonic_time ();
+      Advance result;
+
+      if (diverged (run, error))
+        return FALSE;
+      report (run, reporter, output_size && k == steps);
+      if (k == steps)
+        return TRUE;
+
+      result = advance (run, output_size || k + 1 < steps, k + 1 < steps);
+      if (result == ADVANCE_CANCELLED)
+        return FALSE;
+      run->step_seconds[run->step % RATE_WINDOW] =
+        (g_get_monotonic_time () - step_start) / (double) G_USEC_PER_SEC;
+      if (result == ADVANCE_CONVERGED)
+        {
+          if (output_size)
+            report (run, reporter, TRUE);
+          return TRUE;
+        }
+      run->step++;
+      if (result == ADVANCE_STOPPED)
+        return FALSE;
+      if (!output_size && k + 1 == steps)
+        return TRUE;
+      if (g_cancellable_is_cancelled (run->cancellable))
+        return FALSE;
+    }
+}
+
+gboolean
+impasto_run_execute (ImpastoRun          *run,
+                     ImpastoProgressFunc  func,
+                     gpointer             user_data,
+                     GCancellable        *cancellable,
+                     GError             **error)
+{
+  Reporter reporter = { func, user_data, g_get_monotonic_time (), total_steps (run->params) };
+  gboolean ok;
+
+  g_return_val_if_fail (run != NULL, FALSE);
+  g_return_val_if_fail (!run->started, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  run->started = TRUE;
+  run->cancellable = cancellable;
+  while ((ok = run_scale (run, &reporter, error)) && run->scale > 0)
+    next_scale (run);
+  run->cancellable = NULL;
+
+  if (!ok && (error == NULL || *error == NULL))
+    g_cancellable_set_error_if_cancelled (cancellable, error);
+  return ok;
+}
+
+ImpastoImage *
+impasto_run_dup_image (ImpastoRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+
+  /* Stopped right after a step that went wrong, the image is not checked yet. */
+  if (!run->diverged && is_finite_image (run))
+    planes_to_image (run, run->x, run->scratch_a, run->last_good);
+
+  return impasto_image_copy (run->last_good);
+}
+
+guint
+impasto_run_get_step (ImpastoRun *run)
+{
+  g_return_val_if_fail (run != NULL, 0);
+
+  return run->step;
+}
+
+float *
+impasto_run_get_pixels (ImpastoRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+
+  return run->x;
+}
+
+double
+impasto_run_evaluate (ImpastoRun  *run,
+                      const float *image,
+                      float       *grad,
+                      double      *content_loss,
+                      double      *style_loss)
+{
+  double total, content, style;
+
+  g_return_val_if_fail (run != NULL, NAN);
+
+  impasto_run_evaluate_at (run, image, grad, &total, &content, &style, NULL);
+  if (content_loss != NULL)
+    *content_loss = content;
+  if (style_loss != NULL)
+    *style_loss = style;
+
+  return total;
+}

@@ -1,0 +1,98 @@
+/* impasto-run-internal.h: the run's insides, shared by impasto-run.c (the network, its memory
+ * and the objective) and impasto-run-execute.c (scales, optimisers and progress)
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "impasto-adam.h"
+#include "impasto-conv.h"
+#include "impasto-lbfgs.h"
+#include "impasto-pool.h"
+#include "impasto-run-private.h"
+
+G_BEGIN_DECLS
+
+#define RATE_WINDOW 10      /* steps averaged for seconds_per_step */
+#define LBFGS_HISTORY 8     /* the (s, y) pairs L-BFGS keeps */
+
+/* One layer of the network as this run uses it, at the current scale. */
+typedef struct
+{
+  const ImpastoLayer *layer;
+  ImpastoConv *conv;            /* convolutions only */
+  guint    in_c, in_h, in_w;
+  guint    c, h, w;             /* output shape */
+  gboolean has_content;
+  gboolean has_style;
+  float   *out;                 /* post-ReLU output, kept when a loss uses it */
+  guint8  *mask;                /* otherwise: the ReLU mask, or the pooling argmax */
+  double   content_weight;      /* already divided by the number of content layers */
+  double   style_weight;        /* likewise */
+  float   *content_target;      /* c x h x w */
+  float   *style_target;        /* c x c Gram matrix */
+  double   forward_seconds;
+  double   backward_seconds;
+} Stage;
+
+struct _ImpastoRun
+{
+  ImpastoNetwork   *network;
+  ImpastoRunParams *params;
+  ImpastoPool      *pool;
+  float             mean[3];
+  ImpastoImage     *content;       /* at the output size */
+  ImpastoImage     *style;
+  guint             n_stages;
+  Stage            *stages;
+  float            *scratch_a;     /* forward outputs that are not kept, then gradients */
+  float            *scratch_b;
+  float            *workspace;
+  gsize             workspace_len;
+  float            *gram;
+
+  /* The current scale. */
+  guint             scale;         /* 0: the output size */
+  guint             width;
+  guint             height;
+  gsize             n_pixels;      /* 3 x height x width */
+  float            *x;             /* the image being optimised, planar, mean subtracted */
+  float            *grad;
+  double            loss;          /* at x */
+  double            content_loss;
+  double            style_loss;
+
+  ImpastoAdam      *adam;
+  ImpastoLbfgs     *lbfgs;
+  GCancellable     *cancellable;   /* during impasto_run_execute() */
+  ImpastoImage     *last_good;     /* the last image whose loss was finite, output size */
+  gboolean          diverged;
+  gboolean          started;
+  guint             step;          /* over all scales */
+  guint64           evaluations;
+  double            step_seconds[RATE_WINDOW];
+};
+
+gboolean impasto_run_plan              (ImpastoRun         *run,
+                                        GError            **error);
+/* The convolution algorithm a layer of this shape runs with. */
+ImpastoConvAlgorithm impasto_run_choose_algorithm (guint in_c,
+                                                   guint out_c);
+void     impasto_run_free_stages       (ImpastoRun         *run);
+void     impasto_run_set_size          (ImpastoRun         *run,
+                                        guint               width,
+                                        guint               height);
+void     impasto_run_compute_targets   (ImpastoRun         *run);
+void     impasto_run_image_to_planes   (const ImpastoImage *image,
+                                        const float         mean[3],
+                                        float              *planes);
+gboolean impasto_run_evaluate_at       (ImpastoRun         *run,
+                                        const float        *image,
+                                        float              *grad,
+                                        double             *total,
+                                        double             *content,
+                                        double             *style,
+                                        GCancellable       *cancellable);
+
+G_END_DECLS

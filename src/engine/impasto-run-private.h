@@ -1,0 +1,28 @@
+/* impasto-run-private.h: what the benchmarks and tests may look at inside a run
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "impasto-conv.h"
+#include "impasto-run.h"
+
+G_BEGIN_DECLS
+
+/* The stages (layers) the run computes, up to its deepest loss layer. */
+guint       impasto_run_get_n_stages      (ImpastoRun  *run);
+const char *impasto_run_get_stage_name    (ImpastoRun  *run,
+                                           guint        stage);
+/* The convolution algorithm of a stage, or -1 for pooling. */
+int         impasto_run_get_stage_algorithm (ImpastoRun *run,
+                                             guint       stage);
+/* Seconds spent in a stage since the last reset: forward (convolution and ReLU, or pooling)
+ * and backward (the losses at that stage, then back to its input). */
+void        impasto_run_get_stage_seconds (ImpastoRun  *run,
+                                           guint        stage,
+                                           double      *forward,
+                                           double      *backward);
+void        impasto_run_reset_stage_seconds (ImpastoRun *run);
+
+G_END_DECLS

@@ -1,0 +1,227 @@
+/* impasto-winograd-kernels.c: the transforms of F(2x2, 3x3) and F(4x4, 3x3), row by row
+ *
+ * The matrices are Lavin and Gray's ("Fast algorithms for convolutional neural networks",
+ * 2016), interpolation points 0, 1, -1 (and 2, -2) and infinity.
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "impasto-winograd-private.h"
+
+static void
+vertical_in_f2 (const float *const *in,
+                float *const       *out,
+                gsize               n)
+{
+  const float *restrict d0 = in[0], *restrict d1 = in[1], *restrict d2 = in[2];
+  const float *restrict d3 = in[3];
+  float *restrict t0 = out[0], *restrict t1 = out[1], *restrict t2 = out[2];
+  float *restrict t3 = out[3];
+
+  /* The rows never overlap: no need to check at run time before vectorising. */
+#pragma GCC ivdep
+  for (gsize q = 0; q < n; q++)
+    {
+      t0[q] = d0[q] - d2[q];
+      t1[q] = d1[q] + d2[q];
+      t2[q] = d2[q] - d1[q];
+      t3[q] = d1[q] - d3[q];
+    }
+}
+
+static inline void
+tile_in_f2 (float d0, float d1, float d2, float d3, float *const *dst, gsize t)
+{
+  dst[0][t] = d0 - d2;
+  dst[1][t] = d1 + d2;
+  dst[2][t] = d2 - d1;
+  dst[3][t] = d1 - d3;
+}
+
+static void
+horizontal_in_f2 (const float  *row,
+                  float *const *dst,
+                  gsize         n_tiles,
+                  gboolean      reversed)
+{
+  if (reversed)
+    for (gsize t = 0; t < n_tiles; t++)
+      tile_in_f2 (row[2 * t + 3], row[2 * t + 2], row[2 * t + 1], row[2 * t], dst, t);
+  else
+    for (gsize t = 0; t < n_tiles; t++)
+      tile_in_f2 (row[2 * t], row[2 * t + 1], row[2 * t + 2], row[2 * t + 3], dst, t);
+}
+
+static void
+horizontal_out_f2 (const float *const *src,
+                   float              *row,
+                   gsize               n_tiles,
+                   gboolean            reversed)
+{
+  const float *restrict m0 = src[0], *restrict m1 = src[1], *restrict m2 = src[2];
+  const float *restrict m3 = src[3];
+  float *restrict y = row;
+  gsize first = reversed ? 1 : 0, second = reversed ? 0 : 1;
+
+  /* The rows never overlap: no need to check at run time before vectorising. */
+#pragma GCC ivdep
+  for (gsize t = 0; t < n_tiles; t++)
+    {
+      y[2 * t + first] = m0[t] + m1[t] + m2[t];
+      y[2 * t + second] = m1[t] - m2[t] - m3[t];
+    }
+}
+
+static void
+vertical_out_f2 (const float *const *in,
+                 float *const       *out,
+                 gsize               n,
+                 float               bias)
+{
+  const float *restrict m0 = in[0], *restrict m1 = in[1], *restrict m2 = in[2];
+  const float *restrict m3 = in[3];
+  float *restrict y0 = out[0], *restrict y1 = out[1];
+
+  /* The rows never overlap: no need to check at run time before vectorising. */
+#pragma GCC ivdep
+  for (gsize q = 0; q < n; q++)
+    {
+      y0[q] = m0[q] + m1[q] + m2[q] + bias;
+      y1[q] = m1[q] - m2[q] - m3[q] + bias;
+    }
+}
+
+static void
+vertical_in_f4 (const float *const *in,
+                float *const       *out,
+                gsize               n)
+{
+  const float *restrict d0 = in[0], *restrict d1 = in[1], *restrict d2 = in[2];
+  const float *restrict d3 = in[3], *restrict d4 = in[4], *restrict d5 = in[5];
+  float *restrict t0 = out[0], *restrict t1 = out[1], *restrict t2 = out[2];
+  float *restrict t3 = out[3], *restrict t4 = out[4], *restrict t5 = out[5];
+
+  /* The rows never overlap: no need to check at run time before vectorising. */
+#pragma GCC ivdep
+  for (gsize q = 0; q < n; q++)
+    {
+      float d42 = d4[q] - d2[q], d31 = d3[q] - d1[q];
+
+      t0[q] = 4.f * d0[q] - 5.f * d2[q] + d4[q];
+      t1[q] = (d3[q] + d4[q]) - 4.f * (d1[q] + d2[q]);
+      t2[q] = (d4[q] - d3[q]) + 4.f * (d1[q] - d2[q]);
+      t3[q] = d42 + 2.f * d31;
+      t4[q] = d42 - 2.f * d31;
+      t5[q] = 4.f * d1[q] - 5.f * d3[q] + d5[q];
+    }
+}
+
+static inline void
+tile_in_f4 (float d0, float d1, float d2, float d3, float d4, float d5, float *const *dst,
+            gsize t)
+{
+  float d42 = d4 - d2, d31 = d3 - d1;
+
+  dst[0][t] = 4.f * d0 - 5.f * d2 + d4;
+  dst[1][t] = (d3 + d4) - 4.f * (d1 + d2);
+  dst[2][t] = (d4 - d3) + 4.f * (d1 - d2);
+  dst[3][t] = d42 + 2.f * d31;
+  dst[4][t] = d42 - 2.f * d31;
+  dst[5][t] = 4.f * d1 - 5.f * d3 + d5;
+}
+
+static void
+horizontal_in_f4 (const float  *row,
+                  float *const *dst,
+                  gsize         n_tiles,
+                  gboolean      reversed)
+{
+  if (reversed)
+    for (gsize t = 0; t < n_tiles; t++)
+      {
+        const float *d = row + 4 * t;
+
+        tile_in_f4 (d[5], d[4], d[3], d[2], d[1], d[0], dst, t);
+      }
+  else
+    for (gsize t = 0; t < n_tiles; t++)
+      {
+        const float *d = row + 4 * t;
+
+        tile_in_f4 (d[0], d[1], d[2], d[3], d[4], d[5], dst, t);
+      }
+}
+
+static void
+horizontal_out_f4 (const float *const *src,
+                   float              *row,
+                   gsize               n_tiles,
+                   gboolean            reversed)
+{
+  const float *restrict m0 = src[0], *restrict m1 = src[1], *restrict m2 = src[2];
+  const float *restrict m3 = src[3], *restrict m4 = src[4], *restrict m5 = src[5];
+  float *restrict y = row;
+  gsize i0 = reversed ? 3 : 0, i1 = reversed ? 2 : 1, i2 = reversed ? 1 : 2;
+  gsize i3 = reversed ? 0 : 3;
+
+  /* The rows never overlap: no need to check at run time before vectorising. */
+#pragma GCC ivdep
+  for (gsize t = 0; t < n_tiles; t++)
+    {
+      float p12 = m1[t] + m2[t], n12 = m1[t] - m2[t], p34 = m3[t] + m4[t], n34 = m3[t] - m4[t];
+
+      y[4 * t + i0] = m0[t] + p12 + p34;
+      y[4 * t + i1] = n12 + 2.f * n34;
+      y[4 * t + i2] = p12 + 4.f * p34;
+      y[4 * t + i3] = n12 + 8.f * n34 + m5[t];
+    }
+}
+
+static void
+vertical_out_f4 (const float *const *in,
+                 float *const       *out,
+                 gsize               n,
+                 float               bias)
+{
+  const float *restrict m0 = in[0], *restrict m1 = in[1], *restrict m2 = in[2];
+  const float *restrict m3 = in[3], *restrict m4 = in[4], *restrict m5 = in[5];
+  float *restrict y0 = out[0], *restrict y1 = out[1], *restrict y2 = out[2];
+  float *restrict y3 = out[3];
+
+  /* The rows never overlap: no need to check at run time before vectorising. */
+#pragma GCC ivdep
+  for (gsize q = 0; q < n; q++)
+    {
+      float p12 = m1[q] + m2[q], n12 = m1[q] - m2[q], p34 = m3[q] + m4[q], n34 = m3[q] - m4[q];
+
+      y0[q] = m0[q] + p12 + p34 + bias;
+      y1[q] = n12 + 2.f * n34 + bias;
+      y2[q] = p12 + 4.f * p34 + bias;
+      y3[q] = n12 + 8.f * n34 + m5[q] + bias;
+    }
+}
+
+static const double g_f2[4][3] = {
+  { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 },
+};
+
+static const double g_f4[6][3] = {
+  { 1 / 4., 0, 0 },
+  { -1 / 6., -1 / 6., -1 / 6. },
+  { -1 / 6., 1 / 6., -1 / 6. },
+  { 1 / 24., 1 / 12., 1 / 6. },
+  { 1 / 24., -1 / 12., 1 / 6. },
+  { 0, 0, 1 },
+};
+
+const ImpastoWinogradKind impasto_winograd_kinds[] = {
+  [IMPASTO_WINOGRAD_2X2] = {
+    2, 4, vertical_in_f2, horizontal_in_f2, horizontal_out_f2, vertical_out_f2, g_f2,
+  },
+  [IMPASTO_WINOGRAD_4X4] = {
+    4, 6, vertical_in_f4, horizontal_in_f4, horizontal_out_f4, vertical_out_f4, g_f4,
+  },
+};
+
