@@ -225,7 +225,7 @@ check_children (Reader  *r,
 
   for (guint64 i = 0; i < n; i++)
     {
-      Tag tag;
+      Tag tag = { 0 };   /* read_tag() fills it on success; gcc -O2 cannot see that */
 
       if (!read_tag (r, left, &tag))
         return FALSE;
