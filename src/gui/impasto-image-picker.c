@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "impasto-background.h"
@@ -12,7 +14,13 @@
 #include "impasto-image-picker.h"
 #include "impasto-texture.h"
 
-#define THUMBNAIL_SIZE 96
+/* Square, so that both pickers' names line up whatever the images' shapes. */
+#define THUMBNAIL_SIZE 64
+
+/* The window shows the image no larger than this on its long side. A photo at its own size
+ * (3000 pixels and more) is scaled anew every time the preview is redrawn: a software
+ * renderer under X11 spent two seconds on one such frame. */
+#define PREVIEW_SIZE 1024
 
 struct _ImpastoImagePicker
 {
@@ -32,6 +40,7 @@ struct _ImpastoImagePicker
   char                 *folder;
   GFile                *file;
   ImpastoImage         *image;
+  GdkTexture           *preview;
   char                 *error;
 };
 
@@ -40,6 +49,7 @@ typedef struct
   GFile        *file;
   ImpastoImage *image;
   ImpastoImage *thumbnail;
+  ImpastoImage *preview;     /* NULL when the image itself is small enough */
 } LoadData;
 
 G_DEFINE_FINAL_TYPE (ImpastoImagePicker, impasto_image_picker, GTK_TYPE_WIDGET)
@@ -64,17 +74,37 @@ load_data_free (gpointer data)
   g_clear_object (&load->file);
   g_clear_pointer (&load->image, impasto_image_free);
   g_clear_pointer (&load->thumbnail, impasto_image_free);
+  g_clear_pointer (&load->preview, impasto_image_free);
   g_free (load);
 
   impasto_background_release ();
 }
 
+/* The middle square of the image, THUMBNAIL_SIZE pixels wide. */
 static ImpastoImage *
 make_thumbnail (const ImpastoImage *image)
 {
+  guint side = MIN (image->width, image->height);
+  guint x0 = (image->width - side) / 2;
+  guint y0 = (image->height - side) / 2;
+  g_autoptr(ImpastoImage) square = impasto_image_new (side, side);
+
+  for (guint y = 0; y < side; y++)
+    memcpy (square->pixels + (gsize) y * side * 3,
+            image->pixels + ((gsize) (y0 + y) * image->width + x0) * 3,
+            (gsize) side * 3);
+
+  return impasto_image_resize (square, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+}
+
+/* The image scaled, in its own proportions, to size pixels on its long side. */
+static ImpastoImage *
+scale_to (const ImpastoImage *image,
+          guint               size)
+{
   guint side = MAX (image->width, image->height);
-  guint width = MAX (1, (guint) ((guint64) image->width * THUMBNAIL_SIZE / side));
-  guint height = MAX (1, (guint) ((guint64) image->height * THUMBNAIL_SIZE / side));
+  guint width = MAX (1, (guint) ((guint64) image->width * size / side));
+  guint height = MAX (1, (guint) ((guint64) image->height * size / side));
 
   return impasto_image_resize (image, width, height);
 }
@@ -103,6 +133,8 @@ load_in_thread (GTask        *task,
     }
 
   load->thumbnail = make_thumbnail (load->image);
+  if (MAX (load->image->width, load->image->height) > PREVIEW_SIZE)
+    load->preview = scale_to (load->image, PREVIEW_SIZE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -136,7 +168,8 @@ static void
 impasto_image_picker_show (ImpastoImagePicker *self,
                            GFile              *file,
                            ImpastoImage       *image,
-                           ImpastoImage       *thumbnail)
+                           ImpastoImage       *thumbnail,
+                           ImpastoImage       *preview)
 {
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *name = NULL;
@@ -155,6 +188,9 @@ impasto_image_picker_show (ImpastoImagePicker *self,
 
   g_clear_pointer (&self->image, impasto_image_free);
   self->image = image;
+  g_clear_object (&self->preview);
+  if (image != NULL)
+    self->preview = impasto_texture_new_for_image (preview != NULL ? preview : image);
 
   if (g_set_object (&self->file, file))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
@@ -179,7 +215,7 @@ on_load_done (GObject      *source_object,
       impasto_image_picker_set_loading (self, FALSE);
       impasto_image_picker_set_error (self, NULL);
       impasto_image_picker_show (self, load->file, g_steal_pointer (&load->image),
-                                 load->thumbnail);
+                                 load->thumbnail, load->preview);
       return;
     }
 
@@ -192,7 +228,7 @@ on_load_done (GObject      *source_object,
   message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
   impasto_image_picker_set_loading (self, FALSE);
   impasto_image_picker_set_error (self, message);
-  impasto_image_picker_show (self, NULL, NULL, NULL);
+  impasto_image_picker_show (self, NULL, NULL, NULL, NULL);
 }
 
 void
@@ -340,6 +376,7 @@ impasto_image_picker_finalize (GObject *object)
   g_clear_pointer (&self->folder, g_free);
   g_clear_object (&self->file);
   g_clear_pointer (&self->image, impasto_image_free);
+  g_clear_object (&self->preview);
   g_clear_pointer (&self->error, g_free);
 
   G_OBJECT_CLASS (impasto_image_picker_parent_class)->finalize (object);
@@ -541,6 +578,15 @@ impasto_image_picker_get_image (ImpastoImagePicker *self)
   g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
 
   return self->image;
+}
+
+/* The image for showing: no larger than PREVIEW_SIZE on its long side; NULL without one. */
+GdkTexture *
+impasto_image_picker_get_preview (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->preview;
 }
 
 gboolean

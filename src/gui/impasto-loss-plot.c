@@ -27,6 +27,95 @@ struct _ImpastoLossPlot
 
 G_DEFINE_FINAL_TYPE (ImpastoLossPlot, impasto_loss_plot, GTK_TYPE_DRAWING_AREA)
 
+/* A run of ten thousand steps has ten thousand points but the plot a few hundred pixel
+ * columns: cairo stroked the whole polyline in 12 ms, on the main thread, at every update.
+ * Each column now adds at most four points: where the curve enters it, its two extremes in
+ * the order they came, and where it leaves. */
+typedef struct
+{
+  double x;
+  double first;
+  double last;
+  double min;
+  double max;
+  guint  n;
+  guint  min_index;
+  guint  max_index;
+} Column;
+
+static void
+column_add (Column *column,
+            double  x,
+            double  y)
+{
+  if (column->n == 0)
+    {
+      *column = (Column) { x, y, y, y, y, 0, 0, 0 };
+    }
+  else
+    {
+      if (y < column->min)
+        column->min = y, column->min_index = column->n;
+      if (y > column->max)
+        column->max = y, column->max_index = column->n;
+      column->last = y;
+    }
+
+  column->n++;
+}
+
+static void
+column_flush (Column  *column,
+              cairo_t *cr)
+{
+  gboolean min_first = column->min_index < column->max_index;
+
+  if (column->n == 0)
+    return;
+
+  if (cairo_has_current_point (cr))
+    cairo_line_to (cr, column->x, column->first);
+  else
+    cairo_move_to (cr, column->x, column->first);
+
+  if (column->n > 1)
+    {
+      cairo_line_to (cr, column->x, min_first ? column->min : column->max);
+      cairo_line_to (cr, column->x, min_first ? column->max : column->min);
+      cairo_line_to (cr, column->x, column->last);
+    }
+
+  column->n = 0;
+}
+
+/* Adds the curve to cr's path, for a plot of width x height: at most four points per pixel
+ * column, however many steps the run has. */
+void
+impasto_loss_plot_trace (ImpastoLossPlot *self,
+                         cairo_t         *cr,
+                         int              width,
+                         int              height)
+{
+  double span = MAX (self->max_log - self->min_log, 1e-6);
+  double x_scale = (width - 2.0) / MAX (self->total_steps, 1);
+  Column column = { 0 };
+
+  g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
+
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      const Point *point = &g_array_index (self->points, Point, i);
+      double x = 1.0 + point->step * x_scale;
+      double y = 1.0 + (height - 2.0) * (self->max_log - point->log_loss) / span;
+
+      if (column.n > 0 && floor (x) != floor (column.x))
+        column_flush (&column, cr);
+      column_add (&column, x, y);
+    }
+
+  column_flush (&column, cr);
+}
+
 static void
 draw_plot (GtkDrawingArea *area,
            cairo_t        *cr,
@@ -37,8 +126,6 @@ draw_plot (GtkDrawingArea *area,
   ImpastoLossPlot *self = IMPASTO_LOSS_PLOT (area);
   GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
   GdkRGBA color;
-  double span = MAX (self->max_log - self->min_log, 1e-6);
-  double x_scale = (width - 2.0) / MAX (self->total_steps, 1);
 
   gtk_style_context_get_color (style, &color);
 
@@ -53,19 +140,7 @@ draw_plot (GtkDrawingArea *area,
   gdk_cairo_set_source_rgba (cr, &color);
   cairo_set_line_width (cr, 1.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-
-  for (guint i = 0; i < self->points->len; i++)
-    {
-      const Point *point = &g_array_index (self->points, Point, i);
-      double x = 1.0 + point->step * x_scale;
-      double y = 1.0 + (height - 2.0) * (self->max_log - point->log_loss) / span;
-
-      if (i == 0)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-    }
-
+  impasto_loss_plot_trace (self, cr, width, height);
   cairo_stroke (cr);
 }
 
@@ -118,6 +193,9 @@ impasto_loss_plot_set_range (ImpastoLossPlot *self,
                              guint            total_steps)
 {
   g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
+
+  if (self->total_steps == total_steps)
+    return;
 
   self->total_steps = total_steps;
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -22,5 +22,9 @@ void       impasto_loss_plot_append     (ImpastoLossPlot *self,
                                          guint            step,
                                          double           loss);
 guint      impasto_loss_plot_get_n_points (ImpastoLossPlot *self);
+void       impasto_loss_plot_trace      (ImpastoLossPlot *self,
+                                         cairo_t         *cr,
+                                         int              width,
+                                         int              height);
 
 G_END_DECLS

@@ -9,8 +9,18 @@
 
 #include <glib/gi18n.h>
 
+#include "impasto-background.h"
 #include "impasto-image-io.h"
 #include "impasto-window-private.h"
+
+/* Tags the save task; the address matters, not the value. */
+static const char save_tag;
+
+typedef struct
+{
+  ImpastoImage *image;
+  char         *path;
+} SaveData;
 
 static char *
 dup_stem (GFile *file)
@@ -46,39 +56,90 @@ impasto_window_dup_suggested_name (ImpastoWindow *self)
   return g_strdup_printf ("%s-%s.png", content_stem, style_stem);
 }
 
-/* The latest snapshot, during a run or after it, as PNG or JPEG by the name's extension.
- * impasto_image_save() writes a temporary file and renames it, so a failure leaves nothing
- * behind. */
-gboolean
-impasto_window_save_to_file (ImpastoWindow  *self,
-                             GFile          *file,
-                             GError        **error)
+static void
+save_data_free (gpointer data)
 {
+  SaveData *save = data;
+
+  impasto_image_free (save->image);
+  g_free (save->path);
+  g_free (save);
+
+  impasto_background_release ();
+}
+
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveData *save = task_data;
+  GError *error = NULL;
+
+  if (impasto_image_save (save->image, save->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Saves the latest snapshot, during a run or after it, as PNG or JPEG by the name's
+ * extension. Encoding a large painting takes a while, so a worker does it, on its own copy.
+ * impasto_image_save() writes a temporary file and renames it: a failure leaves nothing
+ * behind, and quitting waits for the worker. The task has no source object (see
+ * impasto-job.c): a callback that needs the window gets a reference in user_data. */
+void
+impasto_window_save_async (ImpastoWindow       *self,
+                           GFile               *file,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
   g_autoptr(ImpastoImage) image = NULL;
   g_autofree char *path = NULL;
+  SaveData *save;
 
-  g_return_val_if_fail (IMPASTO_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (task, (gpointer) &save_tag);
+  g_task_set_name (task, "[impasto] save");
 
   if (self->job != NULL)
     image = impasto_job_dup_image (self->job);
+  path = g_file_get_path (file);
 
   if (image == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           _("There is no painting to save yet"));
-      return FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               "%s", _("There is no painting to save yet"));
+      return;
     }
 
-  path = g_file_get_path (file);
   if (path == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Only files on this computer can be saved to"));
-      return FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "%s", _("Only files on this computer can be saved to"));
+      return;
     }
 
-  return impasto_image_save (image, path, error);
+  save = g_new0 (SaveData, 1);
+  save->image = g_steal_pointer (&image);
+  save->path = g_steal_pointer (&path);
+  impasto_background_hold ();
+  g_task_set_task_data (task, save, save_data_free);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+gboolean
+impasto_window_save_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, (gpointer) &save_tag), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -98,6 +159,44 @@ show_error_dialog (ImpastoWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What the dialog's save needs to report an error. */
+typedef struct
+{
+  ImpastoWindow *window;
+  char          *name;
+} SaveRequest;
+
+static void
+save_request_free (SaveRequest *request)
+{
+  g_object_unref (request->window);
+  g_free (request->name);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveRequest, save_request_free)
+
+static void
+on_saved (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SaveRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (impasto_window_save_finish (result, &error))
+    return;
+
+  /* Closed meanwhile: there is no window left to tell. */
+  if (!gtk_widget_get_realized (GTK_WIDGET (request->window)))
+    return;
+
+  /* Translators: %s is a file name. */
+  title = g_strdup_printf (_("Could not save “%s”"), request->name);
+  show_error_dialog (request->window, title, error->message);
+}
+
 static void
 on_save_response (GtkNativeDialog *chooser,
                   int              response,
@@ -105,7 +204,7 @@ on_save_response (GtkNativeDialog *chooser,
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) folder = NULL;
-  g_autoptr(GError) error = NULL;
+  SaveRequest *request;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
@@ -119,14 +218,10 @@ on_save_response (GtkNativeDialog *chooser,
   if (folder != NULL && g_file_peek_path (folder) != NULL)
     g_settings_set_string (self->settings, "last-save-folder", g_file_peek_path (folder));
 
-  if (!impasto_window_save_to_file (self, file, &error))
-    {
-      g_autofree char *name = g_file_get_basename (file);
-      /* Translators: %s is a file name. */
-      g_autofree char *title = g_strdup_printf (_("Could not save “%s”"), name);
-
-      show_error_dialog (self, title, error->message);
-    }
+  request = g_new0 (SaveRequest, 1);
+  request->window = g_object_ref (self);
+  request->name = g_file_get_basename (file);
+  impasto_window_save_async (self, file, on_saved, request);
 }
 
 static GtkFileFilter *

@@ -7,6 +7,7 @@
 
 #include "impasto-loss-plot.h"
 #include "impasto-network.h"
+#include "impasto-preview-paintable.h"
 #include "impasto-window.h"
 
 G_BEGIN_DECLS
@@ -37,10 +38,10 @@ struct _ImpastoWindow
   GtkPicture           *preview;
   GtkWidget            *preview_placeholder;
   GtkWidget            *progress_box;
-  GtkLabel             *step_label;
-  GtkLabel             *time_label;
+  GtkInscription       *step_label;
+  GtkInscription       *time_label;
   GtkProgressBar       *progress_bar;
-  GtkLabel             *loss_label;
+  GtkInscription       *loss_label;
   ImpastoLossPlot      *loss_plot;
   GtkLabel             *status_label;
 
@@ -50,14 +51,20 @@ struct _ImpastoWindow
   GCancellable         *model_cancellable;
   gboolean              remember_model;
 
+  /* What the preview shows: the content image, then the run's snapshots */
+  ImpastoPreviewPaintable *preview_paintable;
+
   /* The current or last run; NULL before the first and after the inputs change */
   ImpastoJob           *job;
   guint                 n_plotted;
+  /* The job's news reach the widgets once per frame, however often it sends them */
+  guint                 update_tick_id;
 
   GtkFileChooserNative *save_chooser;
   GtkFileChooserNative *model_chooser;
 
   guint                 can_start : 1;
+  guint                 shows_running : 1;
 };
 
 void impasto_window_class_actions_init (ImpastoWindowClass *klass);

@@ -12,7 +12,6 @@
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
 #include "impasto-run.h"
-#include "impasto-texture.h"
 #include "impasto-window-private.h"
 
 G_DEFINE_FINAL_TYPE (ImpastoWindow, impasto_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -47,36 +46,43 @@ impasto_window_is_running (ImpastoWindow *self)
   return self->job != NULL && impasto_job_get_state (self->job) == IMPASTO_JOB_RUNNING;
 }
 
+/* One button: Start while idle, Stop while a run goes. Only touched when that changes: a
+ * button given its label again relayouts the window. */
+static void
+impasto_window_update_start_button (ImpastoWindow *self,
+                                    gboolean       running)
+{
+  GtkWidget *button = GTK_WIDGET (self->start_button);
+
+  if (self->shows_running == running)
+    return;
+
+  self->shows_running = running;
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), running ? "win.stop" : "win.start");
+  gtk_button_set_label (self->start_button, running ? _("_Stop") : _("_Start"));
+  gtk_widget_remove_css_class (button, running ? "suggested-action" : "destructive-action");
+  gtk_widget_add_css_class (button, running ? "destructive-action" : "suggested-action");
+}
+
 void
 impasto_window_update_actions (ImpastoWindow *self)
 {
   gboolean running = impasto_window_is_running (self);
   gboolean can_start;
-  GtkWidget *button = GTK_WIDGET (self->start_button);
 
+  /* Not while a picker loads a new image: Start would paint with the one it replaces. */
   can_start = !running &&
               self->network != NULL &&
               impasto_image_picker_get_image (self->content_picker) != NULL &&
-              impasto_image_picker_get_image (self->style_picker) != NULL;
+              impasto_image_picker_get_image (self->style_picker) != NULL &&
+              !impasto_image_picker_get_loading (self->content_picker) &&
+              !impasto_image_picker_get_loading (self->style_picker);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
-
-  /* One button: Start while idle, Stop while a run goes. */
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), running ? "win.stop" : "win.start");
-  gtk_button_set_label (self->start_button, running ? _("_Stop") : _("_Start"));
-  if (running)
-    {
-      gtk_widget_remove_css_class (button, "suggested-action");
-      gtk_widget_add_css_class (button, "destructive-action");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (button, "destructive-action");
-      gtk_widget_add_css_class (button, "suggested-action");
-    }
+  impasto_window_update_start_button (self, running);
 
   if (self->can_start != can_start)
     {
@@ -87,22 +93,24 @@ impasto_window_update_actions (ImpastoWindow *self)
 
 static void
 impasto_window_set_preview (ImpastoWindow *self,
-                            GdkPaintable  *paintable)
+                            GdkTexture    *texture)
 {
-  gtk_picture_set_paintable (self->preview, paintable);
-  gtk_widget_set_visible (self->preview_placeholder, paintable == NULL);
+  impasto_preview_paintable_set_texture (self->preview_paintable, texture);
+  gtk_widget_set_visible (self->preview_placeholder, texture == NULL);
 }
 
 static void
 impasto_window_show_content (ImpastoWindow *self)
 {
-  const ImpastoImage *content = impasto_image_picker_get_image (self->content_picker);
-  g_autoptr(GdkTexture) texture = NULL;
+  impasto_window_set_preview (self, impasto_image_picker_get_preview (self->content_picker));
+}
 
-  if (content != NULL)
-    texture = impasto_texture_new_for_image (content);
-
-  impasto_window_set_preview (self, GDK_PAINTABLE (texture));
+static void
+impasto_window_cancel_update (ImpastoWindow *self)
+{
+  if (self->update_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick_id);
+  self->update_tick_id = 0;
 }
 
 /* With "keep aspect" on, the height follows the width and the content image. */
@@ -136,6 +144,7 @@ impasto_window_set_job (ImpastoWindow *self,
       g_signal_handlers_disconnect_by_data (self->job, self);
       impasto_job_stop (self->job);
     }
+  impasto_window_cancel_update (self);
 
   g_set_object (&self->job, job);
   self->n_plotted = 0;
@@ -156,6 +165,12 @@ on_picker_file_changed (ImpastoWindow *self)
     }
 
   impasto_window_update_output_size (self);
+  impasto_window_update_actions (self);
+}
+
+static void
+on_picker_loading_changed (ImpastoWindow *self)
+{
   impasto_window_update_actions (self);
 }
 
@@ -312,6 +327,18 @@ format_time_left (double seconds)
   return g_strdup_printf (_("%u h %02u min left"), s / 3600, (s % 3600) / 60);
 }
 
+/* A new fraction reallocates the bar, and with it the window: move it by whole pixels only. */
+static void
+set_fraction (GtkProgressBar *bar,
+              double          fraction)
+{
+  int width = MAX (gtk_widget_get_width (GTK_WIDGET (bar)), 1);
+  double old = gtk_progress_bar_get_fraction (bar);
+
+  if (fraction == 0 || fraction == 1 || floor (fraction * width) != floor (old * width))
+    gtk_progress_bar_set_fraction (bar, fraction);
+}
+
 static void
 impasto_window_update_progress (ImpastoWindow *self)
 {
@@ -329,8 +356,8 @@ impasto_window_update_progress (ImpastoWindow *self)
 
   /* Translators: "Step 350 of 3000" */
   step_text = g_strdup_printf (_("Step %u of %u"), step, total);
-  gtk_label_set_label (self->step_label, step_text);
-  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) step / total : 0);
+  gtk_inscription_set_text (self->step_label, step_text);
+  set_fraction (self->progress_bar, total > 0 ? (double) step / total : 0);
 
   if (step > 0 && impasto_job_get_state (job) == IMPASTO_JOB_RUNNING)
     {
@@ -340,7 +367,7 @@ impasto_window_update_progress (ImpastoWindow *self)
       /* Translators: the first part is the time one step takes, the second the time left. */
       time_text = g_strdup_printf (_("%.2f s per step · %s"), per_step, left);
     }
-  gtk_label_set_label (self->time_label, time_text);
+  gtk_inscription_set_text (self->time_label, time_text);
 
   if (n_samples > 0)
     {
@@ -350,7 +377,7 @@ impasto_window_update_progress (ImpastoWindow *self)
       loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g)"),
                                    last->total_loss, last->content_loss, last->style_loss);
     }
-  gtk_label_set_label (self->loss_label, loss_text);
+  gtk_inscription_set_text (self->loss_label, loss_text);
 
   impasto_loss_plot_set_range (self->loss_plot, total);
   for (; self->n_plotted < n_samples; self->n_plotted++)
@@ -359,16 +386,41 @@ impasto_window_update_progress (ImpastoWindow *self)
 }
 
 static void
-on_job_step (ImpastoWindow *self)
+impasto_window_show_job (ImpastoWindow *self)
 {
+  GdkTexture *texture = impasto_job_get_texture (self->job);
+
+  impasto_window_cancel_update (self);
   impasto_window_update_progress (self);
+
+  if (texture != NULL)
+    {
+      impasto_window_set_preview (self, texture);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
+    }
 }
 
-static void
-on_job_texture (ImpastoWindow *self)
+static gboolean
+on_update_tick (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
 {
-  impasto_window_set_preview (self, GDK_PAINTABLE (impasto_job_get_texture (self->job)));
-  impasto_window_update_actions (self);
+  ImpastoWindow *self = IMPASTO_WINDOW (widget);
+
+  self->update_tick_id = 0;
+  impasto_window_show_job (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A small model steps faster than the screen refreshes: what arrives between two frames is
+ * shown once, at the next one. */
+static void
+on_job_progress (ImpastoWindow *self)
+{
+  if (self->update_tick_id == 0)
+    self->update_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_update_tick,
+                                                         NULL, NULL);
 }
 
 static void
@@ -400,7 +452,8 @@ on_job_state (ImpastoWindow *self)
       break;
     }
 
-  impasto_window_update_progress (self);
+  /* Whatever the job had sent is shown at once: Stop leaves the last picture in place. */
+  impasto_window_show_job (self);
   impasto_window_update_actions (self);
 }
 
@@ -446,8 +499,8 @@ impasto_window_start (ImpastoWindow *self)
                          impasto_image_picker_get_image (self->style_picker));
   impasto_window_set_job (self, job);
 
-  g_signal_connect_swapped (job, "notify::step", G_CALLBACK (on_job_step), self);
-  g_signal_connect_swapped (job, "notify::texture", G_CALLBACK (on_job_texture), self);
+  g_signal_connect_swapped (job, "notify::step", G_CALLBACK (on_job_progress), self);
+  g_signal_connect_swapped (job, "notify::texture", G_CALLBACK (on_job_progress), self);
   g_signal_connect_swapped (job, "notify::state", G_CALLBACK (on_job_state), self);
 
   impasto_job_start (job);
@@ -534,6 +587,7 @@ impasto_window_dispose (GObject *object)
       impasto_job_stop (self->job);
       g_clear_object (&self->job);
     }
+  impasto_window_cancel_update (self);
 
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
@@ -563,6 +617,7 @@ impasto_window_finalize (GObject *object)
   ImpastoWindow *self = (ImpastoWindow *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->preview_paintable);
   g_clear_pointer (&self->model_path, g_free);
   g_clear_pointer (&self->network, impasto_network_unref);
 
@@ -654,6 +709,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, loss_plot);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_file_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_picker_loading_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_output_size_changed);
 
   impasto_window_class_actions_init (klass);
@@ -665,6 +721,9 @@ impasto_window_init (ImpastoWindow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->preview_paintable = impasto_preview_paintable_new ();
+  gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (self->preview_paintable));
 
   self->settings = g_settings_new (APPLICATION_ID);
   impasto_window_bind_settings (self);

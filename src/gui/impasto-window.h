@@ -29,8 +29,11 @@ ImpastoImagePicker *impasto_window_get_style_picker   (ImpastoWindow  *self);
 GtkPicture         *impasto_window_get_preview        (ImpastoWindow  *self);
 ImpastoJob         *impasto_window_get_job            (ImpastoWindow  *self);
 char               *impasto_window_dup_suggested_name (ImpastoWindow  *self);
-gboolean            impasto_window_save_to_file       (ImpastoWindow  *self,
-                                                       GFile          *file,
-                                                       GError        **error);
+void                impasto_window_save_async         (ImpastoWindow       *self,
+                                                       GFile               *file,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            impasto_window_save_finish        (GAsyncResult        *result,
+                                                       GError             **error);
 
 G_END_DECLS

@@ -133,16 +133,18 @@ set_too_large_error (guint64     width,
                      const char *subject,
                      GError    **error)
 {
+  /* %llu rather than G_GUINT64_FORMAT: xgettext cuts a message at a macro, and the
+   * translation would never be found. */
   if (width > IMPASTO_IMAGE_MAX_SIDE || height > IMPASTO_IMAGE_MAX_SIDE)
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
-                 _("%s is %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels; Impasto reads "
-                   "images of at most %u pixels a side"),
-                 subject, width, height, IMPASTO_IMAGE_MAX_SIDE);
+                 _("%s is %llu × %llu pixels; Impasto reads images of at most %u pixels a side"),
+                 subject, (unsigned long long) width, (unsigned long long) height,
+                 IMPASTO_IMAGE_MAX_SIDE);
   else
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
-                 _("%s is %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels; Impasto reads "
-                   "images of at most %u million pixels"),
-                 subject, width, height, IMPASTO_IMAGE_MAX_PIXELS / 1000000u);
+                 _("%s is %llu × %llu pixels; Impasto reads images of at most %u million pixels"),
+                 subject, (unsigned long long) width, (unsigned long long) height,
+                 IMPASTO_IMAGE_MAX_PIXELS / 1000000u);
 }
 
 /* Turns gdk-pixbuf's wording into something a user can act on, keeping its detail. */
