@@ -45,6 +45,7 @@ typedef struct
   gint64  seed;
   int     threads;
   int     scales;
+  gint64  max_memory;   /* megabytes; 0: whatever is available */
 } Options;
 
 /* What --preset chooses, unless --optimizer, --scales or --steps say otherwise. The seed's
@@ -146,6 +147,9 @@ parse_options (Options  *options,
       N_("FILE.csv") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &options->threads,
       N_("Threads to compute with (default: one per core)"), N_("N") },
+    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &options->max_memory,
+      N_("Refuse to start a run that needs more than MB megabytes "
+         "(default: the memory available)"), N_("MB") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -218,6 +222,8 @@ check_options (const Options *options,
     return usage_error (error, _("--seed must be 0 or more"));
   if (options->threads < 0)
     return usage_error (error, _("--threads must be 0 or more"));
+  if (options->max_memory < 0 || options->max_memory > G_MAXINT64 / 1000000)
+    return usage_error (error, _("--max-memory must be a number of megabytes, 0 or more"));
   if (options->mean != NULL && !g_str_equal (options->mean, "seed")
       && !g_str_equal (options->mean, "imagenet"))
     return usage_error (error, _("--mean must be “seed” or “imagenet”"));
@@ -263,6 +269,7 @@ make_params (const Options *options,
   params->learning_rate = options->learning_rate;
   params->snapshot_every = options->snapshot_every;
   params->seed = options->seed;
+  params->memory_limit = (guint64) options->max_memory * 1000000;
   if (g_strcmp0 (options->mean, "imagenet") == 0)
     params->mean = IMPASTO_MEAN_IMAGENET;
 
@@ -283,6 +290,13 @@ check_output_folder (const char *path,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                    _("Cannot write “%s”: folder “%s” does not exist"), path, dir);
+      return FALSE;
+    }
+  /* Found only once the run is over, this would lose all of its work. */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("Cannot write “%s”: a folder of that name is in the way"), path);
       return FALSE;
     }
   if (access (dir, W_OK) != 0)
@@ -498,18 +512,17 @@ prepare_files (const Options *options,
 }
 
 static ImpastoRun *
-create_run (const Options *options,
-            GError       **error)
+create_run (const Options          *options,
+            const ImpastoRunParams *params,
+            GError                **error)
 {
-  g_autoptr(ImpastoRunParams) params = make_params (options, error);
   g_autofree char *model_path = NULL;
   g_autoptr(ImpastoImage) content = NULL;
   g_autoptr(ImpastoImage) style = NULL;
   g_autoptr(ImpastoNetwork) network = NULL;
   g_auto(GStrv) layers = NULL;
 
-  if (params == NULL
-      || (model_path = impasto_model_find (options->model_path, error)) == NULL
+  if ((model_path = impasto_model_find (options->model_path, error)) == NULL
       || (content = load_sized (options->content_path, params->width, params->height,
                                 error)) == NULL
       || (style = load_sized (options->style_path, params->width, params->height,
@@ -554,7 +567,8 @@ finish (ImpastoRun    *run,
 }
 
 static int
-run_job (const Options *options)
+run_job (const Options          *options,
+         const ImpastoRunParams *params)
 {
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -563,7 +577,7 @@ run_job (const Options *options)
   int status;
 
   if (!prepare_files (options, &job, &error)
-      || (run = create_run (options, &error)) == NULL)
+      || (run = create_run (options, params, &error)) == NULL)
     {
       print_error (error->message);
       g_clear_pointer (&job.log, fclose);
@@ -583,6 +597,7 @@ impasto_cli_main (int    argc,
                   char **argv)
 {
   Options options = { 0 };
+  g_autoptr(ImpastoRunParams) params = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -592,14 +607,17 @@ impasto_cli_main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   set_defaults (&options);
-  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+  /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
+   * too, and gets the same status as one the parser refuses. */
+  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error)
+      || (params = make_params (&options, &error)) == NULL)
     {
       print_error (error->message);
       options_clear (&options);
       return IMPASTO_CLI_EXIT_USAGE;
     }
 
-  status = run_job (&options);
+  status = run_job (&options, params);
   options_clear (&options);
 
   return status;

@@ -49,8 +49,13 @@ impasto_model_find (const char  *explicit_path,
       if (g_file_test (explicit_path, G_FILE_TEST_IS_REGULAR))
         return g_strdup (explicit_path);
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "Model file “%s” does not exist", explicit_path);
+      if (g_file_test (explicit_path, G_FILE_TEST_IS_DIR))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                     "Model file “%s” is a folder; give the path of the .mat file in it",
+                     explicit_path);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     "Model file “%s” does not exist", explicit_path);
       return NULL;
     }
 

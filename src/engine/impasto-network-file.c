@@ -18,6 +18,7 @@
 
 #include <glib/gstdio.h>
 
+#include "impasto-mat-check.h"
 #include "impasto-network-file.h"
 
 /* Longer than any layer name or type: longer text is not what we are looking for. */
@@ -103,6 +104,7 @@ check_elements (ImpastoNetworkFile  *file,
       guchar tag[8];
       guint32 type;
       goffset end;
+      g_autofree char *problem = NULL;
 
       if (fseeko (stream, offset, SEEK_SET) != 0 || fread (tag, 1, 8, stream) != 8)
         return fail (file, error, IMPASTO_NETWORK_ERROR_OPEN, NULL,
@@ -119,6 +121,11 @@ check_elements (ImpastoNetworkFile  *file,
         return fail (file, error, IMPASTO_NETWORK_ERROR_OPEN, NULL,
                      "the file is truncated after %" G_GOFFSET_FORMAT " of %" G_GOFFSET_FORMAT
                      " bytes: download it again", file->size, end);
+      /* matio allocates from the nested array headers, and recurses into them */
+      if (!impasto_mat_check_element (stream, offset, type, end - offset - 8, big_endian,
+                                      &problem))
+        return fail (file, error, IMPASTO_NETWORK_ERROR_OPEN, NULL,
+                     "the file is damaged (%s): download it again", problem);
 
       /* uncompressed elements are padded to 8 bytes, compressed ones are not */
       offset = type == MAT_T_MATRIX ? (end + 7) / 8 * 8 : end;

@@ -10,9 +10,9 @@
 
 #include "impasto-resample.h"
 #include "impasto-run-internal.h"
+#include "impasto-run-memory.h"
 
 #define NOISE_RANGE   20.f   /* the seed's initial noise is uniform in [-20, 20] */
-#define LBFGS_HISTORY 8
 
 /* Shares of the steps per scale, coarsest first: a step at half the size costs a quarter. */
 static const double step_shares[IMPASTO_MAX_SCALES][IMPASTO_MAX_SCALES] = {
@@ -68,8 +68,9 @@ set_scale (ImpastoRun *run,
                         size_at_scale (run->params->height, scale));
 }
 
-/* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates. Coarse
- * images are upsampled to the output size first, through grad's memory when spare is NULL. */
+/* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates; a NaN becomes
+ * 0 rather than reaching the cast, where it would be undefined behaviour. Coarse images are
+ * upsampled to the output size first, through grad's memory when spare is NULL. */
 static void
 planes_to_image (ImpastoRun   *run,
                  const float  *planes,
@@ -86,7 +87,23 @@ planes_to_image (ImpastoRun   *run,
     }
   for (gsize i = 0; i < hw; i++)
     for (guint c = 0; c < 3; c++)
-      image->pixels[3 * i + c] = (guint8) CLAMP (planes[c * hw + i] + run->mean[c], 0.f, 255.f);
+      {
+        float v = planes[c * hw + i] + run->mean[c];
+
+        image->pixels[3 * i + c] = v > 0.f ? (guint8) MIN (v, 255.f) : 0;
+      }
+}
+
+/* The ReLUs turn NaN features into zeros, so an image gone NaN (an infinite gradient makes
+ * Adam's update inf / inf) can still show a finite loss: the pixels are checked too. */
+static gboolean
+is_finite_image (ImpastoRun *run)
+{
+  for (gsize i = 0; i < run->n_pixels; i++)
+    if (!isfinite (run->x[i]))
+      return FALSE;
+
+  return TRUE;
 }
 
 /* uniform noise in [-20, 20] * noise + content * (1 - noise), both mean subtracted, at the
@@ -151,9 +168,11 @@ impasto_run_new (ImpastoNetwork         *network,
   g_return_val_if_fail (content != NULL && style != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* Refusing a run that cannot fit beats being killed by the kernel halfway through. */
   if (!impasto_run_params_validate (params, error)
       || !check_image (content, "content", params, error)
-      || !check_image (style, "style", params, error))
+      || !check_image (style, "style", params, error)
+      || !impasto_run_check_memory (network, params, error))
     return NULL;
 
   run = g_new0 (ImpastoRun, 1);
@@ -333,14 +352,27 @@ static gboolean
 diverged (ImpastoRun *run,
           GError    **error)
 {
-  if (isfinite (run->loss))
+  g_autofree char *what = NULL;
+
+  if (isfinite (run->loss) && is_finite_image (run))
     return FALSE;
 
   run->diverged = TRUE;
+  /* Before any update no learning rate is to blame. */
+  if (run->step == 0)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
+                   "The loss of the starting image is not finite: the model's weights or "
+                   "the content and style weights are too large");
+      return TRUE;
+    }
+
+  what = isfinite (run->loss) ? g_strdup ("image became NaN or infinite")
+                              : g_strdup_printf ("loss became %g", run->loss);
   g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
-               "The loss became %g at step %u; the image of step %u is kept. "
+               "The %s at step %u; the image of step %u is kept. "
                "Try a lower learning rate or style weight",
-               run->loss, run->step, run->step > 0 ? run->step - 1 : 0);
+               what, run->step, run->step - 1);
   return TRUE;
 }
 
@@ -420,7 +452,8 @@ impasto_run_dup_image (ImpastoRun *run)
 {
   g_return_val_if_fail (run != NULL, NULL);
 
-  if (!run->diverged)
+  /* Stopped right after a step that went wrong, the image is not checked yet. */
+  if (!run->diverged && is_finite_image (run))
     planes_to_image (run, run->x, run->scratch_a, run->last_good);
 
   return impasto_image_copy (run->last_good);

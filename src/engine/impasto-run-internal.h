@@ -15,6 +15,7 @@
 G_BEGIN_DECLS
 
 #define RATE_WINDOW 10      /* steps averaged for seconds_per_step */
+#define LBFGS_HISTORY 8     /* the (s, y) pairs L-BFGS keeps */
 
 /* One layer of the network as this run uses it, at the current scale. */
 typedef struct
@@ -75,6 +76,9 @@ struct _ImpastoRun
 
 gboolean impasto_run_plan              (ImpastoRun         *run,
                                         GError            **error);
+/* The convolution algorithm a layer of this shape runs with. */
+ImpastoConvAlgorithm impasto_run_choose_algorithm (guint in_c,
+                                                   guint out_c);
 void     impasto_run_free_stages       (ImpastoRun         *run);
 void     impasto_run_set_size          (ImpastoRun         *run,
                                         guint               width,

@@ -52,9 +52,9 @@ find_stage (ImpastoRun *run,
  * the transforms cost more than they save. F(4x4)'s weights take 4x the raw ones, 38 MB for a
  * 512 x 512 layer: those layers use F(2x2) (1.8x) to keep a run under its memory budget, for
  * about 7% more time per step. */
-static ImpastoConvAlgorithm
-choose_algorithm (guint in_c,
-                  guint out_c)
+ImpastoConvAlgorithm
+impasto_run_choose_algorithm (guint in_c,
+                              guint out_c)
 {
   if (in_c < 16)
     return IMPASTO_CONV_IM2COL;
@@ -149,7 +149,7 @@ plan_chain (ImpastoRun *run,
       if (stage->layer->kind == IMPASTO_LAYER_CONV)
         {
           c = stage->layer->out_channels;
-          stage->conv = impasto_conv_new (choose_algorithm (stage->layer->in_channels, c),
+          stage->conv = impasto_conv_new (impasto_run_choose_algorithm (stage->layer->in_channels, c),
                                           stage->layer->in_channels, c,
                                           stage->layer->weights, stage->layer->bias);
         }

@@ -18,6 +18,7 @@ typedef enum
 {
   IMPASTO_RUN_ERROR_INVALID,    /* the parameters or images do not make a run */
   IMPASTO_RUN_ERROR_DIVERGED,   /* the loss became NaN or infinite */
+  IMPASTO_RUN_ERROR_MEMORY,     /* the run would need more memory than there is */
 } ImpastoRunError;
 
 #define IMPASTO_MAX_LOSS_LAYERS 16
@@ -71,6 +72,7 @@ typedef struct
   ImpastoOptimizer optimizer;       /* Adam: the seed's */
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
+  guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last

@@ -1,0 +1,234 @@
+/* test-run-memory.c: a run's memory, estimated before it starts and refused when too much
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <string.h>
+
+/* AddressSanitizer's allocator counts for itself; gcc ships no header for its interface. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HAVE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HAVE_ASAN 1
+#endif
+#endif
+
+#ifdef HAVE_ASAN
+size_t __sanitizer_get_current_allocated_bytes (void);
+#endif
+
+#include "impasto-run-memory.h"
+#include "test-util.h"
+
+typedef struct
+{
+  char             *dir;
+  char             *model;
+  ImpastoRunParams *params;
+} Fixture;
+
+typedef struct
+{
+  guint            width;
+  guint            height;
+  ImpastoOptimizer optimizer;
+  guint            n_scales;
+} Case;
+
+/* The seed's run at an odd size, which rounds up at every pooling; and L-BFGS coarse to fine
+ * at a size whose early feature maps outgrow a convolution's banded workspace. */
+static const Case seed_case = { 61, 43, IMPASTO_OPTIMIZER_ADAM, 1 };
+static const Case lbfgs_case = { 240, 160, IMPASTO_OPTIMIZER_LBFGS, 3 };
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const Case *c = data != NULL ? data : &seed_case;
+
+  f->dir = test_make_tmpdir ();
+  f->model = test_write_model (f->dir, 8, 4);
+  f->params = impasto_run_params_new ();
+  f->params->width = c->width;
+  f->params->height = c->height;
+  f->params->optimizer = c->optimizer;
+  f->params->n_scales = c->n_scales;
+  f->params->steps = c->n_scales;
+  f->params->snapshot_every = 0;
+  f->params->threads = 1;
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  impasto_run_params_free (f->params);
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->model);
+}
+
+static ImpastoNetwork *
+load_network (Fixture *f)
+{
+  g_auto(GStrv) layers = impasto_run_params_get_loss_layers (f->params);
+  g_autoptr(GError) error = NULL;
+  ImpastoNetwork *network = impasto_network_load (f->model, (const char * const *) layers,
+                                                  &error);
+
+  g_assert_no_error (error);
+  return network;
+}
+
+static guint64
+estimate (ImpastoNetwork         *network,
+          const ImpastoRunParams *params)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 bytes = 0;
+
+  g_assert_true (impasto_run_estimate_memory (network, params, &bytes, &error));
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* Bytes the process has allocated and not freed, as its allocator counts them: glibc's, or
+ * AddressSanitizer's, which replaces it (and whose mallinfo2() would count nothing). */
+static guint64
+allocated_bytes (void)
+{
+#ifdef HAVE_ASAN
+  return __sanitizer_get_current_allocated_bytes ();
+#else
+  struct mallinfo2 info = mallinfo2 ();
+
+  return info.uordblks + info.hblkhd;
+#endif
+}
+
+/* Loading the network, making the run and running it (a step per scale) allocate everything
+ * the estimate counts; the images given to the run are made before, as a caller makes them. */
+static void
+test_estimate_matches_allocation (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
+  g_autoptr(ImpastoImage) style = test_make_image (f->params->width, f->params->height, 2);
+  g_autoptr(ImpastoNetwork) network = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 before, after, expected;
+
+  before = allocated_bytes ();
+  network = load_network (f);
+  run = impasto_run_new (network, f->params, content, style, &error);
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  after = allocated_bytes ();
+
+  expected = estimate (network, f->params);
+  g_test_message ("estimated %" G_GUINT64_FORMAT " bytes, allocated %" G_GUINT64_FORMAT,
+                  expected, after - before);
+  /* The estimate leaves out bookkeeping (names, the stage table, the allocator's headers):
+   * a few kilobytes against the megabytes of buffers counted here. */
+  g_assert_cmpuint (after - before, >=, expected * 95 / 100);
+  g_assert_cmpuint (after - before, <=, expected * 105 / 100);
+}
+
+static void
+assert_refused (ImpastoNetwork         *network,
+                const ImpastoRunParams *params,
+                const char             *needed,
+                const char             *available)
+{
+  g_autoptr(ImpastoImage) content = test_make_image (params->width, params->height, 1);
+  g_autoptr(ImpastoImage) style = test_make_image (params->width, params->height, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRun) run = impasto_run_new (network, params, content, style, &error);
+  g_autofree char *size = g_strdup_printf ("%u×%u", params->width, params->height);
+
+  g_assert_null (run);
+  g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, size));
+  g_assert_nonnull (strstr (error->message, needed));
+  g_assert_nonnull (strstr (error->message, available));
+}
+
+/* A run over its limit is refused before it allocates, with the estimate and the limit. */
+static void
+test_refused_over_limit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(ImpastoNetwork) network = load_network (f);
+  guint64 needed = estimate (network, f->params);
+  g_autofree char *needed_text = g_format_size (needed);
+  g_autofree char *limit_text = NULL;
+  g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
+  g_autoptr(ImpastoImage) style = test_make_image (f->params->width, f->params->height, 2);
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->params->memory_limit = needed / 2;
+  limit_text = g_format_size (needed / 2);
+  assert_refused (network, f->params, needed_text, limit_text);
+
+  /* Exactly enough is enough. */
+  f->params->memory_limit = needed;
+  run = impasto_run_new (network, f->params, content, style, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+}
+
+static guint64
+meminfo_value (const char *key)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *prefix = g_strconcat (key, ":", NULL);
+  const char *line;
+  guint64 kib = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/meminfo", &text, NULL, NULL));
+  line = strstr (text, prefix);
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (line + strlen (prefix), "%" G_GUINT64_FORMAT, &kib), ==, 1);
+
+  return kib * 1024;
+}
+
+/* What the machine has is a real figure: some memory, never more than it has in all. */
+static void
+test_available (Fixture       *f,
+                gconstpointer  data)
+{
+  guint64 available = impasto_memory_get_available ();
+
+  g_assert_cmpuint (available, >, 0);
+  g_assert_cmpuint (available, <=, meminfo_value ("MemTotal"));
+  g_assert_cmpuint (available, <=, meminfo_value ("MemAvailable") + 64 * 1024 * 1024);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, data, func) \
+  g_test_add ("/impasto/run/memory/" path, Fixture, data, fixture_set_up, func, \
+              fixture_tear_down)
+  ADD ("estimate-matches-allocation/seed", &seed_case, test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/lbfgs-scales", &lbfgs_case,
+       test_estimate_matches_allocation);
+  ADD ("refused-over-limit", NULL, test_refused_over_limit);
+  ADD ("available", NULL, test_available);
+#undef ADD
+
+  return g_test_run ();
+}
