@@ -274,19 +274,25 @@ print_scaling (ImpastoNetwork *network,
                guint           steps)
 {
   static const guint sizes[][2] = { { 225, 150 }, { 450, 300 }, { 1024, 683 } };
-  double base = 0;
+  Result results[G_N_ELEMENTS (sizes)];
 
-  g_print ("\n%-10s %8s %10s %14s %8s\n", "size", "Mpixel", "s/step", "s/step/Mpixel", "ratio");
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      Result r;
-      double mpixel = sizes[i][0] * sizes[i][1] / 1e6;
+      g_print ("\n%ux%u\n", sizes[i][0], sizes[i][1]);
+      measure (network, sizes[i][0], sizes[i][1], steps, TRUE, &results[i]);
+    }
 
-      measure (network, sizes[i][0], sizes[i][1], steps, FALSE, &r);
-      if (i == 0)
-        base = r.seconds / mpixel;
-      g_print ("%4ux%-5u %8.3f %10.3f %14.3f %8.2f\n", sizes[i][0], sizes[i][1], mpixel,
-               r.seconds, r.seconds / mpixel, r.seconds / mpixel / base);
+  g_print ("\n%-10s %8s %10s %14s %8s %10s\n", "size", "Mpixel", "s/step", "s/step/Mpixel",
+           "ratio", "vs sgemm");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      const Result *r = &results[i];
+      double mpixel = sizes[i][0] * sizes[i][1] / 1e6;
+      double base = results[0].seconds / (sizes[0][0] * sizes[0][1] / 1e6);
+
+      g_print ("%4ux%-5u %8.3f %10.3f %14.3f %8.2f %10.2f\n", sizes[i][0], sizes[i][1], mpixel,
+               r->seconds, r->seconds / mpixel, r->seconds / mpixel / base,
+               r->seconds / (r->flops / 1e9 / r->gemm));
     }
 }
 
