@@ -532,6 +532,84 @@ test_loss_plot_decimates (void)
   g_assert_finalize_object (plot);
 }
 
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* What a file manager's drop delivers, straight to the drop target's handler. */
+static gboolean
+drop_files (GtkWidget  *widget,
+            GType       type,
+            GFile      *first,
+            GFile      *second)
+{
+  GtkDropTarget *target = find_drop_target (widget);
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_value_init (&value, type);
+  if (type == GDK_TYPE_FILE_LIST)
+    {
+      g_autoptr(GSList) files = g_slist_prepend (NULL, second);
+
+      files = g_slist_prepend (files, first);
+      g_value_set_boxed (&value, files);
+    }
+  else
+    {
+      g_value_set_object (&value, first);
+    }
+
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+
+  return accepted;
+}
+
+static gboolean
+pickers_settled (gpointer data)
+{
+  ImpastoWindow *window = data;
+
+  return !impasto_image_picker_get_loading (window->content_picker) &&
+         !impasto_image_picker_get_loading (window->style_picker);
+}
+
+/* Two files dropped on the window are the content and the style, in that order; one dropped
+ * on a picker is that picker's. */
+static void
+test_window_drops (void)
+{
+  ImpastoWindow *window = impasto_window_new (NULL);
+  g_autoptr(GFile) content = g_file_new_for_path (content_path);
+  g_autoptr(GFile) style = g_file_new_for_path (style_path);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (drop_files (GTK_WIDGET (window), GDK_TYPE_FILE_LIST, style, content));
+  wait_until (pickers_settled, window, "the dropped images are loaded");
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (window->content_picker), style));
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (window->style_picker), content));
+
+  g_assert_true (drop_files (GTK_WIDGET (window->content_picker), G_TYPE_FILE, content, NULL));
+  wait_until (pickers_settled, window, "the dropped content image is loaded");
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (window->content_picker), content));
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (window->style_picker), content));
+
+  destroy_window (window);
+}
+
 static void
 test_window_settings_and_defaults (void)
 {
@@ -657,6 +735,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/picker/shows-errors", test_picker_shows_errors);
   g_test_add_func ("/impasto/gui/loss-plot/decimates", test_loss_plot_decimates);
   g_test_add_func ("/impasto/gui/window/model-missing", test_window_model_missing);
+  g_test_add_func ("/impasto/gui/window/drops", test_window_drops);
   g_test_add_func ("/impasto/gui/window/settings-and-defaults", test_window_settings_and_defaults);
   g_test_add_func ("/impasto/gui/window/run-preview-save", test_window_run_preview_save);
   g_test_add_func ("/impasto/gui/window/close-during-run", test_window_close_during_run);

@@ -1,4 +1,4 @@
-/* impasto-window-private.h: the window's state, shared by its two source files
+/* impasto-window-private.h: the window's state, shared by its source files
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -77,5 +77,12 @@ void impasto_window_choose_save_file   (ImpastoWindow      *self);
 void impasto_window_show_status        (ImpastoWindow      *self,
                                         const char         *message,
                                         gboolean            is_error);
+
+/* impasto-window-progress.c */
+void impasto_window_set_preview        (ImpastoWindow      *self,
+                                        GdkTexture         *texture);
+void impasto_window_queue_update       (ImpastoWindow      *self);
+void impasto_window_cancel_update      (ImpastoWindow      *self);
+void impasto_window_show_job_state     (ImpastoWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,176 @@
+/* impasto-window-progress.c: what the window shows of a run
+ *
+ * The progress, the losses and their plot, and the snapshots, brought from the job to the
+ * widgets at most once per frame.
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "impasto-window-private.h"
+
+void
+impasto_window_set_preview (ImpastoWindow *self,
+                            GdkTexture    *texture)
+{
+  impasto_preview_paintable_set_texture (self->preview_paintable, texture);
+  gtk_widget_set_visible (self->preview_placeholder, texture == NULL);
+}
+
+void
+impasto_window_cancel_update (ImpastoWindow *self)
+{
+  if (self->update_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick_id);
+  self->update_tick_id = 0;
+}
+
+static char *
+format_time_left (double seconds)
+{
+  guint s = (guint) MIN (ceil (seconds), G_MAXUINT);
+
+  if (s < 60)
+    return g_strdup_printf (ngettext ("%u second left", "%u seconds left", s), s);
+  if (s < 3600)
+    return g_strdup_printf (ngettext ("About %u minute left", "About %u minutes left",
+                                      (s + 30) / 60),
+                            (s + 30) / 60);
+  /* Translators: hours and minutes, as in "1 h 05 min left". */
+  return g_strdup_printf (_("%u h %02u min left"), s / 3600, (s % 3600) / 60);
+}
+
+/* A new fraction reallocates the bar, and with it the window: move it by whole pixels only. */
+static void
+set_fraction (GtkProgressBar *bar,
+              double          fraction)
+{
+  int width = MAX (gtk_widget_get_width (GTK_WIDGET (bar)), 1);
+  double old = gtk_progress_bar_get_fraction (bar);
+
+  if (fraction == 0 || fraction == 1 || floor (fraction * width) != floor (old * width))
+    gtk_progress_bar_set_fraction (bar, fraction);
+}
+
+static void
+impasto_window_update_progress (ImpastoWindow *self)
+{
+  ImpastoJob *job = self->job;
+  guint step = impasto_job_get_step (job);
+  guint total = impasto_job_get_total_steps (job);
+  double elapsed = impasto_job_get_elapsed (job);
+  const ImpastoJobSample *samples;
+  guint n_samples;
+  g_autofree char *step_text = NULL;
+  g_autofree char *time_text = NULL;
+  g_autofree char *loss_text = NULL;
+
+  samples = impasto_job_get_samples (job, &n_samples);
+
+  /* Translators: "Step 350 of 3000" */
+  step_text = g_strdup_printf (_("Step %u of %u"), step, total);
+  gtk_inscription_set_text (self->step_label, step_text);
+  set_fraction (self->progress_bar, total > 0 ? (double) step / total : 0);
+
+  if (step > 0 && impasto_job_get_state (job) == IMPASTO_JOB_RUNNING)
+    {
+      double per_step = elapsed / step;
+      g_autofree char *left = format_time_left (per_step * (total - step));
+
+      /* Translators: the first part is the time one step takes, the second the time left. */
+      time_text = g_strdup_printf (_("%.2f s per step · %s"), per_step, left);
+    }
+  gtk_inscription_set_text (self->time_label, time_text);
+
+  if (n_samples > 0)
+    {
+      const ImpastoJobSample *last = &samples[n_samples - 1];
+
+      /* Translators: the current losses; keep the numbers' format. */
+      loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g)"),
+                                   last->total_loss, last->content_loss, last->style_loss);
+    }
+  gtk_inscription_set_text (self->loss_label, loss_text);
+
+  impasto_loss_plot_set_range (self->loss_plot, total);
+  for (; self->n_plotted < n_samples; self->n_plotted++)
+    impasto_loss_plot_append (self->loss_plot, samples[self->n_plotted].step,
+                              samples[self->n_plotted].total_loss);
+}
+
+static void
+impasto_window_show_job (ImpastoWindow *self)
+{
+  GdkTexture *texture = impasto_job_get_texture (self->job);
+
+  impasto_window_cancel_update (self);
+  impasto_window_update_progress (self);
+
+  if (texture != NULL)
+    {
+      impasto_window_set_preview (self, texture);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
+    }
+}
+
+static gboolean
+on_update_tick (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  ImpastoWindow *self = IMPASTO_WINDOW (widget);
+
+  self->update_tick_id = 0;
+  impasto_window_show_job (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A small model steps faster than the screen refreshes: what arrives between two frames is
+ * shown once, at the next one. */
+void
+impasto_window_queue_update (ImpastoWindow *self)
+{
+  if (self->update_tick_id == 0)
+    self->update_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_update_tick,
+                                                         NULL, NULL);
+}
+
+void
+impasto_window_show_job_state (ImpastoWindow *self)
+{
+  const GError *error = impasto_job_get_error (self->job);
+  g_autofree char *message = NULL;
+
+  switch (impasto_job_get_state (self->job))
+    {
+    case IMPASTO_JOB_FAILED:
+      /* Translators: %s says why the run stopped. */
+      message = g_strdup_printf (_("The painting stopped: %s"), error->message);
+      impasto_window_show_status (self, message, TRUE);
+      break;
+
+    case IMPASTO_JOB_STOPPED:
+      impasto_window_show_status (self, _("Stopped"), FALSE);
+      break;
+
+    case IMPASTO_JOB_FINISHED:
+      impasto_window_show_status (self, _("Done"), FALSE);
+      break;
+
+    case IMPASTO_JOB_READY:
+    case IMPASTO_JOB_RUNNING:
+    default:
+      impasto_window_show_status (self, NULL, FALSE);
+      break;
+    }
+
+  /* Whatever the job had sent is shown at once: Stop leaves the last picture in place. */
+  impasto_window_show_job (self);
+  impasto_window_update_actions (self);
+}
