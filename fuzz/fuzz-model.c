@@ -43,6 +43,7 @@ LLVMFuzzerInitialize (int    *argc,
   params->height = SIDE;
   params->steps = 1;
   params->snapshot_every = 0;
+  params->threads = 1;   /* no worker threads to start and stop for every input */
   layers = impasto_run_params_get_loss_layers (params);
 
   return 0;

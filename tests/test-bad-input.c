@@ -13,9 +13,11 @@
 #define _GNU_SOURCE 1   /* memmem() */
 
 #include <grp.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <zlib.h>
@@ -246,7 +248,7 @@ test_bad_input (Fixture       *f,
   else
     {
       g_assert_nonnull (strstr (error_line (f, &r), input->message));
-      g_assert_true (g_file_test (f->output, G_FILE_TEST_EXISTS) == input->keeps_output);
+      g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR) == input->keeps_output);
     }
 
   result_clear (&r);
@@ -431,6 +433,42 @@ model_claiming (Fixture *f,
   use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
 }
 
+/* conv1_1's first weight becomes value: after its dimensions (the header above, with 3 x 3 x 3
+ * x 4 values) come an empty name and the single-precision data. */
+static void
+model_weight (Fixture *f,
+              float    value)
+{
+  g_autoptr(GBytes) good = fixture_read (f->model);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (good, &size);
+  const gint32 header[] = { 5, 16, 3, 3, 3, 64 / FACTOR };
+  const gint32 data_tag[] = { 7, 4 * 3 * 3 * 3 * (64 / FACTOR) };
+  g_autofree guint8 *spoiled = g_memdup2 (data, size);
+  const guint8 *found = memmem (data, size, header, sizeof header);
+  gsize offset;
+
+  g_assert_nonnull (found);
+  offset = (found - data) + sizeof header + 8;
+  g_assert_cmpmem (data + offset, sizeof data_tag, data_tag, sizeof data_tag);
+  memcpy (spoiled + offset + sizeof data_tag, &value, sizeof value);
+  use_model_bytes (f, g_bytes_new_take (g_steal_pointer (&spoiled), size));
+}
+
+static void
+model_inf_weight (Fixture *f)
+{
+  model_weight (f, INFINITY);
+}
+
+/* Finite, so the loader takes it; the gradient overflows and the run must stop cleanly (the
+ * fuzzer's file had 1.25e13 in conv3_2, and made the run cast NaN pixels to 8 bits). */
+static void
+model_huge_weight (Fixture *f)
+{
+  model_weight (f, 1e30f);
+}
+
 static void
 model_absurd_channels (Fixture *f)
 {
@@ -568,6 +606,11 @@ static const BadInput model_inputs[] = {
   MADE ("model/chain-broken", model_chain_broken, 1,
         "layer conv3_1: kernel is 3x3x7x16, expected 3x3x8x16"),
   MADE ("model/nan-weight", model_nan_weight, 1, "layer conv4_2: its kernel holds NaN"),
+  MADE ("model/inf-weight", model_inf_weight, 1,
+        "layer conv1_1: its kernel holds NaN or an infinity (element 1)"),
+  { "model/huge-weight", model_huge_weight, NULL, NULL, 1,
+    "The loss of the starting image is not finite: the model's weights or the content and "
+    "style weights are too large", TRUE },
   MADE ("model/missing-layer", model_missing_layer, 1, "has no layer"),
   MADE ("model/absurd-channels", model_absurd_channels, 1,
         "layer conv1_1: kernel is 3x3x3x2147483647, expected 3x3x3x(1 to 65536)"),
@@ -675,6 +718,32 @@ image_truncated (Fixture *f)
   whole = fixture_read (path);
   cut = g_bytes_new_from_bytes (whole, 0, g_bytes_get_size (whole) / 2);
   use_content_bytes (f, "cut.png", g_steal_pointer (&cut));
+}
+
+/* gdk-pixbuf's BMP loader returns such a file without an error, half its rows never written. */
+static void
+image_truncated_bmp (Fixture *f)
+{
+  g_autoptr(ImpastoImage) noise = fixture_noise_image (64, 48, 6);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_data (noise->pixels, GDK_COLORSPACE_RGB,
+                                                          FALSE, 8, 64, 48, 64 * 3, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "bmp", &error, NULL);
+  g_assert_no_error (error);
+  use_content_bytes (f, "cut.bmp", g_bytes_new_take (data, size / 2));
+}
+
+/* A few bytes that claim a whole bitmap (the fuzzer's said 7328x7042): the PNM loader
+ * returned it, all of it unwritten. */
+static void
+image_truncated_pnm (Fixture *f)
+{
+  static const char pbm[] = "P4 700 600\nG";
+
+  use_content_bytes (f, "cut.pbm", g_bytes_new_static (pbm, sizeof pbm - 1));
 }
 
 static void
@@ -802,6 +871,9 @@ image_animated_gif (Fixture *f)
 static const BadInput image_inputs[] = {
   MADE ("image/empty", image_empty, 1, "empty.png” is empty"),
   MADE ("image/truncated", image_truncated, 1, "the file ends before the image does"),
+  MADE ("image/truncated-bmp", image_truncated_bmp, 1, "the file ends before the image does"),
+  MADE ("image/truncated-pnm", image_truncated_pnm, 1,
+        "the file ends before the image does (only 0 of its 600 rows are there)"),
   MADE ("image/not-an-image", image_text, 1, "is not an image Impasto can read"),
   MADE ("image/unknown-format", image_unknown_format, 1, "is not an image Impasto can read"),
   MADE ("image/decompression-bomb", image_bomb, 1,
@@ -873,6 +945,12 @@ output_missing_folder (Fixture *f)
 }
 
 static void
+output_is_a_folder (Fixture *f)
+{
+  g_assert_no_errno (g_mkdir (f->output, 0755));
+}
+
+static void
 output_read_only_folder (Fixture *f)
 {
   g_autofree char *locked = g_build_filename (f->dir, "locked", NULL);
@@ -907,6 +985,7 @@ static const BadInput output_inputs[] = {
         /* g_format_size() puts a no-break space before the unit */
         "of memory, more than its limit of 1.0\u00a0MB; choose a smaller output size"),
   MADE ("output/missing-folder", output_missing_folder, 1, "does not exist"),
+  MADE ("output/is-a-folder", output_is_a_folder, 1, "a folder of that name is in the way"),
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
   MADE ("output/snapshots-under-a-file", snapshot_folder_under_a_file, 1,
         "Cannot create the snapshot folder"),

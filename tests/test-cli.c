@@ -207,8 +207,8 @@ test_end_to_end (Fixture       *f,
   result_clear (&r);
 }
 
-/* A preset picks the optimiser and the scales; --steps still overrides its step count. The
- * log then says at which scale each loss was measured: coarse first, the output size last. */
+/* A preset picks the optimiser; --scales and --steps still override it. The log then says at
+ * which scale each loss was measured: coarse first, the output size last. */
 static void
 test_preset (Fixture       *f,
              gconstpointer  data)
@@ -218,7 +218,8 @@ test_preset (Fixture       *f,
   g_auto(GStrv) lines = NULL;
   Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
                       "--model", f->model, "--width", "40", "--height", "28",
-                      "--preset", "draft", "--steps", "20", "--log", log, NULL);
+                      "--preset", "draft", "--scales", "3", "--steps", "20", "--log", log,
+                      NULL);
   guint previous_scale = 2;
 
   g_assert_cmpint (r.status, ==, 0);

@@ -226,7 +226,7 @@ check_children (Reader  *r,
 
   for (guint64 i = 0; i < n; i++)
     {
-      Tag tag = { 0 };   /* read_tag() fills it on success; gcc -O2 cannot see that */
+      Tag tag = { 0 };
 
       if (!read_tag (r, left, &tag))
         return FALSE;
@@ -246,7 +246,7 @@ read_dimensions (Reader  *r,
                  guint64 *left,
                  guint64 *n_elements)
 {
-  Tag tag;
+  Tag tag = { 0 };
   guint8 dims[4 * 64];
   guint rank;
 
@@ -279,7 +279,7 @@ read_field_count (Reader  *r,
                   guint64 *left,
                   guint64 *n_fields)
 {
-  Tag tag;
+  Tag tag = { 0 };
   guint8 length_bytes[4];
   guint32 length;
 
@@ -306,7 +306,7 @@ check_array (Reader  *r,
 {
   guint64 left = size, n_elements = 0, n_fields = 0;
   guint8 flags[8];
-  Tag tag;
+  Tag tag = { 0 };
 
   if (depth > MAX_DEPTH)
     return damaged (r, "arrays nest more than %d deep", MAX_DEPTH);
@@ -357,7 +357,7 @@ check_compressed (Reader  *r,
                   guint32  size)
 {
   guint64 left = G_MAXUINT64;
-  Tag tag;
+  Tag tag = { 0 };
   gboolean ok;
 
   if (inflateInit (&r->z) != Z_OK)

@@ -357,13 +357,22 @@ diverged (ImpastoRun *run,
   if (isfinite (run->loss) && is_finite_image (run))
     return FALSE;
 
+  run->diverged = TRUE;
+  /* Before any update no learning rate is to blame. */
+  if (run->step == 0)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
+                   "The loss of the starting image is not finite: the model's weights or "
+                   "the content and style weights are too large");
+      return TRUE;
+    }
+
   what = isfinite (run->loss) ? g_strdup ("image became NaN or infinite")
                               : g_strdup_printf ("loss became %g", run->loss);
-  run->diverged = TRUE;
   g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
                "The %s at step %u; the image of step %u is kept. "
                "Try a lower learning rate or style weight",
-               what, run->step, run->step > 0 ? run->step - 1 : 0);
+               what, run->step, run->step - 1);
   return TRUE;
 }
 

@@ -116,14 +116,14 @@ tally_stage (Tally                  *tally,
     tally_conv (tally, layer, h, w);
 }
 
-/* Adam keeps two moments; L-BFGS its history of (s, y) pairs, a direction and the point and
- * gradient it started its line search from. */
+/* Adam keeps two moments; L-BFGS its history of (s, y) pairs, a direction, the point and
+ * gradient it started its line search from, and the gradient of the best trial so far. */
 static guint64
 optimizer_floats (const ImpastoRunParams *params,
                   gsize                   n_pixels)
 {
   if (params->optimizer == IMPASTO_OPTIMIZER_LBFGS)
-    return (2 * LBFGS_HISTORY + 3) * (guint64) n_pixels
+    return (2 * LBFGS_HISTORY + 4) * (guint64) n_pixels
            + 2 * LBFGS_HISTORY * sizeof (double) / sizeof (float);
 
   return 2 * (guint64) n_pixels;

@@ -148,9 +148,10 @@ plan_chain (ImpastoRun *run,
         }
       if (stage->layer->kind == IMPASTO_LAYER_CONV)
         {
+          guint in_c = stage->layer->in_channels;
+
           c = stage->layer->out_channels;
-          stage->conv = impasto_conv_new (impasto_run_choose_algorithm (stage->layer->in_channels, c),
-                                          stage->layer->in_channels, c,
+          stage->conv = impasto_conv_new (impasto_run_choose_algorithm (in_c, c), in_c, c,
                                           stage->layer->weights, stage->layer->bias);
         }
     }

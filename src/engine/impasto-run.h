@@ -48,7 +48,11 @@ typedef enum
  * With n_scales > 1 the run goes coarse to fine: it optimises the image at 1/2^(n_scales-1)
  * of the output size first, then upsamples the result as the start of the next scale, up to
  * the output size; the targets are recomputed at every scale. steps counts the steps of all
- * scales together; most of them go to the coarse scales, where they are cheap. */
+ * scales together; most of them go to the coarse scales, where they are cheap. With the
+ * seed's weights the coarse scales drift towards the painting's layout: see the README.
+ *
+ * threads sizes the run's own worker pool; the run does all of its threading itself and sets
+ * OpenBLAS (process-wide) to one thread, so that the two never compete for the cores. */
 typedef struct
 {
   guint            width;
@@ -57,7 +61,7 @@ typedef struct
   double           beta;            /* style weight */
   double           noise;           /* share of noise in the initial image, 0..1 */
   guint            steps;
-  double           learning_rate;
+  double           learning_rate;   /* Adam's; for L-BFGS, the first step's largest change */
   guint            snapshot_every;  /* 0: only the final image */
   guint64          seed;
   ImpastoMean      mean;
@@ -65,7 +69,7 @@ typedef struct
   ImpastoLossLayer content_layers[IMPASTO_MAX_LOSS_LAYERS];
   guint            n_style_layers;
   ImpastoLossLayer style_layers[IMPASTO_MAX_LOSS_LAYERS];
-  ImpastoOptimizer optimizer;
+  ImpastoOptimizer optimizer;       /* Adam: the seed's */
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */

@@ -64,8 +64,18 @@ typedef struct
   int      width;       /* as the file claims */
   int      height;
   gboolean too_large;
-  int      rows_done;   /* the bottom edge of everything the decoder delivered */
+  guint8  *row_done;    /* one flag per row of the pixbuf: did the decoder deliver it? */
+  int      n_rows;      /* the pixbuf's height */
+  int      n_rows_done;
 } LoadState;
+
+static void
+load_state_clear (LoadState *state)
+{
+  g_clear_pointer (&state->row_done, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LoadState, load_state_clear)
 
 static void
 on_size_prepared (GdkPixbufLoader *loader,
@@ -96,7 +106,25 @@ on_area_updated (GdkPixbufLoader *loader,
 {
   LoadState *state = user_data;
 
-  state->rows_done = MAX (state->rows_done, y + height);
+  for (int row = MAX (y, 0); row < MIN (y + height, state->n_rows); row++)
+    if (!state->row_done[row])
+      {
+        state->row_done[row] = TRUE;
+        state->n_rows_done++;
+      }
+}
+
+/* The pixbuf exists, at its real size (which may differ from the announced one). */
+static void
+on_area_prepared (GdkPixbufLoader *loader,
+                  gpointer         user_data)
+{
+  LoadState *state = user_data;
+
+  state->n_rows = gdk_pixbuf_get_height (gdk_pixbuf_loader_get_pixbuf (loader));
+  g_free (state->row_done);
+  state->row_done = g_new0 (guint8, state->n_rows);
+  state->n_rows_done = 0;
 }
 
 static void
@@ -180,18 +208,20 @@ feed_loader (GdkPixbufLoader *loader,
   return gdk_pixbuf_loader_close (loader, pixbuf_error);
 }
 
-/* gdk-pixbuf's PNG loader hands back a partly filled pixbuf without an error when the file ends
- * early. Its rows arrive top to bottom, so a bottom row never delivered means a cut file. Other
- * loaders either report it or fill the rest themselves (JPEG pads with grey, as viewers do), and
- * a GIF's first frame may legitimately cover only part of the canvas. */
+/* gdk-pixbuf's PNG, PNM, BMP and ICO loaders hand back a pixbuf without an error when the
+ * file ends early, its missing rows never written (gdk_pixbuf_new() leaves memory as malloc
+ * gave it). Every row a decoder writes is announced, in whatever order it writes them, so a
+ * row never announced means a cut file. JPEG's loader fills the rest itself (grey, as viewers
+ * do), and a GIF's first frame may legitimately cover only part of the canvas, which its
+ * loader clears. */
 static gboolean
-is_incomplete_png (GdkPixbufLoader *loader,
-                   const LoadState *state)
+is_incomplete (GdkPixbufLoader *loader,
+               const LoadState *state)
 {
   GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
   g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
 
-  return g_strcmp0 (name, "png") == 0 && state->rows_done < state->height;
+  return g_strcmp0 (name, "gif") != 0 && state->n_rows_done < state->n_rows;
 }
 
 static guint8
@@ -239,7 +269,7 @@ load_bytes (GBytes     *bytes,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) pixbuf_error = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
-  LoadState state = { 0, };
+  g_auto(LoadState) state = { 0, };
   GdkPixbuf *pixbuf;
   gboolean fed;
   int width;
@@ -254,6 +284,7 @@ load_bytes (GBytes     *bytes,
 
   loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &state);
   g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &state);
   fed = feed_loader (loader, bytes, &state, &pixbuf_error);
 
@@ -270,12 +301,12 @@ load_bytes (GBytes     *bytes,
       set_decode_error (pixbuf_error, subject, error);
       return NULL;
     }
-  if (is_incomplete_png (loader, &state))
+  if (is_incomplete (loader, &state))
     {
       g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                    _("%s could not be read: the file ends before the image does (only %d of "
                      "its %d rows are there); it may not have been copied or downloaded "
-                     "completely"), subject, state.rows_done, state.height);
+                     "completely"), subject, state.n_rows_done, state.n_rows);
       return NULL;
     }
 
