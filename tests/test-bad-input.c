@@ -580,6 +580,26 @@ append_nested_cells (GByteArray *out,
   append_u32s (out, 2, 14, 0);
 }
 
+/* conv1_1's name (UTF-8 text, its tag followed by its 7 bytes) claims 1.5 GB of data, in a
+ * compressed file as the fuzzer's was: matio callocs what the tag claims. */
+static void
+model_data_claimed (Fixture *f)
+{
+  g_autoptr(GBytes) good = fixture_read (f->model);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (good, &size);
+  const guint8 name[] = { 16, 0, 0, 0, 7, 0, 0, 0, 'c', 'o', 'n', 'v', '1', '_', '1' };
+  const guint32 claim = GUINT32_TO_LE (0x60000000);
+  g_autofree guint8 *spoiled = g_memdup2 (data, size);
+  const guint8 *found = memmem (data, size, name, sizeof name);
+  g_autoptr(GBytes) plain = NULL;
+
+  g_assert_nonnull (found);
+  memcpy (spoiled + (found - data) + 4, &claim, sizeof claim);
+  plain = g_bytes_new_take (g_steal_pointer (&spoiled), size);
+  use_model_bytes (f, compress_variable (plain));
+}
+
 /* Deep enough (9.6 MB) to overflow the stack of matio's recursive reader, which crashed. */
 static void
 model_nested_deep (Fixture *f)
@@ -620,6 +640,8 @@ static const BadInput model_inputs[] = {
         "the file is damaged (a struct claims 100000000 elements of "),
   MADE ("model/compressed-cells-claimed", model_compressed_cells_claimed, 1,
         "the file is damaged (a cell array claims 2147483647 elements in "),
+  MADE ("model/data-claimed", model_data_claimed, 1,
+        "the file is damaged (an array's data runs past the end of the array)"),
   MADE ("model/nested-deep", model_nested_deep, 1,
         "the file is damaged (arrays nest more than 32 deep)"),
   MADE ("model/more-than-the-file-holds", model_more_than_the_file_holds, 1,

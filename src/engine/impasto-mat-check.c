@@ -344,9 +344,12 @@ check_array (Reader  *r,
     case MAT_C_OBJECT:
       return damaged (r, "it holds a MATLAB object, which a model never does");
     default:
-      /* Numbers, text and sparse matrices: matio sizes them from their own sub-elements,
-       * which the file's size already bounds, and reads them only when asked. */
-      break;
+      /* Numbers, text and sparse matrices: matio sizes their buffers from the tags of their
+       * data sub-elements, so each must fit in what is left of the array. */
+      while (left > 0)
+        if (!read_tag (r, &left, &tag) || !read_body (r, &left, &tag, NULL))
+          return FALSE;
+      return TRUE;
     }
 
   return read_bytes (r, NULL, left);
