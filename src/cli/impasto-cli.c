@@ -49,11 +49,10 @@ typedef struct
 } Options;
 
 /* What --preset chooses, unless --optimizer, --scales or --steps say otherwise. L-BFGS
- * gets much further per step than the seed's Adam, but at an equal loss its image keeps less
- * of the photo, and it goes on lowering the loss by painting over it: the presets stop it
- * where its loss is Adam's after about 200 steps (draft) and 1000 (balanced). Coarse to fine
- * is in none: with the seed's style weight the small scales drift towards the painting's own
- * layout. See the README. */
+ * gets much further per step than the seed's Adam (its 50 steps reach the loss of 384 Adam
+ * steps, its 120 that of 1128), and like Adam it lowers the loss further by painting over the
+ * photo, so the presets stop it early. Coarse to fine is in none: with the seed's style
+ * weight the small scales drift towards the painting's own layout. See the README. */
 typedef struct
 {
   const char       *name;
