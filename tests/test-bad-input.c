@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 #include <zlib.h>
 
+#include "cli-runner.h"
 #include "image-checks.h"
 #include "image-fixtures.h"
 #include "impasto-fixture.h"
@@ -124,21 +125,6 @@ add_arguments (Fixture    *f,
 
 /* Running impasto-cli */
 
-typedef struct
-{
-  gboolean exited;
-  int      status;
-  char    *out;
-  char    *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
 /* Root may write anywhere, so a read-only folder only refuses an ordinary user. */
 static void
 become_nobody (gpointer user_data)
@@ -149,20 +135,13 @@ become_nobody (gpointer user_data)
     _exit (99);
 }
 
-/* As test-cli.c does: no model of the user's found by accident, no translation; but UTF-8, so
- * that the quotes around names survive (GLib writes "?" for them in plain C). G_DEBUG stays
- * (a critical of ours aborts) unless a system library is known to log one on this input. */
+/* G_DEBUG stays (a critical of ours aborts) unless a system library is known to log one on
+ * this input. */
 static GSubprocessLauncher *
 launcher (Fixture *f)
 {
-  GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *data_dirs = g_strconcat (f->dir, ":/usr/share", NULL);
+  GSubprocessLauncher *l = cli_launcher_new (f->dir);
 
-  g_subprocess_launcher_unsetenv (l, "IMPASTO_MODEL");
-  g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", f->dir, TRUE);
-  g_subprocess_launcher_setenv (l, "XDG_DATA_DIRS", data_dirs, TRUE);
-  g_subprocess_launcher_setenv (l, "LC_ALL", "C.UTF-8", TRUE);
   if (f->library_noise)
     g_subprocess_launcher_unsetenv (l, "G_DEBUG");
   if (f->as_nobody)
@@ -171,19 +150,16 @@ launcher (Fixture *f)
   return l;
 }
 
-static Result
+static CliResult
 run_cli (Fixture *f)
 {
   g_autoptr(GSubprocessLauncher) l = launcher (f);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
   const char *fixed[] = {
     "--content", f->content, "--style", f->style, "--output", f->output,
     "--model", f->model, "--width", G_STRINGIFY (WIDTH), "--height", G_STRINGIFY (HEIGHT),
     "--steps", "2", "--snapshot-every", "1",
   };
-  Result r = { 0 };
 
   g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));
   for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
@@ -192,21 +168,13 @@ run_cli (Fixture *f)
     g_ptr_array_add (argv, g_ptr_array_index (f->extra, i));
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_launcher_spawnv (l, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  r.exited = g_subprocess_get_if_exited (proc);
-  r.status = r.exited ? g_subprocess_get_exit_status (proc) : -1;
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
-
-  return r;
+  return cli_run (l, (const char * const *) argv->pdata);
 }
 
 /* The error is the last line on stderr, and the only one unless a library spoke first. */
 static const char *
-error_line (Fixture *f,
-            Result  *r)
+error_line (Fixture   *f,
+            CliResult *r)
 {
   g_auto(GStrv) lines = g_strsplit (r->err, "\n", -1);
   guint n = g_strv_length (lines);
@@ -225,7 +193,7 @@ test_bad_input (Fixture       *f,
                 gconstpointer  data)
 {
   const BadInput *input = data;
-  Result r;
+  g_auto(CliResult) r = { 0 };
 
   if (input->make != NULL)
     input->make (f);
@@ -233,7 +201,6 @@ test_bad_input (Fixture       *f,
     add_arguments (f, input->flag, input->value, NULL);
   r = run_cli (f);
 
-  g_assert_true (r.exited);
   g_assert_cmpint (r.status, ==, input->status);
   if (input->message == NULL)
     {
@@ -250,8 +217,6 @@ test_bad_input (Fixture       *f,
       g_assert_nonnull (strstr (error_line (f, &r), input->message));
       g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR) == input->keeps_output);
     }
-
-  result_clear (&r);
 }
 
 /* An input made by a function; its message NULL when a picture must come out. */
@@ -684,16 +649,14 @@ test_model_truncated (Fixture       *f,
     {
       gsize offset = g_array_index (offsets, gsize, i);
       g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0, offset);
-      Result r;
+      g_auto(CliResult) r = { 0 };
 
       g_test_message ("cut at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT, offset, size);
       use_model_bytes (f, g_steal_pointer (&cut));
       r = run_cli (f);
-      g_assert_true (r.exited);
       g_assert_cmpint (r.status, ==, 1);
       g_assert_nonnull (strstr (error_line (f, &r), expected_cut_message (offset)));
       g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
-      result_clear (&r);
     }
 }
 

@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 
+#include "cli-runner.h"
 #include "impasto-image-io.h"
 #include "test-util.h"
 
@@ -66,65 +67,44 @@ fixture_tear_down (Fixture       *f,
   g_free (f->output);
 }
 
-typedef struct
-{
-  int   status;
-  char *err;
-} Result;
-
 /* Definite and indirect leaks are errors; "possibly lost" and "still reachable" are what
  * libraries keep for the life of the process (GLib's type system, OpenBLAS's buffers) and
  * are not reported. tests/valgrind.supp lists any system-library noise by name. */
-static Result
+static CliResult
 run_memcheck (Fixture    *f,
               const char *model,
               const char *extra_flag,
               const char *extra_value)
 {
-  g_autoptr(GSubprocessLauncher) l =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->dir);
   g_autofree char *error_exitcode = g_strdup_printf ("--error-exitcode=%d", MEMCHECK_FAILED);
   g_autofree char *suppressions = g_strconcat ("--suppressions=",
                                                g_getenv ("VALGRIND_SUPPRESSIONS"), NULL);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  Result r = { 0 };
+  /* Without extra_flag, the list ends there. */
+  const char *argv[] = {
+    g_getenv ("VALGRIND"), "--quiet", "--leak-check=full",
+    "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
+    error_exitcode, suppressions,
+    g_getenv ("IMPASTO_CLI"),
+    "--content", f->content, "--style", f->style, "--output", f->output, "--model", model,
+    "--width", "40", "--height", "28", "--steps", "3", "--snapshot-every", "1",
+    "--threads", "1", extra_flag, extra_value, NULL,
+  };
 
-  g_subprocess_launcher_unsetenv (l, "IMPASTO_MODEL");
-  g_subprocess_launcher_setenv (l, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (l, "G_SLICE", "always-malloc", TRUE);
-  proc = g_subprocess_launcher_spawn (l, &error, g_getenv ("VALGRIND"), "--quiet",
-                                      "--leak-check=full",
-                                      "--show-leak-kinds=definite,indirect",
-                                      "--errors-for-leak-kinds=definite,indirect",
-                                      error_exitcode, suppressions,
-                                      g_getenv ("IMPASTO_CLI"),
-                                      "--content", f->content, "--style", f->style,
-                                      "--output", f->output, "--model", model,
-                                      "--width", "40", "--height", "28", "--steps", "3",
-                                      "--snapshot-every", "1", "--threads", "1",
-                                      extra_flag, extra_value, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &r.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  r.status = g_subprocess_get_exit_status (proc);
-  g_test_message ("exit %d\n%s", r.status, r.err);
 
-  return r;
+  return cli_run (l, argv);
 }
 
 static void
 test_success (Fixture       *f,
               gconstpointer  data)
 {
-  Result r = run_memcheck (f, f->model, NULL, NULL);
+  g_auto(CliResult) r = run_memcheck (f, f->model, NULL, NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
-  g_free (r.err);
 }
 
 /* The content image stands in for the model: refused after the images are loaded. */
@@ -132,13 +112,12 @@ static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  Result r = run_memcheck (f, f->content, NULL, NULL);
+  g_auto(CliResult) r = run_memcheck (f, f->content, NULL, NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_true (g_str_has_prefix (r.err, "impasto-cli: "));
   g_assert_nonnull (strstr (r.err, "is not a MAT file"));
   g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
-  g_free (r.err);
 }
 
 /* A style weight that overflows the gradient: the run stops and writes its last good image. */
@@ -146,12 +125,11 @@ static void
 test_diverged (Fixture       *f,
                gconstpointer  data)
 {
-  Result r = run_memcheck (f, f->model, "--beta", "1e300");
+  g_auto(CliResult) r = run_memcheck (f, f->model, "--beta", "1e300");
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "the image of step 0 is kept"));
   g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
-  g_free (r.err);
 }
 
 int

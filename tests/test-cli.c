@@ -12,6 +12,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 
+#include "cli-runner.h"
 #include "impasto-image-io.h"
 #include "test-util.h"
 
@@ -66,46 +67,13 @@ fixture_tear_down (Fixture       *f,
   g_free (f->output);
 }
 
-/* A launcher whose environment finds no model of the user's by accident. The system data
- * dir stays: gdk-pixbuf needs its MIME database to recognise images. */
-static GSubprocessLauncher *
-launcher (Fixture *f)
-{
-  GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *data_dirs = g_strconcat (f->dir, ":/usr/share", NULL);
-
-  g_subprocess_launcher_unsetenv (l, "IMPASTO_MODEL");
-  g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", f->dir, TRUE);
-  g_subprocess_launcher_setenv (l, "XDG_DATA_DIRS", data_dirs, TRUE);
-  g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
-  return l;
-}
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static Result
+static CliResult
 run_cli (Fixture    *f,
          const char *first,
          ...)
 {
-  g_autoptr(GSubprocessLauncher) l = launcher (f);
+  g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->dir);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  Result r = { 0 };
   va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));
@@ -115,14 +83,7 @@ run_cli (Fixture    *f,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_launcher_spawnv (l, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  r.status = g_subprocess_get_exit_status (proc);
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
-
-  return r;
+  return cli_run (l, (const char * const *) argv->pdata);
 }
 
 static void
@@ -185,10 +146,11 @@ test_end_to_end (Fixture       *f,
   g_autofree char *snaps = g_build_filename (f->dir, "snaps", NULL);
   g_autofree char *log = g_build_filename (f->dir, "log.csv", NULL);
   g_autoptr(GArray) totals = NULL;
-  Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
-                      "--model", f->model, "--width", "40", "--height", "28",
-                      "--steps", "30", "--snapshot-every", "10", "--snapshot-dir", snaps,
-                      "--log", log, "--threads", "1", NULL);
+  g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28",
+                                 "--steps", "30", "--snapshot-every", "10", "--snapshot-dir", snaps,
+                                 "--log", log, "--threads", "1", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "step 30/30"));
@@ -204,7 +166,6 @@ test_end_to_end (Fixture       *f,
   totals = parse_log (log, 30);
   g_assert_cmpfloat (g_array_index (totals, double, 30), <,
                      0.9 * g_array_index (totals, double, 0));
-  result_clear (&r);
 }
 
 /* A preset picks the optimiser; --scales and --steps still override it. The log then says at
@@ -216,10 +177,11 @@ test_preset (Fixture       *f,
   g_autofree char *log = g_build_filename (f->dir, "log.csv", NULL);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
-  Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
-                      "--model", f->model, "--width", "40", "--height", "28",
-                      "--preset", "draft", "--scales", "3", "--steps", "20", "--log", log,
-                      NULL);
+  g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28",
+                                 "--preset", "draft", "--scales", "3", "--steps", "20",
+                                 "--log", log, NULL);
   guint previous_scale = 2;
 
   g_assert_cmpint (r.status, ==, 0);
@@ -240,14 +202,13 @@ test_preset (Fixture       *f,
       previous_scale = scale;
     }
   g_assert_cmpuint (previous_scale, ==, 0);
-  result_clear (&r);
 }
 
 static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
-  Result r = run_cli (f, "--help", NULL);
+  g_auto(CliResult) r = run_cli (f, "--help", NULL);
   static const char *defaults[] = {
     "default: 450", "default: 300", "default: 1)", "default: 500", "default: 0.5",
     "default: 3000", "default: 50", "default: seed", "default: adam", "seed-exact",
@@ -256,7 +217,6 @@ test_help (Fixture       *f,
   g_assert_cmpint (r.status, ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
     g_assert_nonnull (strstr (r.out, defaults[i]));
-  result_clear (&r);
 }
 
 static void
@@ -265,14 +225,13 @@ test_missing_model (Fixture       *f,
 {
   g_autofree char *expected = g_build_filename (f->dir, "impasto",
                                                 "imagenet-vgg-verydeep-19.mat", NULL);
-  Result r = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
-                      NULL);
+  g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, expected));
   g_assert_nonnull (strstr (r.err, "https://"));
   g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
-  result_clear (&r);
 }
 
 typedef struct
@@ -310,8 +269,8 @@ test_bad_arguments (Fixture       *f,
       const char *output = g_str_equal (cases[i].flag, "--output") ? cases[i].value : f->output;
       const char *flag = g_str_equal (cases[i].flag, "--output") ? "--seed" : cases[i].flag;
       const char *value = g_str_equal (cases[i].flag, "--output") ? "1" : cases[i].value;
-      Result r = run_cli (f, "--content", f->content, "--style", f->style, "--model", f->model,
-                          "--output", output, flag, value, NULL);
+      g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", f->style,
+                                     "--model", f->model, "--output", output, flag, value, NULL);
 
       g_assert_cmpint (r.status, !=, 0);
       g_assert_nonnull (strstr (r.err, cases[i].message));
@@ -319,7 +278,6 @@ test_bad_arguments (Fixture       *f,
       g_assert_nonnull (strchr (r.err, '\n'));
       g_assert_null (strchr (strchr (r.err, '\n') + 1, '\n'));
       g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
-      result_clear (&r);
     }
 }
 
@@ -328,7 +286,7 @@ static void
 test_interrupt (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GSubprocessLauncher) l = launcher (f);
+  g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->dir);
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;

@@ -122,35 +122,42 @@ static const ConvMode modes[] = {
   { IMPASTO_CONV_WINOGRAD_4X4, FALSE, 0 }, { IMPASTO_CONV_WINOGRAD_4X4, TRUE, 0 },
 };
 
+/* Forward, x is the image and y the output; backward, x is the output's gradient and y the
+ * input's. */
+static void
+check_matches_naive (const ConvShape *s,
+                     const ConvMode  *mode,
+                     gboolean         backward,
+                     GRand           *rand)
+{
+  gsize n_in = (gsize) s->in_c * s->h * s->w, n_out = (gsize) s->out_c * s->h * s->w;
+  gsize n_x = backward ? n_out : n_in, n_y = backward ? n_in : n_out;
+  g_autofree float *x = naive_random_floats (rand, n_x, -1, 1);
+  g_autofree float *wts = naive_random_floats (rand, (gsize) s->out_c * s->in_c * 9, -1, 1);
+  g_autofree float *bias = backward ? NULL : naive_random_floats (rand, s->out_c, -1, 1);
+  g_autofree float *y = backward ? conv_backward (s, mode, x, wts)
+                                 : conv_forward (s, mode, x, wts, bias);
+  g_autofree double *xd = naive_from_floats (x, n_x);
+  g_autofree double *ref = g_new (double, n_y);
+  double error;
+
+  if (backward)
+    naive_conv3x3_backward_input (xd, s->out_c, s->h, s->w, wts, s->in_c, ref);
+  else
+    naive_conv3x3_forward (xd, s->in_c, s->h, s->w, wts, bias, s->out_c, ref);
+  error = naive_max_rel_error (y, ref, n_y);
+  g_test_message ("%s%s %ux%ux%u%s%u %s: %.2g", impasto_conv_algorithm_name (mode->algorithm),
+                  mode->tiny ? " (one-row bands)" : "", s->in_c, s->h, s->w,
+                  backward ? "<-" : "->", s->out_c, backward ? "backward" : "forward", error);
+  g_assert_cmpfloat (error, <, tolerances[mode->algorithm]);
+}
+
 static void
 check_forward (const ConvShape *s,
                const ConvMode  *mode,
                GRand           *rand)
 {
-  gsize n_in = (gsize) s->in_c * s->h * s->w, n_out = (gsize) s->out_c * s->h * s->w;
-  g_autofree float *x = naive_random_floats (rand, n_in, -1, 1);
-  g_autofree float *wts = naive_random_floats (rand, (gsize) s->out_c * s->in_c * 9, -1, 1);
-  g_autofree float *bias = naive_random_floats (rand, s->out_c, -1, 1);
-  g_autofree float *y = conv_forward (s, mode, x, wts, bias);
-  g_autofree double *xd = naive_from_floats (x, n_in);
-  g_autofree double *ref = g_new (double, n_out);
-  double error;
-
-  naive_conv3x3_forward (xd, s->in_c, s->h, s->w, wts, bias, s->out_c, ref);
-  error = naive_max_rel_error (y, ref, n_out);
-  g_test_message ("%s%s %ux%ux%u->%u forward: %.2g", impasto_conv_algorithm_name (mode->algorithm),
-                  mode->tiny ? " (one-row bands)" : "", s->in_c, s->h, s->w, s->out_c, error);
-  g_assert_cmpfloat (error, <, tolerances[mode->algorithm]);
-}
-
-static void
-test_conv_forward (void)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
-
-  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
-    for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
-      check_forward (&shapes[i], &modes[m], rand);
+  check_matches_naive (s, mode, FALSE, rand);
 }
 
 static void
@@ -158,29 +165,7 @@ check_backward (const ConvShape *s,
                 const ConvMode  *mode,
                 GRand           *rand)
 {
-  gsize n_in = (gsize) s->in_c * s->h * s->w, n_out = (gsize) s->out_c * s->h * s->w;
-  g_autofree float *dy = naive_random_floats (rand, n_out, -1, 1);
-  g_autofree float *wts = naive_random_floats (rand, (gsize) s->out_c * s->in_c * 9, -1, 1);
-  g_autofree float *dx = conv_backward (s, mode, dy, wts);
-  g_autofree double *dyd = naive_from_floats (dy, n_out);
-  g_autofree double *ref = g_new (double, n_in);
-  double error;
-
-  naive_conv3x3_backward_input (dyd, s->out_c, s->h, s->w, wts, s->in_c, ref);
-  error = naive_max_rel_error (dx, ref, n_in);
-  g_test_message ("%s%s %ux%ux%u<-%u backward: %.2g", impasto_conv_algorithm_name (mode->algorithm),
-                  mode->tiny ? " (one-row bands)" : "", s->in_c, s->h, s->w, s->out_c, error);
-  g_assert_cmpfloat (error, <, tolerances[mode->algorithm]);
-}
-
-static void
-test_conv_backward (void)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (2);
-
-  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
-    for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
-      check_backward (&shapes[i], &modes[m], rand);
+  check_matches_naive (s, mode, TRUE, rand);
 }
 
 /* <conv(x), y> = <x, conv^T(y)> for the bias-free convolution: ties forward and backward
@@ -287,14 +272,28 @@ check_fused_relu (const ConvShape *s,
   g_assert_cmpmem (dx_mask, n_in * sizeof (float), dx, n_in * sizeof (float));
 }
 
-static void
-test_conv_fused_relu (void)
+/* A check run on every shape in every mode, from one stream of random numbers. */
+typedef struct
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint32 seed;
+  void  (*check) (const ConvShape *s,
+                  const ConvMode  *mode,
+                  GRand           *rand);
+} ConvCheck;
+
+static const ConvCheck forward_matches_naive = { 1, check_forward };
+static const ConvCheck backward_matches_naive = { 2, check_backward };
+static const ConvCheck fused_relu = { 7, check_fused_relu };
+
+static void
+test_conv_every_shape_and_mode (gconstpointer data)
+{
+  const ConvCheck *conv_check = data;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (conv_check->seed);
 
   for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
     for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
-      check_fused_relu (&shapes[i], &modes[m], rand);
+      conv_check->check (&shapes[i], &modes[m], rand);
 }
 
 static void
@@ -388,11 +387,14 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/impasto/layers/conv/forward-matches-naive", test_conv_forward);
-  g_test_add_func ("/impasto/layers/conv/backward-matches-naive", test_conv_backward);
+  g_test_add_data_func ("/impasto/layers/conv/forward-matches-naive", &forward_matches_naive,
+                        test_conv_every_shape_and_mode);
+  g_test_add_data_func ("/impasto/layers/conv/backward-matches-naive", &backward_matches_naive,
+                        test_conv_every_shape_and_mode);
   g_test_add_func ("/impasto/layers/conv/backward-is-adjoint", test_conv_adjoint);
   g_test_add_func ("/impasto/layers/conv/same-bits-on-any-threads", test_conv_threads);
-  g_test_add_func ("/impasto/layers/conv/fused-relu", test_conv_fused_relu);
+  g_test_add_data_func ("/impasto/layers/conv/fused-relu", &fused_relu,
+                        test_conv_every_shape_and_mode);
   g_test_add_func ("/impasto/layers/relu", test_relu);
   g_test_add_func ("/impasto/layers/pool/matches-naive", test_pool);
   g_test_add_func ("/impasto/layers/pool/sizes", test_pool_sizes);
