@@ -41,14 +41,19 @@ IVDEP
     }
 }
 
-static inline void
-tile_in_f2 (float d0, float d1, float d2, float d3, float *const *dst, gsize t)
-{
-  dst[0][t] = d0 - d2;
-  dst[1][t] = d1 + d2;
-  dst[2][t] = d2 - d1;
-  dst[3][t] = d1 - d3;
-}
+/* Tile t of a row starts at column m t and spans m + 2 columns, so neighbouring tiles overlap
+ * and a plain loop over tiles reads at a stride gcc does not vectorise. Split into its m
+ * phases first (phase j holds columns m t + j, one full group per tile, which gcc does
+ * vectorise), the row's tile t is phase 0..m-1 at t followed by phases 0 and 1 at t + 1: every
+ * read in the tile loop is then contiguous. A row holds m n + 2 columns. */
+#define DEINTERLEAVE(m, row, phases, n)                                    \
+  G_STMT_START {                                                           \
+    for (gsize t_ = 0; t_ < (n); t_++)                                     \
+      for (guint j_ = 0; j_ < (m); j_++)                                   \
+        (phases)[j_][t_] = (row)[(m) * t_ + j_];                           \
+    (phases)[0][n] = (row)[(m) * (n)];                                     \
+    (phases)[1][n] = (row)[(m) * (n) + 1];                                 \
+  } G_STMT_END
 
 static void
 horizontal_in_f2 (const float  *row,
@@ -56,12 +61,38 @@ horizontal_in_f2 (const float  *row,
                   gsize         n_tiles,
                   gboolean      reversed)
 {
+  float phases[2][TILE_CHUNK + 1];
+  const float *restrict e = phases[0], *restrict o = phases[1];
+  float *restrict v0 = dst[0], *restrict v1 = dst[1], *restrict v2 = dst[2];
+  float *restrict v3 = dst[3];
+
+  DEINTERLEAVE (2, row, phases, n_tiles);
   if (reversed)
-    for (gsize t = 0; t < n_tiles; t++)
-      tile_in_f2 (row[2 * t + 3], row[2 * t + 2], row[2 * t + 1], row[2 * t], dst, t);
+    {
+IVDEP
+      for (gsize t = 0; t < n_tiles; t++)
+        {
+          float d0 = o[t + 1], d1 = e[t + 1], d2 = o[t], d3 = e[t];
+
+          v0[t] = d0 - d2;
+          v1[t] = d1 + d2;
+          v2[t] = d2 - d1;
+          v3[t] = d1 - d3;
+        }
+    }
   else
-    for (gsize t = 0; t < n_tiles; t++)
-      tile_in_f2 (row[2 * t], row[2 * t + 1], row[2 * t + 2], row[2 * t + 3], dst, t);
+    {
+IVDEP
+      for (gsize t = 0; t < n_tiles; t++)
+        {
+          float d0 = e[t], d1 = o[t], d2 = e[t + 1], d3 = o[t + 1];
+
+          v0[t] = d0 - d2;
+          v1[t] = d1 + d2;
+          v2[t] = d2 - d1;
+          v3[t] = d1 - d3;
+        }
+    }
 }
 
 static void
@@ -128,13 +159,13 @@ IVDEP
 }
 
 static inline void
-tile_in_f3 (float d0, float d1, float d2, float d3, float d4, float *const *dst, gsize t)
+tile_in_f3 (float d0, float d1, float d2, float d3, float d4, float *restrict const *v, gsize t)
 {
-  dst[0][t] = 2.f * (d0 - d2) + (d3 - d1);
-  dst[1][t] = (d3 - d2) - 2.f * d1;
-  dst[2][t] = (d3 - d2) + 2.f * (d1 - d2);
-  dst[3][t] = d3 - d1;
-  dst[4][t] = 2.f * (d1 - d3) + (d4 - d2);
+  v[0][t] = 2.f * (d0 - d2) + (d3 - d1);
+  v[1][t] = (d3 - d2) - 2.f * d1;
+  v[2][t] = (d3 - d2) + 2.f * (d1 - d2);
+  v[3][t] = d3 - d1;
+  v[4][t] = 2.f * (d1 - d3) + (d4 - d2);
 }
 
 static void
@@ -143,20 +174,23 @@ horizontal_in_f3 (const float  *row,
                   gsize         n_tiles,
                   gboolean      reversed)
 {
+  float phases[3][TILE_CHUNK + 1];
+  const float *restrict p0 = phases[0], *restrict p1 = phases[1], *restrict p2 = phases[2];
+  float *restrict const v[5] = { dst[0], dst[1], dst[2], dst[3], dst[4] };
+
+  DEINTERLEAVE (3, row, phases, n_tiles);
   if (reversed)
-    for (gsize t = 0; t < n_tiles; t++)
-      {
-        const float *d = row + 3 * t;
-
-        tile_in_f3 (d[4], d[3], d[2], d[1], d[0], dst, t);
-      }
+    {
+IVDEP
+      for (gsize t = 0; t < n_tiles; t++)
+        tile_in_f3 (p1[t + 1], p0[t + 1], p2[t], p1[t], p0[t], v, t);
+    }
   else
-    for (gsize t = 0; t < n_tiles; t++)
-      {
-        const float *d = row + 3 * t;
-
-        tile_in_f3 (d[0], d[1], d[2], d[3], d[4], dst, t);
-      }
+    {
+IVDEP
+      for (gsize t = 0; t < n_tiles; t++)
+        tile_in_f3 (p0[t], p1[t], p2[t], p0[t + 1], p1[t + 1], v, t);
+    }
 }
 
 static void
@@ -230,17 +264,17 @@ IVDEP
 }
 
 static inline void
-tile_in_f4 (float d0, float d1, float d2, float d3, float d4, float d5, float *const *dst,
-            gsize t)
+tile_in_f4 (float d0, float d1, float d2, float d3, float d4, float d5,
+            float *restrict const *v, gsize t)
 {
   float d42 = d4 - d2, d31 = d3 - d1;
 
-  dst[0][t] = 4.f * d0 - 5.f * d2 + d4;
-  dst[1][t] = (d3 + d4) - 4.f * (d1 + d2);
-  dst[2][t] = (d4 - d3) + 4.f * (d1 - d2);
-  dst[3][t] = d42 + 2.f * d31;
-  dst[4][t] = d42 - 2.f * d31;
-  dst[5][t] = 4.f * d1 - 5.f * d3 + d5;
+  v[0][t] = 4.f * d0 - 5.f * d2 + d4;
+  v[1][t] = (d3 + d4) - 4.f * (d1 + d2);
+  v[2][t] = (d4 - d3) + 4.f * (d1 - d2);
+  v[3][t] = d42 + 2.f * d31;
+  v[4][t] = d42 - 2.f * d31;
+  v[5][t] = 4.f * d1 - 5.f * d3 + d5;
 }
 
 static void
@@ -249,20 +283,24 @@ horizontal_in_f4 (const float  *row,
                   gsize         n_tiles,
                   gboolean      reversed)
 {
+  float phases[4][TILE_CHUNK + 1];
+  const float *restrict p0 = phases[0], *restrict p1 = phases[1], *restrict p2 = phases[2];
+  const float *restrict p3 = phases[3];
+  float *restrict const v[6] = { dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] };
+
+  DEINTERLEAVE (4, row, phases, n_tiles);
   if (reversed)
-    for (gsize t = 0; t < n_tiles; t++)
-      {
-        const float *d = row + 4 * t;
-
-        tile_in_f4 (d[5], d[4], d[3], d[2], d[1], d[0], dst, t);
-      }
+    {
+IVDEP
+      for (gsize t = 0; t < n_tiles; t++)
+        tile_in_f4 (p1[t + 1], p0[t + 1], p3[t], p2[t], p1[t], p0[t], v, t);
+    }
   else
-    for (gsize t = 0; t < n_tiles; t++)
-      {
-        const float *d = row + 4 * t;
-
-        tile_in_f4 (d[0], d[1], d[2], d[3], d[4], d[5], dst, t);
-      }
+    {
+IVDEP
+      for (gsize t = 0; t < n_tiles; t++)
+        tile_in_f4 (p0[t], p1[t], p2[t], p3[t], p0[t + 1], p1[t + 1], v, t);
+    }
 }
 
 static void
