@@ -34,6 +34,8 @@ typedef struct
   float   *style_target;        /* c x c Gram matrix */
   double   forward_seconds;
   double   backward_seconds;
+  guint    forward_passes;     /* since the last reset, to average the seconds over */
+  guint    backward_passes;
 } Stage;
 
 struct _ImpastoRun

@@ -316,6 +316,7 @@ forward (ImpastoRun   *run,
 
       forward_stage (run, stage, in, out);
       stage->forward_seconds += (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      stage->forward_passes++;
       in = out;
     }
 
@@ -407,6 +408,7 @@ backward (ImpastoRun   *run,
       stage_losses (run, stage, g, content, style);
       backward_stage (run, stage, g, dst);
       stage->backward_seconds += (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      stage->backward_passes++;
       g_prev = g;
       g = dst;
     }
@@ -506,13 +508,18 @@ impasto_run_get_stage_seconds (ImpastoRun *run,
 {
   g_return_if_fail (stage < run->n_stages);
 
-  *forward_seconds = run->stages[stage].forward_seconds;
-  *backward_seconds = run->stages[stage].backward_seconds;
+  const Stage *s = &run->stages[stage];
+
+  *forward_seconds = s->forward_passes > 0 ? s->forward_seconds / s->forward_passes : 0.0;
+  *backward_seconds = s->backward_passes > 0 ? s->backward_seconds / s->backward_passes : 0.0;
 }
 
 void
 impasto_run_reset_stage_seconds (ImpastoRun *run)
 {
   for (guint i = 0; i < run->n_stages; i++)
-    run->stages[i].forward_seconds = run->stages[i].backward_seconds = 0;
+    {
+      run->stages[i].forward_seconds = run->stages[i].backward_seconds = 0;
+      run->stages[i].forward_passes = run->stages[i].backward_passes = 0;
+    }
 }
