@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "impasto-file-dialog.h"
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
 #include "impasto-run.h"
@@ -433,19 +434,8 @@ impasto_window_dispose (GObject *object)
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
 
-  if (self->save_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->save_chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
-      g_clear_object (&self->save_chooser);
-    }
-
-  if (self->model_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->model_chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->model_chooser));
-      g_clear_object (&self->model_chooser);
-    }
+  impasto_file_dialog_clear (&self->save_chooser);
+  impasto_file_dialog_clear (&self->model_chooser);
 
   /* No gtk_widget_dispose_template(): GtkWindow unparents its own child and titlebar. */
 
