@@ -694,6 +694,159 @@ test_window_model_missing (void)
   destroy_window (window);
 }
 
+static gboolean
+background_idle_and_job_done (gpointer data)
+{
+  ImpastoJob *job = impasto_window_get_job (data);
+
+  return impasto_background_get_n_active () == 0 &&
+         job != NULL && impasto_job_get_state (job) != IMPASTO_JOB_RUNNING;
+}
+
+/* Starts a run, checks what it was given, and stops it again at once. */
+static void
+assert_run_params (ImpastoWindow    *window,
+                   ImpastoOptimizer  optimizer,
+                   guint             steps)
+{
+  const ImpastoRunParams *params;
+  ImpastoJob *job;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  job = impasto_window_get_job (window);
+  g_assert_nonnull (job);
+  params = impasto_job_get_params (job);
+  g_assert_cmpint (params->optimizer, ==, optimizer);
+  g_assert_cmpuint (params->n_scales, ==, 1);
+  g_assert_cmpuint (params->steps, ==, steps);
+  g_assert_cmpuint (impasto_job_get_total_steps (job), ==, steps);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (background_idle_and_job_done, window, "the run has stopped");
+}
+
+/* Quality as impasto-cli's --preset has it: draft and balanced are L-BFGS for 50 and 120 steps,
+ * seed-exact the seed's Adam for 3000. Choosing one sets the steps; the steps changed after
+ * that are the run's, with the preset's optimiser, as --preset with --steps; and the choice is
+ * remembered without undoing the steps. */
+static void
+test_window_presets (void)
+{
+  static const struct {
+    const char       *name;
+    ImpastoOptimizer  optimizer;
+    guint             steps;
+  } expected[] = {
+    { "draft", IMPASTO_OPTIMIZER_LBFGS, 50 },
+    { "balanced", IMPASTO_OPTIMIZER_LBFGS, 120 },
+    { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000 },
+  };
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  ImpastoWindow *window;
+
+  g_settings_reset (settings, "preset");
+  set_small_run_settings ();
+  window = new_ready_window ();
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
+  /* Loading the setting left the steps as they were. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 10000);
+
+  /* From seed-exact on, every choice is a change. */
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *name = NULL;
+
+      gtk_drop_down_set_selected (window->preset_dropdown, i);
+      name = g_settings_get_string (settings, "preset");
+      g_assert_cmpstr (name, ==, expected[i].name);
+      g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==,
+                         expected[i].steps);
+      assert_run_params (window, expected[i].optimizer, expected[i].steps);
+    }
+
+  gtk_drop_down_set_selected (window->preset_dropdown, 0);
+  gtk_adjustment_set_value (window->steps_adjustment, 80);
+  assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 80);
+  destroy_window (window);
+
+  /* The next window opens with Draft and the steps of the last. */
+  window = new_ready_window ();
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 80);
+  assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 80);
+
+  /* A preset set from elsewhere (dconf, another window) is the window's choice too. */
+  g_settings_set_string (settings, "preset", "balanced");
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 120);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 3000);
+  assert_run_params (window, IMPASTO_OPTIMIZER_ADAM, 3000);
+
+  destroy_window (window);
+}
+
+static gboolean
+job_finished (gpointer data)
+{
+  ImpastoJob *job = impasto_window_get_job (data);
+
+  return job != NULL && impasto_job_get_state (job) != IMPASTO_JOB_RUNNING;
+}
+
+/* Draft to its end on the small model: L-BFGS paints, the preview shows its last image, and
+ * the progress counts evaluations beside the steps. */
+static void
+test_window_draft_run (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  ImpastoWindow *window;
+  ImpastoJob *job;
+  GdkTexture *content_preview;
+  const char *step_text;
+  guint64 evaluations;
+
+  set_small_run_settings ();
+  g_settings_reset (settings, "preset");
+  g_settings_set_uint (settings, "snapshot-every", 10);
+  window = new_ready_window ();
+  gtk_drop_down_set_selected (window->preset_dropdown, 0);
+  content_preview = shown_texture (impasto_window_get_preview (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  job = impasto_window_get_job (window);
+  g_assert_cmpint (impasto_job_get_params (job)->optimizer, ==, IMPASTO_OPTIMIZER_LBFGS);
+  g_assert_cmpuint (impasto_job_get_total_steps (job), ==, 50);
+  wait_until (job_finished, window, "the draft is painted");
+  wait_until (background_idle, NULL, "the worker has let go");
+
+  g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_FINISHED);
+  g_assert_null (impasto_job_get_error (job));
+  g_assert_cmpuint (impasto_job_get_step (job), >=, 1);
+  g_assert_cmpuint (impasto_job_get_step (job), <=, 50);
+  evaluations = impasto_job_get_evaluations (job);
+  g_assert_cmpuint (evaluations, >=, impasto_job_get_step (job));
+
+  g_assert_nonnull (impasto_job_get_texture (job));
+  g_assert_true (shown_texture (impasto_window_get_preview (window)) ==
+                 impasto_job_get_texture (job));
+  g_assert_true (shown_texture (impasto_window_get_preview (window)) != content_preview);
+  g_assert_cmpint (gdk_texture_get_width (impasto_job_get_texture (job)), ==, 48);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->status_label)));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Done");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (window->progress_bar), ==, 1.0);
+  step_text = gtk_inscription_get_text (window->step_label);
+  g_assert_true (g_str_has_prefix (step_text, "Step "));
+  g_assert_true (g_str_has_suffix (step_text, " evaluations"));
+  g_assert_true (impasto_window_get_can_start (window));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->start_button)));
+
+  g_settings_reset (settings, "preset");
+  destroy_window (window);
+}
+
 /* Where GtkApplication looks, given the application's resource base path. */
 static void
 test_icons_in_resources (void)
@@ -737,6 +890,8 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/window/model-missing", test_window_model_missing);
   g_test_add_func ("/impasto/gui/window/drops", test_window_drops);
   g_test_add_func ("/impasto/gui/window/settings-and-defaults", test_window_settings_and_defaults);
+  g_test_add_func ("/impasto/gui/window/presets", test_window_presets);
+  g_test_add_func ("/impasto/gui/window/draft-run", test_window_draft_run);
   g_test_add_func ("/impasto/gui/window/run-preview-save", test_window_run_preview_save);
   g_test_add_func ("/impasto/gui/window/close-during-run", test_window_close_during_run);
   g_test_add_func ("/impasto/gui/window/main-loop-gaps", test_window_main_loop_gaps);

@@ -29,6 +29,7 @@ struct _ImpastoWindow
   GtkAdjustment        *alpha_adjustment;
   GtkAdjustment        *beta_adjustment;
   GtkAdjustment        *noise_adjustment;
+  GtkDropDown          *preset_dropdown;
   GtkAdjustment        *steps_adjustment;
   GtkAdjustment        *snapshot_adjustment;
   GtkAdjustment        *width_adjustment;
