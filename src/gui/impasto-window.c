@@ -141,13 +141,18 @@ impasto_window_set_job (ImpastoWindow *self,
 }
 
 static void
-on_picker_file_changed (ImpastoWindow *self)
+on_picker_file_changed (ImpastoWindow      *self,
+                        GParamSpec         *pspec,
+                        ImpastoImagePicker *picker)
 {
-  /* New inputs make the last result stale; a running job keeps going with its own copies. */
+  /* A new image makes the last result stale; a running job keeps going with its own copies.
+   * A file that could not be read is no new input: the painting stays, to be saved. */
   if (!impasto_window_is_running (self))
     {
-      impasto_window_set_job (self, NULL);
-      impasto_window_show_content (self);
+      if (impasto_image_picker_get_image (picker) != NULL)
+        impasto_window_set_job (self, NULL);
+      if (self->job == NULL)
+        impasto_window_show_content (self);
     }
 
   impasto_window_update_output_size (self);
