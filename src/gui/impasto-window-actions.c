@@ -198,11 +198,12 @@ on_saved (GObject      *source_object,
   show_error_dialog (request->window, title, error->message);
 }
 
-static void
-on_save_file_chosen (GFile    *file,
-                     gpointer  owner)
+/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
+ * user when that fails. */
+void
+impasto_window_save_to_file (ImpastoWindow *self,
+                             GFile         *file)
 {
-  ImpastoWindow *self = owner;
   g_autoptr(GFile) folder = g_file_get_parent (file);
   SaveRequest *request;
 
@@ -213,6 +214,13 @@ on_save_file_chosen (GFile    *file,
   request->window = g_object_ref (self);
   request->name = g_file_get_basename (file);
   impasto_window_save_async (self, file, on_saved, request);
+}
+
+static void
+on_save_file_chosen (GFile    *file,
+                     gpointer  owner)
+{
+  impasto_window_save_to_file (owner, file);
 }
 
 static GtkFileFilter *
