@@ -5,13 +5,7 @@
  */
 #include "config.h"
 
-/* For unshare() */
-#define _GNU_SOURCE
-
-#include <errno.h>
 #include <string.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1180,23 +1174,6 @@ test_window_save_read_only_folder (void)
 
 #define SMALL_FOLDER_VARIABLE "IMPASTO_TEST_SMALL_FOLDER"
 
-/* Called by main() before any thread exists, so that every thread the test starts shares the
- * mount namespace: a tmpfs of one page on the folder, gone with the process. Where that is not
- * allowed the reason is left beside the folder for the parent to report. */
-static void
-mount_small_tmpfs (const char *target)
-{
-  g_autofree char *parent = g_path_get_dirname (target);
-  g_autofree char *marker = g_build_filename (parent, "cannot-mount", NULL);
-
-  if (unshare (CLONE_NEWNS) == 0
-      && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0
-      && mount ("impasto-test", target, "tmpfs", 0, "size=4k") == 0)
-    return;
-
-  g_assert_true (g_file_set_contents (marker, g_strerror (errno), -1, NULL));
-}
-
 /* A full disk, with an earlier painting filling it: the same as a locked folder. */
 static void
 test_window_save_disk_full (void)
@@ -1395,8 +1372,10 @@ main (int   argc,
   const char *small_folder = g_getenv (SMALL_FOLDER_VARIABLE);
   int ret;
 
+  /* For save-disk-full's child: before any thread exists, so that every thread the test starts
+   * shares the mount namespace, a tmpfs of one page. */
   if (small_folder != NULL)
-    mount_small_tmpfs (small_folder);
+    fixture_mount_small_tmpfs (small_folder, "4k");
 
   tmpdir = g_dir_make_tmp ("impasto-test-window-XXXXXX", &error);
   g_assert_no_error (error);
@@ -1438,18 +1417,8 @@ main (int   argc,
   ret = g_test_run ();
 
   g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
-  /* g_rm_rf is not in GLib: the test only made plain files in two levels. */
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_remove (path);
-      }
-    g_rmdir (tmpdir);
-  }
+  /* With the folders GTK makes in XDG_DATA_HOME. */
+  fixture_remove_tree (tmpdir);
 
   return ret;
 }
