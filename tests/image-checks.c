@@ -5,14 +5,41 @@
  */
 #include "config.h"
 
+/* For unshare() */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include <glib/gstdio.h>
 
 #include "image-checks.h"
 
 /* Folders */
+
+/* A tmpfs of size (such as "8k") on target, in a mount namespace of the calling thread's own
+ * (and of the threads it starts after), so that the mount vanishes with the process. Where
+ * that is not allowed it leaves the reason beside target, as "cannot-mount", for a parent
+ * process to report. */
+gboolean
+fixture_mount_small_tmpfs (const char *target,
+                           const char *size)
+{
+  g_autofree char *parent = g_path_get_dirname (target);
+  g_autofree char *marker = g_build_filename (parent, "cannot-mount", NULL);
+  g_autofree char *options = g_strdup_printf ("size=%s", size);
+
+  if (unshare (CLONE_NEWNS) == 0
+      && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0
+      && mount ("impasto-test", target, "tmpfs", 0, options) == 0)
+    return TRUE;
+
+  g_assert_true (g_file_set_contents (marker, g_strerror (errno), -1, NULL));
+  return FALSE;
+}
 
 char *
 fixture_make_folder (void)

@@ -18,6 +18,8 @@ char         *fixture_write             (const char         *folder,
                                          const char         *name,
                                          GBytes             *bytes);
 GBytes       *fixture_read              (const char         *path);
+gboolean      fixture_mount_small_tmpfs (const char         *target,
+                                         const char         *size);
 /* Fails unless folder holds exactly the entries named (NULL-terminated): no stray temporary
  * files. */
 void          fixture_assert_folder_holds (const char       *folder,

@@ -5,15 +5,10 @@
  */
 #include "config.h"
 
-/* For unshare() */
-#define _GNU_SOURCE
-
 #include <errno.h>
 #include <grp.h>
-#include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -319,24 +314,6 @@ test_write_fails_midway (void)
   fixture_remove_tree (folder);
 }
 
-/* Child side of test_disk_full(): mounts an 8 kB tmpfs on the folder, in a mount namespace of
- * its own so that the mount vanishes with the child. Where that is not allowed it leaves the
- * reason beside the folder for the parent to report. */
-static gboolean
-mount_small_tmpfs (const char *target)
-{
-  g_autofree char *parent = g_path_get_dirname (target);
-  g_autofree char *marker = g_build_filename (parent, "cannot-mount", NULL);
-
-  if (unshare (CLONE_NEWNS) == 0
-      && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0
-      && mount ("impasto-test", target, "tmpfs", 0, "size=8k") == 0)
-    return TRUE;
-
-  g_assert_true (g_file_set_contents (marker, g_strerror (errno), -1, NULL));
-  return FALSE;
-}
-
 /* A real full disk. The existing file takes one of the tmpfs's two pages; the new one needs
  * four. */
 static void
@@ -353,7 +330,8 @@ test_disk_full (void)
       g_autoptr(GBytes) old = g_bytes_new_static (precious, sizeof precious);
       g_autofree char *existing = NULL;
 
-      if (!mount_small_tmpfs (target))
+      /* Eight kB: two pages. */
+      if (!fixture_mount_small_tmpfs (target, "8k"))
         return;
       existing = fixture_write (target, "out.png", old);
       child_save_fails ("the disk is full");

@@ -21,6 +21,7 @@
 #include "impasto-cli.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
+#include "impasto-preset.h"
 #include "impasto-run.h"
 
 typedef struct
@@ -47,25 +48,6 @@ typedef struct
   int     scales;
   gint64  max_memory;   /* megabytes; 0: whatever is available */
 } Options;
-
-/* What --preset chooses, unless --optimizer, --scales or --steps say otherwise. L-BFGS
- * gets much further per step than the seed's Adam (its 50 steps reach the loss of 384 Adam
- * steps, its 120 that of 1128), and like Adam it lowers the loss further by painting over the
- * photo, so the presets stop it early. Coarse to fine is in none: with the seed's style
- * weight the small scales drift towards the painting's own layout. See the README. */
-typedef struct
-{
-  const char       *name;
-  ImpastoOptimizer  optimizer;
-  int               scales;
-  int               steps;
-} Preset;
-
-static const Preset presets[] = {
-  { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50 },
-  { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120 },
-  { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000 },
-};
 
 typedef struct
 {
@@ -189,21 +171,13 @@ usage_error (GError    **error,
   return FALSE;
 }
 
-static const Preset *
-find_preset (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
-    if (g_str_equal (presets[i].name, name))
-      return &presets[i];
-
-  return NULL;
-}
-
 /* Everything that can be checked before minutes of work are spent. */
 static gboolean
 check_options (const Options *options,
                GError       **error)
 {
+  ImpastoPreset preset;
+
   if (options->content_path == NULL || options->style_path == NULL
       || options->output_path == NULL)
     return usage_error (error, _("--content, --style and --output are required (see --help)"));
@@ -216,7 +190,7 @@ check_options (const Options *options,
   if (options->optimizer != NULL && !g_str_equal (options->optimizer, "adam")
       && !g_str_equal (options->optimizer, "lbfgs"))
     return usage_error (error, _("--optimizer must be “adam” or “lbfgs”"));
-  if (options->preset != NULL && find_preset (options->preset) == NULL)
+  if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
   if (options->snapshot_every < 0)
     return usage_error (error, _("--snapshot-every must be 0 or more"));
@@ -238,14 +212,10 @@ static void
 apply_schedule (const Options    *options,
                 ImpastoRunParams *params)
 {
-  const Preset *preset = options->preset != NULL ? find_preset (options->preset) : NULL;
+  ImpastoPreset preset;
 
-  if (preset != NULL)
-    {
-      params->optimizer = preset->optimizer;
-      params->n_scales = preset->scales;
-      params->steps = preset->steps;
-    }
+  if (options->preset != NULL && impasto_preset_from_name (options->preset, &preset))
+    impasto_preset_apply (preset, params);
   if (options->optimizer != NULL)
     params->optimizer = g_str_equal (options->optimizer, "lbfgs") ? IMPASTO_OPTIMIZER_LBFGS
                                                                   : IMPASTO_OPTIMIZER_ADAM;

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "impasto-background.h"
+#include "impasto-file-dialog.h"
 #include "impasto-image-io.h"
 #include "impasto-image-picker.h"
 #include "impasto-texture.h"
@@ -260,67 +261,44 @@ impasto_image_picker_set_file (ImpastoImagePicker *self,
 }
 
 static void
-on_chooser_response (GtkNativeDialog    *chooser,
-                     int                 response,
-                     ImpastoImagePicker *self)
+on_file_chosen (GFile    *file,
+                gpointer  owner)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFile) folder = NULL;
+  ImpastoImagePicker *self = owner;
+  g_autoptr(GFile) folder = g_file_get_parent (file);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-  if (file != NULL)
-    {
-      folder = g_file_get_parent (file);
-      if (folder != NULL && g_file_peek_path (folder) != NULL)
-        impasto_image_picker_set_folder (self, g_file_peek_path (folder));
-      impasto_image_picker_set_file (self, file);
-    }
-
-  g_clear_object (&self->chooser);
+  if (folder != NULL && g_file_peek_path (folder) != NULL)
+    impasto_image_picker_set_folder (self, g_file_peek_path (folder));
+  impasto_image_picker_set_file (self, file);
 }
 
 void
 impasto_image_picker_choose (ImpastoImagePicker *self)
 {
+  GtkFileChooserNative *dialog;
   GtkFileFilter *filter;
-  GtkRoot *root;
+  g_autoptr(GFile) folder = NULL;
   g_autofree char *title = NULL;
 
   g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
 
-  if (self->chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-      return;
-    }
+  if (impasto_file_dialog_reshow (self->chooser))
+    return;
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (self->folder != NULL && *self->folder != '\0')
+    folder = g_file_new_for_path (self->folder);
+
   /* Translators: %s is the picker's title, "Content Image" or "Style Image". */
   title = g_strdup_printf (_("Choose the %s"), gtk_label_get_label (self->title_label));
-  self->chooser = gtk_file_chooser_native_new (title,
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"),
-                                               _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  dialog = impasto_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN, title,
+                                    _("_Open"), folder);
 
   filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _("Images"));
   gtk_file_filter_add_pixbuf_formats (filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_object_unref (filter);
+  impasto_file_dialog_add_filter (dialog, filter);
 
-  if (self->folder != NULL && *self->folder != '\0')
-    {
-      g_autoptr(GFile) folder = g_file_new_for_path (self->folder);
-
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
-    }
-
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  impasto_file_dialog_show (&self->chooser, dialog, on_file_chosen, self);
 }
 
 static void
@@ -355,12 +333,7 @@ impasto_image_picker_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
 
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+  impasto_file_dialog_clear (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), IMPASTO_TYPE_IMAGE_PICKER);
 

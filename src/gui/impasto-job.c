@@ -20,6 +20,7 @@ typedef struct
 {
   GArray *samples;
   guint   step;
+  guint64 evaluations;
   double  seconds_per_step;
   double  elapsed;
   GBytes *pixels;
@@ -64,6 +65,7 @@ struct _ImpastoJob
   ImpastoJobState   state;
   GError           *error;
   guint             step;
+  guint64           evaluations;
   double            elapsed;
   double            seconds_per_step;
   GArray           *samples;
@@ -199,6 +201,7 @@ impasto_job_apply (ImpastoJob *self,
   g_array_append_vals (self->samples, update->samples->data, update->samples->len);
   self->elapsed = update->elapsed;
   self->seconds_per_step = update->seconds_per_step;
+  self->evaluations = update->evaluations;
 
   if (update->pixels != NULL)
     {
@@ -269,6 +272,7 @@ on_progress (const ImpastoProgress *progress,
 
   g_array_append_val (mailbox->pending->samples, sample);
   mailbox->pending->step = progress->step;
+  mailbox->pending->evaluations = progress->evaluations;
   mailbox->pending->elapsed = progress->elapsed;
   mailbox->pending->seconds_per_step = progress->seconds_per_step;
 
@@ -546,6 +550,16 @@ impasto_job_get_total_steps (ImpastoJob *self)
   g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
 
   return self->params->steps;
+}
+
+/* Of the loss and its gradient: one a step for Adam, a few more than steps for L-BFGS, whose
+ * line search may try a step more than once. */
+guint64
+impasto_job_get_evaluations (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
+
+  return self->evaluations;
 }
 
 double

@@ -48,6 +48,7 @@ const GError           *impasto_job_get_error            (ImpastoJob            
 const ImpastoRunParams *impasto_job_get_params           (ImpastoJob             *self);
 guint                   impasto_job_get_step             (ImpastoJob             *self);
 guint                   impasto_job_get_total_steps      (ImpastoJob             *self);
+guint64                 impasto_job_get_evaluations      (ImpastoJob             *self);
 double                  impasto_job_get_elapsed          (ImpastoJob             *self);
 double                  impasto_job_get_seconds_per_step (ImpastoJob             *self);
 const ImpastoJobSample *impasto_job_get_samples          (ImpastoJob             *self,

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "impasto-background.h"
+#include "impasto-file-dialog.h"
 #include "impasto-image-io.h"
 #include "impasto-window-private.h"
 
@@ -197,24 +198,15 @@ on_saved (GObject      *source_object,
   show_error_dialog (request->window, title, error->message);
 }
 
-static void
-on_save_response (GtkNativeDialog *chooser,
-                  int              response,
-                  ImpastoWindow   *self)
+/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
+ * user when that fails. */
+void
+impasto_window_save_to_file (ImpastoWindow *self,
+                             GFile         *file)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) folder = g_file_get_parent (file);
   SaveRequest *request;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-  g_clear_object (&self->save_chooser);
-
-  if (file == NULL)
-    return;
-
-  folder = g_file_get_parent (file);
   if (folder != NULL && g_file_peek_path (folder) != NULL)
     g_settings_set_string (self->settings, "last-save-folder", g_file_peek_path (folder));
 
@@ -222,6 +214,13 @@ on_save_response (GtkNativeDialog *chooser,
   request->window = g_object_ref (self);
   request->name = g_file_get_basename (file);
   impasto_window_save_async (self, file, on_saved, request);
+}
+
+static void
+on_save_file_chosen (GFile    *file,
+                     gpointer  owner)
+{
+  impasto_window_save_to_file (owner, file);
 }
 
 static GtkFileFilter *
@@ -239,81 +238,53 @@ new_filter (const char *name,
 void
 impasto_window_choose_save_file (ImpastoWindow *self)
 {
-  GtkFileChooser *chooser;
+  GtkFileChooserNative *dialog;
   g_autofree char *folder_path = g_settings_get_string (self->settings, "last-save-folder");
   g_autofree char *name = impasto_window_dup_suggested_name (self);
-  g_autoptr(GtkFileFilter) png = new_filter (_("PNG image"), "image/png");
-  g_autoptr(GtkFileFilter) jpeg = new_filter (_("JPEG image"), "image/jpeg");
   g_autoptr(GFile) folder = NULL;
 
-  if (self->save_chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
-      return;
-    }
-
-  self->save_chooser = gtk_file_chooser_native_new (_("Save Painting"),
-                                                    GTK_WINDOW (self),
-                                                    GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                    _("_Save"),
-                                                    _("_Cancel"));
-  chooser = GTK_FILE_CHOOSER (self->save_chooser);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
-  gtk_file_chooser_add_filter (chooser, png);
-  gtk_file_chooser_add_filter (chooser, jpeg);
+  if (impasto_file_dialog_reshow (self->save_chooser))
+    return;
 
   if (*folder_path != '\0')
     folder = g_file_new_for_path (folder_path);
   else if (impasto_image_picker_get_file (self->content_picker) != NULL)
     folder = g_file_get_parent (impasto_image_picker_get_file (self->content_picker));
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (chooser, folder, NULL);
-  gtk_file_chooser_set_current_name (chooser, name);
 
-  g_signal_connect (self->save_chooser, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+  dialog = impasto_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                    _("Save Painting"), _("_Save"), folder);
+  impasto_file_dialog_add_filter (dialog, new_filter (_("PNG image"), "image/png"));
+  impasto_file_dialog_add_filter (dialog, new_filter (_("JPEG image"), "image/jpeg"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+
+  impasto_file_dialog_show (&self->save_chooser, dialog, on_save_file_chosen, self);
 }
 
 static void
-on_model_response (GtkNativeDialog *chooser,
-                   int              response,
-                   ImpastoWindow   *self)
+on_model_file_chosen (GFile    *file,
+                      gpointer  owner)
 {
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-  g_clear_object (&self->model_chooser);
-
-  if (file != NULL && g_file_peek_path (file) != NULL)
-    impasto_window_set_model_path (self, g_file_peek_path (file));
+  if (g_file_peek_path (file) != NULL)
+    impasto_window_set_model_path (owner, g_file_peek_path (file));
 }
 
 void
 impasto_window_choose_model (ImpastoWindow *self)
 {
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter;
 
-  if (self->model_chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->model_chooser));
-      return;
-    }
+  if (impasto_file_dialog_reshow (self->model_chooser))
+    return;
 
+  dialog = impasto_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                    _("Choose Model File"), _("_Open"), NULL);
+  filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _("MatConvNet models"));
   gtk_file_filter_add_pattern (filter, "*.mat");
+  impasto_file_dialog_add_filter (dialog, filter);
 
-  self->model_chooser = gtk_file_chooser_native_new (_("Choose Model File"),
-                                                     GTK_WINDOW (self),
-                                                     GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                     _("_Open"),
-                                                     _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->model_chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->model_chooser), filter);
-
-  g_signal_connect (self->model_chooser, "response", G_CALLBACK (on_model_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->model_chooser));
+  impasto_file_dialog_show (&self->model_chooser, dialog, on_model_file_chosen, self);
 }
 
 static void

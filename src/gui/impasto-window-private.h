@@ -29,6 +29,7 @@ struct _ImpastoWindow
   GtkAdjustment        *alpha_adjustment;
   GtkAdjustment        *beta_adjustment;
   GtkAdjustment        *noise_adjustment;
+  GtkDropDown          *preset_dropdown;
   GtkAdjustment        *steps_adjustment;
   GtkAdjustment        *snapshot_adjustment;
   GtkAdjustment        *width_adjustment;
@@ -74,6 +75,8 @@ void impasto_window_stop               (ImpastoWindow      *self);
 void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_choose_model       (ImpastoWindow      *self);
 void impasto_window_choose_save_file   (ImpastoWindow      *self);
+void impasto_window_save_to_file       (ImpastoWindow      *self,
+                                        GFile              *file);
 void impasto_window_show_status        (ImpastoWindow      *self,
                                         const char         *message,
                                         gboolean            is_error);

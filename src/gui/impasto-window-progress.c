@@ -57,6 +57,25 @@ set_fraction (GtkProgressBar *bar,
     gtk_progress_bar_set_fraction (bar, fraction);
 }
 
+/* L-BFGS's steps are not all alike: its line search evaluates some of them more than once, and
+ * the evaluations are what the time goes into. Adam's are one a step, not worth a word. */
+static char *
+format_step (ImpastoJob *job,
+             guint       step,
+             guint       total)
+{
+  guint evaluations = (guint) MIN (impasto_job_get_evaluations (job), G_MAXUINT);
+
+  if (impasto_job_get_params (job)->optimizer != IMPASTO_OPTIMIZER_LBFGS)
+    /* Translators: "Step 350 of 3000" */
+    return g_strdup_printf (_("Step %u of %u"), step, total);
+
+  /* Translators: "Step 35 of 50 · 41 evaluations" (of the loss, one or more a step) */
+  return g_strdup_printf (ngettext ("Step %u of %u · %u evaluation",
+                                    "Step %u of %u · %u evaluations", evaluations),
+                          step, total, evaluations);
+}
+
 static void
 impasto_window_update_progress (ImpastoWindow *self)
 {
@@ -72,10 +91,13 @@ impasto_window_update_progress (ImpastoWindow *self)
 
   samples = impasto_job_get_samples (job, &n_samples);
 
-  /* Translators: "Step 350 of 3000" */
-  step_text = g_strdup_printf (_("Step %u of %u"), step, total);
+  step_text = format_step (job, step, total);
   gtk_inscription_set_text (self->step_label, step_text);
-  set_fraction (self->progress_bar, total > 0 ? (double) step / total : 0);
+  /* L-BFGS may be done before its last step, when the loss stops going down. */
+  if (impasto_job_get_state (job) == IMPASTO_JOB_FINISHED)
+    set_fraction (self->progress_bar, 1);
+  else
+    set_fraction (self->progress_bar, total > 0 ? (double) step / total : 0);
 
   if (step > 0 && impasto_job_get_state (job) == IMPASTO_JOB_RUNNING)
     {

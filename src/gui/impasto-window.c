@@ -9,8 +9,10 @@
 
 #include <glib/gi18n.h>
 
+#include "impasto-file-dialog.h"
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
+#include "impasto-preset.h"
 #include "impasto-run.h"
 #include "impasto-window-private.h"
 
@@ -139,13 +141,18 @@ impasto_window_set_job (ImpastoWindow *self,
 }
 
 static void
-on_picker_file_changed (ImpastoWindow *self)
+on_picker_file_changed (ImpastoWindow      *self,
+                        GParamSpec         *pspec,
+                        ImpastoImagePicker *picker)
 {
-  /* New inputs make the last result stale; a running job keeps going with its own copies. */
+  /* A new image makes the last result stale; a running job keeps going with its own copies.
+   * A file that could not be read is no new input: the painting stays, to be saved. */
   if (!impasto_window_is_running (self))
     {
-      impasto_window_set_job (self, NULL);
-      impasto_window_show_content (self);
+      if (impasto_image_picker_get_image (picker) != NULL)
+        impasto_window_set_job (self, NULL);
+      if (self->job == NULL)
+        impasto_window_show_content (self);
     }
 
   impasto_window_update_output_size (self);
@@ -306,6 +313,8 @@ impasto_window_dup_params (ImpastoWindow *self)
   params->alpha = gtk_adjustment_get_value (self->alpha_adjustment);
   params->beta = gtk_adjustment_get_value (self->beta_adjustment);
   params->noise = gtk_adjustment_get_value (self->noise_adjustment);
+  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. */
+  impasto_preset_apply (gtk_drop_down_get_selected (self->preset_dropdown), params);
   params->steps = (guint) gtk_adjustment_get_value (self->steps_adjustment);
   params->snapshot_every = (guint) gtk_adjustment_get_value (self->snapshot_adjustment);
   params->width = (guint) gtk_adjustment_get_value (self->width_adjustment);
@@ -360,7 +369,8 @@ void
 impasto_window_reset_defaults (ImpastoWindow *self)
 {
   static const char * const keys[] = {
-    "alpha", "beta", "noise", "steps", "snapshot-every", "width", "height", "keep-aspect",
+    "alpha", "beta", "noise", "preset", "steps", "snapshot-every", "width", "height",
+    "keep-aspect",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -382,6 +392,43 @@ on_window_drop (GtkDropTarget *target,
   impasto_window_open_files (self, files->data, files->next ? files->next->data : NULL);
 
   return TRUE;
+}
+
+static gboolean
+preset_from_setting (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  ImpastoPreset preset;
+
+  if (!impasto_preset_from_name (g_variant_get_string (variant, NULL), &preset))
+    return FALSE;
+
+  g_value_set_uint (value, preset);
+  return TRUE;
+}
+
+static GVariant *
+preset_to_setting (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  guint preset = g_value_get_uint (value);
+
+  if (preset >= IMPASTO_N_PRESETS)
+    return NULL;
+
+  return g_variant_new_string (impasto_preset_get_info (preset)->name);
+}
+
+/* A preset chosen sets the steps it stands for; the user may change them after. Only a change
+ * of the setting does, not loading it: the steps remembered stay as they were left. */
+static void
+on_preset_changed (ImpastoWindow *self)
+{
+  ImpastoPreset preset = g_settings_get_enum (self->settings, "preset");
+
+  g_settings_set_uint (self->settings, "steps", impasto_preset_get_info (preset)->steps);
 }
 
 static void
@@ -409,6 +456,13 @@ impasto_window_bind_settings (ImpastoWindow *self)
                      G_STRUCT_MEMBER (gpointer, self, bindings[i].offset), bindings[i].property,
                      G_SETTINGS_BIND_DEFAULT);
 
+  /* Connected before the binding reads the key, as GSettings wants for "changed". */
+  g_signal_connect_swapped (self->settings, "changed::preset", G_CALLBACK (on_preset_changed),
+                            self);
+  g_settings_bind_with_mapping (self->settings, "preset", self->preset_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT, preset_from_setting, preset_to_setting,
+                                NULL, NULL);
+
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
@@ -433,19 +487,12 @@ impasto_window_dispose (GObject *object)
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
 
-  if (self->save_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->save_chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
-      g_clear_object (&self->save_chooser);
-    }
+  /* The bindings may keep the settings alive past the window. */
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
 
-  if (self->model_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->model_chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->model_chooser));
-      g_clear_object (&self->model_chooser);
-    }
+  impasto_file_dialog_clear (&self->save_chooser);
+  impasto_file_dialog_clear (&self->model_chooser);
 
   /* No gtk_widget_dispose_template(): GtkWindow unparents its own child and titlebar. */
 
@@ -534,6 +581,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, alpha_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, beta_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, noise_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, steps_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, snapshot_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, width_adjustment);

@@ -1,0 +1,39 @@
+/* impasto-preset.h: the quality presets both front ends offer
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "impasto-run.h"
+
+G_BEGIN_DECLS
+
+/* The values are the GSettings enum's (see data/): do not reorder. */
+typedef enum
+{
+  IMPASTO_PRESET_DRAFT,
+  IMPASTO_PRESET_BALANCED,
+  IMPASTO_PRESET_SEED_EXACT,
+} ImpastoPreset;
+
+#define IMPASTO_N_PRESETS 3
+
+/* What impasto_run_params_new() gives, the seed's schedule. */
+#define IMPASTO_PRESET_DEFAULT IMPASTO_PRESET_SEED_EXACT
+
+typedef struct
+{
+  const char       *name;        /* for --preset and GSettings: "draft" */
+  ImpastoOptimizer  optimizer;
+  guint             n_scales;
+  guint             steps;
+} ImpastoPresetInfo;
+
+const ImpastoPresetInfo *impasto_preset_get_info   (ImpastoPreset     preset);
+gboolean                 impasto_preset_from_name  (const char       *name,
+                                                    ImpastoPreset    *preset);
+void                     impasto_preset_apply      (ImpastoPreset     preset,
+                                                    ImpastoRunParams *params);
+
+G_END_DECLS
