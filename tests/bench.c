@@ -149,7 +149,6 @@ step_flops (ImpastoNetwork *network,
 
 static void
 print_layers (ImpastoRun *run,
-              guint       n_steps,
               double      step_seconds)
 {
   double sum_f = 0, sum_b = 0;
@@ -161,8 +160,6 @@ print_layers (ImpastoRun *run,
       double f, b;
 
       impasto_run_get_stage_seconds (run, i, &f, &b);
-      f /= n_steps;
-      b /= n_steps;
       sum_f += f;
       sum_b += b;
       g_print ("%-9s %-13s %9.1f %9.1f %6.1f%%\n", impasto_run_get_stage_name (run, i),
@@ -233,7 +230,7 @@ measure (ImpastoNetwork *network,
   result->rss_mb = t.rss_mb - sizeof (float) * ((double) GEMM_M * GEMM_K + (double) GEMM_K * GEMM_N
                                                 + (double) GEMM_M * GEMM_N) / (1024 * 1024);
   if (print)
-    print_layers (t.run, steps, result->seconds);
+    print_layers (t.run, result->seconds);
 
   impasto_run_free (t.run);
   impasto_pool_free (t.pool);

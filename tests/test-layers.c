@@ -23,6 +23,8 @@ static const ConvShape shapes[] = {
   { 3, 4, 1, 1 }, { 3, 5, 1, 9 }, { 2, 3, 8, 1 }, { 3, 8, 7, 5 }, { 4, 4, 6, 6 },
   { 13, 7, 37, 29 }, { 16, 9, 12, 33 }, { 5, 17, 31, 2 }, { 8, 6, 9, 10 }, { 6, 11, 17, 1 },
   { 1, 2, 2, 2 }, { 12, 12, 4, 8 },
+  /* Winograd runs layers of more than 128 x 128 channels in bands rather than blocks. */
+  { 130, 129, 5, 9 },
 };
 
 /* Largest error relative to the largest output, for inputs and weights in [-1, 1].
@@ -34,13 +36,16 @@ static const ConvShape shapes[] = {
  * matrices amplify those roundings by the size of their entries. For F(2x2) the entries are
  * 0, 1 and 1/2: the error observed here is at most 4e-7, like im2col's 5e-7. For F(4x4) B^T
  * has entries up to 5 and A^T up to 8 (row sums of |.| 10 and 19), so each output is a sum of
- * terms up to ~100x larger than itself and the error observed here reaches 4e-6, about 10x
- * F(2x2)'s, as Lavin and Gray also report. 1e-4 for F(4x4) leaves a margin of 25 and is still
+ * terms up to ~100x larger than itself and the error observed here reaches 8e-6 (130 input
+ * channels), about 10x F(2x2)'s, as Lavin and Gray also report. 1e-4 for F(4x4) leaves a
+ * margin of 12 and is still
  * four orders of magnitude below what a wrong transform entry, a wrong tile offset or a lost
- * edge gives. */
+ * edge gives. F(3x3) lies between: B^T up to 3, A^T up to 4, an error of at most 3.2e-6
+ * observed, and 3e-5 leaves a margin of 9. */
 static const double tolerances[IMPASTO_CONV_N_ALGORITHMS] = {
   [IMPASTO_CONV_IM2COL] = 1e-5,
   [IMPASTO_CONV_WINOGRAD_2X2] = 1e-5,
+  [IMPASTO_CONV_WINOGRAD_3X3] = 3e-5,
   [IMPASTO_CONV_WINOGRAD_4X4] = 1e-4,
 };
 
@@ -119,6 +124,7 @@ conv_backward (const ConvShape *s,
 static const ConvMode modes[] = {
   { IMPASTO_CONV_IM2COL, FALSE, 0 }, { IMPASTO_CONV_IM2COL, TRUE, 0 },
   { IMPASTO_CONV_WINOGRAD_2X2, FALSE, 0 }, { IMPASTO_CONV_WINOGRAD_2X2, TRUE, 0 },
+  { IMPASTO_CONV_WINOGRAD_3X3, FALSE, 0 }, { IMPASTO_CONV_WINOGRAD_3X3, TRUE, 0 },
   { IMPASTO_CONV_WINOGRAD_4X4, FALSE, 0 }, { IMPASTO_CONV_WINOGRAD_4X4, TRUE, 0 },
 };
 
@@ -206,32 +212,42 @@ test_conv_adjoint (void)
 /* Threads share out channels, tiles and transform positions, never a sum: any number of them
  * gives the same bits as none. */
 static void
-test_conv_threads (void)
+check_threads (const ConvShape *s,
+               GRand           *rand)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
-  const ConvShape s = { 19, 21, 45, 38 };
-  gsize n_in = (gsize) s.in_c * s.h * s.w, n_out = (gsize) s.out_c * s.h * s.w;
+  gsize n_in = (gsize) s->in_c * s->h * s->w, n_out = (gsize) s->out_c * s->h * s->w;
   g_autofree float *x = naive_random_floats (rand, n_in, -1, 1);
   g_autofree float *dy = naive_random_floats (rand, n_out, -1, 1);
-  g_autofree float *wts = naive_random_floats (rand, (gsize) s.out_c * s.in_c * 9, -1, 1);
-  g_autofree float *bias = naive_random_floats (rand, s.out_c, -1, 1);
+  g_autofree float *wts = naive_random_floats (rand, (gsize) s->out_c * s->in_c * 9, -1, 1);
+  g_autofree float *bias = naive_random_floats (rand, s->out_c, -1, 1);
 
   for (guint a = 0; a < IMPASTO_CONV_N_ALGORITHMS; a++)
     {
       const ConvMode alone = { a, FALSE, 0 };
-      g_autofree float *y1 = conv_forward (&s, &alone, x, wts, bias);
-      g_autofree float *dx1 = conv_backward (&s, &alone, dy, wts);
+      g_autofree float *y1 = conv_forward (s, &alone, x, wts, bias);
+      g_autofree float *dx1 = conv_backward (s, &alone, dy, wts);
 
       for (guint threads = 2; threads <= 3; threads++)
         {
           const ConvMode mode = { a, FALSE, threads };
-          g_autofree float *y = conv_forward (&s, &mode, x, wts, bias);
-          g_autofree float *dx = conv_backward (&s, &mode, dy, wts);
+          g_autofree float *y = conv_forward (s, &mode, x, wts, bias);
+          g_autofree float *dx = conv_backward (s, &mode, dy, wts);
 
           g_assert_cmpmem (y, n_out * sizeof (float), y1, n_out * sizeof (float));
           g_assert_cmpmem (dx, n_in * sizeof (float), dx1, n_in * sizeof (float));
         }
     }
+}
+
+static void
+test_conv_threads (void)
+{
+  /* Winograd's blocks, then its bands (more than 128 x 128 channels) */
+  static const ConvShape shapes_threads[] = { { 19, 21, 45, 38 }, { 130, 129, 11, 17 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes_threads); i++)
+    check_threads (&shapes_threads[i], rand);
 }
 
 /* The fused ReLU does exactly what a separate ReLU pass does, forward and backward. */

@@ -11,13 +11,25 @@
 static ImpastoWinograd
 winograd_kind (ImpastoConvAlgorithm algorithm)
 {
-  return algorithm == IMPASTO_CONV_WINOGRAD_2X2 ? IMPASTO_WINOGRAD_2X2 : IMPASTO_WINOGRAD_4X4;
+  switch (algorithm)
+    {
+    case IMPASTO_CONV_WINOGRAD_2X2:
+      return IMPASTO_WINOGRAD_2X2;
+    case IMPASTO_CONV_WINOGRAD_3X3:
+      return IMPASTO_WINOGRAD_3X3;
+    case IMPASTO_CONV_WINOGRAD_4X4:
+    case IMPASTO_CONV_IM2COL:
+    default:
+      return IMPASTO_WINOGRAD_4X4;
+    }
 }
 
 const char *
 impasto_conv_algorithm_name (ImpastoConvAlgorithm algorithm)
 {
-  static const char * const names[] = { "im2col", "winograd-2x2", "winograd-4x4" };
+  static const char * const names[] = {
+    "im2col", "winograd-2x2", "winograd-3x3", "winograd-4x4",
+  };
 
   g_return_val_if_fail (algorithm < G_N_ELEMENTS (names), NULL);
 

@@ -17,10 +17,11 @@ typedef enum
 {
   IMPASTO_CONV_IM2COL,         /* banded im2col and one sgemm: the reference fast path */
   IMPASTO_CONV_WINOGRAD_2X2,
+  IMPASTO_CONV_WINOGRAD_3X3,
   IMPASTO_CONV_WINOGRAD_4X4,
 } ImpastoConvAlgorithm;
 
-#define IMPASTO_CONV_N_ALGORITHMS 3
+#define IMPASTO_CONV_N_ALGORITHMS 4
 
 typedef struct
 {

@@ -190,6 +190,17 @@ col2im_task (guint    c,
   col2im_channel_add (b->col, c, b->h, b->w, b->y0, b->rows, b->dst);
 }
 
+/* The columns [start, end) of a band's sgemm chunk. */
+static void
+gemm_chunk (const Band *b,
+            guint       chunk,
+            gsize      *start,
+            gsize      *end)
+{
+  *start = (gsize) chunk * GEMM_COLUMNS;
+  *end = MIN (*start + GEMM_COLUMNS, (gsize) b->rows * b->w);
+}
+
 /* Columns [start, end) of y's band = bias + W col. */
 static void
 forward_gemm_task (guint    chunk,
@@ -199,8 +210,7 @@ forward_gemm_task (guint    chunk,
   gsize hw = (gsize) b->h * b->w, n = (gsize) b->rows * b->w, start, end;
   guint k = b->in_c * 9;
 
-  start = (gsize) chunk * GEMM_COLUMNS;
-  end = MIN (start + GEMM_COLUMNS, n);
+  gemm_chunk (b, chunk, &start, &end);
   for (guint o = 0; o < b->out_c; o++)
     {
       float *dst = b->dst + o * hw + (gsize) b->y0 * b->w;
@@ -224,13 +234,38 @@ backward_gemm_task (guint    chunk,
   gsize hw = (gsize) b->h * b->w, n = (gsize) b->rows * b->w, start, end;
   guint k = b->in_c * 9;
 
-  start = (gsize) chunk * GEMM_COLUMNS;
-  end = MIN (start + GEMM_COLUMNS, n);
+  gemm_chunk (b, chunk, &start, &end);
   cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                k, end - start, b->out_c,
                1.f, b->weights, k,
                b->src + (gsize) b->y0 * b->w + start, hw,
                0.f, b->col + start, n);
+}
+
+/* Band by band, as many rows as the workspace holds: the per-channel step that fills col (or
+ * NULL), the sgemm chunks, then the per-channel step that empties it (or NULL). */
+static void
+run_bands (Band            *b,
+           gsize            workspace_len,
+           ImpastoPoolFunc  fill,
+           ImpastoPoolFunc  gemm,
+           ImpastoPoolFunc  empty,
+           ImpastoPool     *pool)
+{
+  guint rows = band_rows (b->in_c, b->h, b->w, workspace_len);
+
+  g_assert (workspace_len >= (gsize) b->in_c * 9 * b->w);
+
+  for (b->y0 = 0; b->y0 < b->h; b->y0 += rows)
+    {
+      b->rows = MIN (rows, b->h - b->y0);
+      b->n_chunks = gemm_chunks (b->rows, b->w);
+      if (fill != NULL)
+        impasto_pool_run (pool, b->in_c, fill, b);
+      impasto_pool_run (pool, b->n_chunks, gemm, b);
+      if (empty != NULL)
+        impasto_pool_run (pool, b->in_c, empty, b);
+    }
 }
 
 void
@@ -247,17 +282,8 @@ impasto_conv3x3_forward (const float *x,
                          ImpastoPool *pool)
 {
   Band b = { x, in_c, out_c, h, w, weights, bias, y, workspace, 0, 0, 0 };
-  guint rows = band_rows (in_c, h, w, workspace_len);
 
-  g_assert (workspace_len >= (gsize) in_c * 9 * w);
-
-  for (b.y0 = 0; b.y0 < h; b.y0 += rows)
-    {
-      b.rows = MIN (rows, h - b.y0);
-      b.n_chunks = gemm_chunks (b.rows, w);
-      impasto_pool_run (pool, in_c, im2col_task, &b);
-      impasto_pool_run (pool, b.n_chunks, forward_gemm_task, &b);
-    }
+  run_bands (&b, workspace_len, im2col_task, forward_gemm_task, NULL, pool);
 }
 
 void
@@ -273,18 +299,9 @@ impasto_conv3x3_backward_input (const float *dy,
                                 ImpastoPool *pool)
 {
   Band b = { dy, in_c, out_c, h, w, weights, NULL, dx, workspace, 0, 0, 0 };
-  guint rows = band_rows (in_c, h, w, workspace_len);
-
-  g_assert (workspace_len >= (gsize) in_c * 9 * w);
 
   impasto_pool_run (pool, in_c, zero_task, &b);
-  for (b.y0 = 0; b.y0 < h; b.y0 += rows)
-    {
-      b.rows = MIN (rows, h - b.y0);
-      b.n_chunks = gemm_chunks (b.rows, w);
-      impasto_pool_run (pool, b.n_chunks, backward_gemm_task, &b);
-      impasto_pool_run (pool, in_c, col2im_task, &b);
-    }
+  run_bands (&b, workspace_len, NULL, backward_gemm_task, col2im_task, pool);
 }
 
 /* Elementwise loops are cut into chunks of this many floats (a multiple of 16). */

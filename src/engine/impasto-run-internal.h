@@ -34,6 +34,8 @@ typedef struct
   float   *style_target;        /* c x c Gram matrix */
   double   forward_seconds;
   double   backward_seconds;
+  guint    forward_passes;     /* since the last reset, to average the seconds over */
+  guint    backward_passes;
 } Stage;
 
 struct _ImpastoRun
@@ -76,9 +78,12 @@ struct _ImpastoRun
 
 gboolean impasto_run_plan              (ImpastoRun         *run,
                                         GError            **error);
-/* The convolution algorithm a layer of this shape runs with. */
+/* The convolution algorithm a layer of this shape runs with, on h x w planes at the output
+ * size. */
 ImpastoConvAlgorithm impasto_run_choose_algorithm (guint in_c,
-                                                   guint out_c);
+                                                   guint out_c,
+                                                   guint h,
+                                                   guint w);
 void     impasto_run_free_stages       (ImpastoRun         *run);
 void     impasto_run_set_size          (ImpastoRun         *run,
                                         guint               width,

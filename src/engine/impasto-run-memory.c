@@ -75,7 +75,7 @@ tally_conv (Tally              *tally,
             guint               w)
 {
   ImpastoConv conv = {
-    .algorithm = impasto_run_choose_algorithm (layer->in_channels, layer->out_channels),
+    .algorithm = impasto_run_choose_algorithm (layer->in_channels, layer->out_channels, h, w),
     .in_c = layer->in_channels,
     .out_c = layer->out_channels,
   };

@@ -17,8 +17,9 @@ const char *impasto_run_get_stage_name    (ImpastoRun  *run,
 /* The convolution algorithm of a stage, or -1 for pooling. */
 int         impasto_run_get_stage_algorithm (ImpastoRun *run,
                                              guint       stage);
-/* Seconds spent in a stage since the last reset: forward (convolution and ReLU, or pooling)
- * and backward (the losses at that stage, then back to its input). */
+/* Mean seconds of one pass through a stage since the last reset: forward (convolution and
+ * ReLU, or pooling) and backward (the losses at that stage, then back to its input). A step
+ * makes one of each, but for the last, whose gradient is never needed. */
 void        impasto_run_get_stage_seconds (ImpastoRun  *run,
                                            guint        stage,
                                            double      *forward,

@@ -50,18 +50,24 @@ find_stage (ImpastoRun *run,
 /* By measurement on this engine (see tests/bench.c): F(4x4) beats im2col by 1.9-2.4x and
  * F(2x2) by 1.2-1.4x on every VGG layer with 64 or more input channels; with 3 input channels
  * the transforms cost more than they save. F(4x4)'s weights take 4x the raw ones, 38 MB for a
- * 512 x 512 layer: those layers use F(2x2) (1.8x) to keep a run under its memory budget, for
- * about 7% more time per step. */
+ * 512 x 512 layer, which would take a run over its memory budget. Those layers use F(3x3)
+ * (2.8x the raw weights), 19% faster than F(2x2) (1.8x) on conv4 at 450x300 (56x38); on
+ * smaller planes such as conv5's (28x19) its sgemm calls get too narrow to gain anything, and
+ * F(2x2) keeps the memory. */
 ImpastoConvAlgorithm
 impasto_run_choose_algorithm (guint in_c,
-                              guint out_c)
+                              guint out_c,
+                              guint h,
+                              guint w)
 {
   if (in_c < 16)
     return IMPASTO_CONV_IM2COL;
-  if ((gsize) in_c * out_c > 256 * 256)
-    return IMPASTO_CONV_WINOGRAD_2X2;
+  if ((gsize) in_c * out_c <= 256 * 256)
+    return IMPASTO_CONV_WINOGRAD_4X4;
+  if ((gsize) h * w >= 32 * 32)
+    return IMPASTO_CONV_WINOGRAD_3X3;
 
-  return IMPASTO_CONV_WINOGRAD_4X4;
+  return IMPASTO_CONV_WINOGRAD_2X2;
 }
 
 /* The deepest layer any loss uses, or -1 with error set. */
@@ -132,7 +138,7 @@ static gboolean
 plan_chain (ImpastoRun *run,
             GError    **error)
 {
-  guint c = 3;
+  guint c = 3, h = run->params->height, w = run->params->width;
 
   for (guint i = 0; i < run->n_stages; i++)
     {
@@ -151,8 +157,13 @@ plan_chain (ImpastoRun *run,
           guint in_c = stage->layer->in_channels;
 
           c = stage->layer->out_channels;
-          stage->conv = impasto_conv_new (impasto_run_choose_algorithm (in_c, c), in_c, c,
+          stage->conv = impasto_conv_new (impasto_run_choose_algorithm (in_c, c, h, w), in_c, c,
                                           stage->layer->weights, stage->layer->bias);
+        }
+      else
+        {
+          h = impasto_pool_out_size (h);
+          w = impasto_pool_out_size (w);
         }
     }
 
@@ -305,6 +316,7 @@ forward (ImpastoRun   *run,
 
       forward_stage (run, stage, in, out);
       stage->forward_seconds += (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      stage->forward_passes++;
       in = out;
     }
 
@@ -396,6 +408,7 @@ backward (ImpastoRun   *run,
       stage_losses (run, stage, g, content, style);
       backward_stage (run, stage, g, dst);
       stage->backward_seconds += (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      stage->backward_passes++;
       g_prev = g;
       g = dst;
     }
@@ -495,13 +508,18 @@ impasto_run_get_stage_seconds (ImpastoRun *run,
 {
   g_return_if_fail (stage < run->n_stages);
 
-  *forward_seconds = run->stages[stage].forward_seconds;
-  *backward_seconds = run->stages[stage].backward_seconds;
+  const Stage *s = &run->stages[stage];
+
+  *forward_seconds = s->forward_passes > 0 ? s->forward_seconds / s->forward_passes : 0.0;
+  *backward_seconds = s->backward_passes > 0 ? s->backward_seconds / s->backward_passes : 0.0;
 }
 
 void
 impasto_run_reset_stage_seconds (ImpastoRun *run)
 {
   for (guint i = 0; i < run->n_stages; i++)
-    run->stages[i].forward_seconds = run->stages[i].backward_seconds = 0;
+    {
+      run->stages[i].forward_seconds = run->stages[i].backward_seconds = 0;
+      run->stages[i].forward_passes = run->stages[i].backward_passes = 0;
+    }
 }

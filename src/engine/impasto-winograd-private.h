@@ -1,4 +1,4 @@
-/* impasto-winograd-private.h: the transforms of F(2x2, 3x3) and F(4x4, 3x3), row by row
+/* impasto-winograd-private.h: the transforms of F(2x2), F(3x3) and F(4x4, 3x3), row by row
  *
  * Transforms work on rows of a band: a "vertical" step combines whole rows (contiguous, so
  * the compiler vectorises it), a "horizontal" step combines the values of each tile within a

@@ -1,9 +1,12 @@
-/* impasto-winograd.c: F(2x2, 3x3) and F(4x4, 3x3) convolutions on sgemm
+/* impasto-winograd.c: F(2x2, 3x3), F(3x3, 3x3) and F(4x4, 3x3) convolutions on sgemm
  *
- * One band of tile rows at a time: (1) every input tile d becomes V = B^T d B, scattered so
- * that each of the a^2 positions (a = m + 2) holds an [in][tiles] matrix; (2) one sgemm per
- * position multiplies it by that position's [out][in] transformed weights; (3) each output
- * tile is A^T M A, with the transforms of impasto-winograd-kernels.c.
+ * Three steps: (1) every input tile d becomes V = B^T d B, scattered so that each of the a^2
+ * positions (a = m + 2) holds an [in][tiles] matrix; (2) one sgemm per position multiplies it
+ * by that position's [out][in] transformed weights; (3) each output tile is A^T M A, with the
+ * transforms of impasto-winograd-kernels.c. Layers with few channels take them block by block,
+ * a block of tiles per worker at a time, so that V and M stay in that core's cache; layers
+ * with many take them band by band, each step over all workers, so that the large transformed
+ * weights are read once per band rather than once per block.
  *
  * The backward pass to the input correlates dy with the kernels turned by 180 degrees, in
  * and out swapped. Turning the kernel g is the same as reversing the tile: for one tile,
@@ -123,6 +126,7 @@ typedef struct
   guint        tiles_w;
   guint        ty0;          /* first tile row of the band */
   guint        n_ty;
+  guint        tx0;          /* first tile column of the band: 0 but for a block */
   gsize        n_tiles;      /* in the band */
   float       *v;            /* [a * a][src_c][n_tiles] */
   float       *mm;           /* [a * a][dst_c][n_tiles] */
@@ -194,7 +198,7 @@ input_chunk (const Pass *p,
 {
   const Kind *k = p->k;
   gsize cols = (gsize) k->m * n + 2;
-  gsize t0 = (gsize) (ty - p->ty0) * p->tiles_w + tx0;
+  gsize t0 = (gsize) (ty - p->ty0) * p->tiles_w + tx0 - p->tx0;
   float buffers[MAX_A][CHUNK_COLS], t[MAX_A][CHUNK_COLS];
   const float *rows[MAX_A];
   float *t_rows[MAX_A], *dst[MAX_A];
@@ -267,7 +271,7 @@ output_chunk (const Pass *p,
   const Kind *k = p->k;
   float *plane = p->dst + (gsize) o * p->h * p->w;
   gsize cols = MIN ((gsize) k->m * n, p->w - k->m * tx0);
-  gsize t0 = (gsize) (ty - p->ty0) * p->tiles_w + tx0;
+  gsize t0 = (gsize) (ty - p->ty0) * p->tiles_w + tx0 - p->tx0;
   float s[MAX_A][CHUNK_COLS], junk[CHUNK_COLS];
   const float *src[MAX_A], *s_rows[MAX_A];
   float *out[MAX_A];
@@ -303,6 +307,67 @@ output_task (guint    o,
       output_chunk (p, o, ty, tx0, MIN (TILE_CHUNK, p->tiles_w - tx0));
 }
 
+/* The blocked pass: each worker takes blocks of up to TILE_CHUNK tiles of one tile row and
+ * carries each through all three steps in its own slice of the workspace. */
+typedef struct
+{
+  const Pass *pass;
+  float      *workspace;
+  gsize       slice;        /* floats per worker */
+  guint       blocks_per_row;
+  guint       n_blocks;
+  gint        next_block;   /* atomic */
+} Blocks;
+
+static void
+block_worker (guint    slot,
+              gpointer data)
+{
+  Blocks *b = data;
+  Pass p = *b->pass;
+  const Kind *k = p.k;
+  guint i;
+
+  p.v = b->workspace + slot * b->slice;
+  p.mm = p.v + (gsize) k->a * k->a * p.src_c * MIN (TILE_CHUNK, p.tiles_w);
+  p.n_ty = 1;
+  while ((i = (guint) g_atomic_int_add (&b->next_block, 1)) < b->n_blocks)
+    {
+      p.ty0 = i / b->blocks_per_row;
+      p.tx0 = (i % b->blocks_per_row) * TILE_CHUNK;
+      p.n_tiles = MIN (TILE_CHUNK, p.tiles_w - p.tx0);
+      for (guint c = 0; c < p.src_c; c++)
+        input_chunk (&p, c, p.ty0, p.tx0, p.n_tiles);
+      for (guint pos = 0; pos < k->a * k->a; pos++)
+        product_task (pos, &p);
+      for (guint o = 0; o < p.dst_c; o++)
+        output_chunk (&p, o, p.ty0, p.tx0, p.n_tiles);
+    }
+}
+
+static gsize
+block_slice (const Pass *p)
+{
+  return floats_per_tile_row (p->k, p->src_c, p->dst_c, MIN (TILE_CHUNK, p->tiles_w) * p->k->m);
+}
+
+/* How many workers' slices of the workspace the blocked pass gets; 0 for a band pass.
+ * Blocks pay off while the weights of a position stay small: then each block's V, M and U
+ * stay in L2, and the small sgemm calls run faster than wide ones that stream V and M
+ * through L3. Measured at 450x300 on 2 cores: 35% less time for a 64-channel layer, 25% for
+ * 128 channels; at 256 channels each narrow call re-packs 256 KB of weights and blocks take
+ * 28% longer, at 512 channels 70% longer. */
+static guint
+blocked_slots (const Pass  *p,
+               gsize        workspace_len,
+               ImpastoPool *pool)
+{
+  if ((gsize) p->src_c * p->dst_c > 128 * 128)
+    return 0;
+
+  return MIN (impasto_pool_get_n_threads (pool), workspace_len / block_slice (p));
+}
+
 /* Bands of equal height, as few as the workspace allows. */
 static void
 run_pass (Pass        *p,
@@ -316,10 +381,22 @@ run_pass (Pass        *p,
   guint max_rows = CLAMP (workspace_len / per_row, 1, tiles_h);
   guint n_bands = (tiles_h + max_rows - 1) / max_rows;
   guint rows = (tiles_h + n_bands - 1) / n_bands;
+  guint slots;
 
   g_assert (workspace_len >= per_row);
 
   p->tiles_w = tiles (k, p->w);
+  if ((slots = blocked_slots (p, workspace_len, pool)) > 0)
+    {
+      Blocks b = {
+        .pass = p, .workspace = workspace, .slice = block_slice (p),
+        .blocks_per_row = (p->tiles_w + TILE_CHUNK - 1) / TILE_CHUNK,
+      };
+
+      b.n_blocks = b.blocks_per_row * tiles_h;
+      impasto_pool_run (pool, slots, block_worker, &b);
+      return;
+    }
   for (p->ty0 = 0; p->ty0 < tiles_h; p->ty0 += rows)
     {
       p->n_ty = MIN (rows, tiles_h - p->ty0);

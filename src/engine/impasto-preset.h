@@ -1,4 +1,4 @@
-/* impasto-preset.h: the quality presets both front ends offer
+/* impasto-preset.h: the quality presets, named schedules of a run that both front ends offer
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
