@@ -41,6 +41,38 @@ fixture_mount_small_tmpfs (const char *target,
   return FALSE;
 }
 
+/* The parent's half of a test on a full disk: runs the current test again in a subprocess,
+ * with the environment variable naming an empty folder for the child to mount a small tmpfs
+ * on (fixture_mount_small_tmpfs()), and checks that nothing the child wrote reached the real
+ * folder. Where the child could not mount, the test is skipped with the reason, and what
+ * covers the same path instead. */
+void
+fixture_trap_small_tmpfs (const char *variable,
+                          const char *instead)
+{
+  g_autofree char *folder = fixture_make_folder ();
+  g_autofree char *small = g_build_filename (folder, "small", NULL);
+  g_autofree char *marker = g_build_filename (folder, "cannot-mount", NULL);
+  g_autofree char *reason = NULL;
+
+  g_assert_no_errno (g_mkdir (small, 0755));
+  g_setenv (variable, small, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv (variable);
+  g_test_trap_assert_passed ();
+
+  /* The tmpfs went with the child: nothing reached the real folder. */
+  fixture_assert_folder_holds (small, NULL);
+  if (g_file_get_contents (marker, &reason, NULL, NULL))
+    {
+      g_autofree char *message = g_strdup_printf ("could not mount a small tmpfs to fill (%s); "
+                                                  "%s", reason, instead);
+
+      g_test_skip (message);
+    }
+  fixture_remove_tree (folder);
+}
+
 char *
 fixture_make_folder (void)
 {

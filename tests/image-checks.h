@@ -20,6 +20,8 @@ char         *fixture_write             (const char         *folder,
 GBytes       *fixture_read              (const char         *path);
 gboolean      fixture_mount_small_tmpfs (const char         *target,
                                          const char         *size);
+void          fixture_trap_small_tmpfs  (const char         *variable,
+                                         const char         *instead);
 /* Fails unless folder holds exactly the entries named (NULL-terminated): no stray temporary
  * files. */
 void          fixture_assert_folder_holds (const char       *folder,

@@ -319,11 +319,6 @@ test_write_fails_midway (void)
 static void
 test_disk_full (void)
 {
-  g_autofree char *folder = NULL;
-  g_autofree char *small = NULL;
-  g_autofree char *marker = NULL;
-  g_autofree char *reason = NULL;
-
   if (g_test_subprocess ())
     {
       const char *target = g_getenv (FOLDER_VARIABLE);
@@ -340,25 +335,7 @@ test_disk_full (void)
       return;
     }
 
-  folder = fixture_make_folder ();
-  small = g_build_filename (folder, "small", NULL);
-  marker = g_build_filename (folder, "cannot-mount", NULL);
-  g_assert_no_errno (g_mkdir (small, 0755));
-  g_setenv (FOLDER_VARIABLE, small, TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv (FOLDER_VARIABLE);
-  g_test_trap_assert_passed ();
-
-  /* The tmpfs went with the child: nothing reached the real folder. */
-  fixture_assert_folder_holds (small, NULL);
-  if (g_file_get_contents (marker, &reason, NULL, NULL))
-    {
-      g_autofree char *message = g_strdup_printf ("could not mount a small tmpfs to fill (%s); "
-                                                  "write-fails-midway covers the same path",
-                                                  reason);
-      g_test_skip (message);
-    }
-  fixture_remove_tree (folder);
+  fixture_trap_small_tmpfs (FOLDER_VARIABLE, "write-fails-midway covers the same path");
 }
 
 int

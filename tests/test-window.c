@@ -1178,21 +1178,16 @@ test_window_save_read_only_folder (void)
 static void
 test_window_save_disk_full (void)
 {
-  g_autofree char *folder = NULL;
-  g_autofree char *small = NULL;
-  g_autofree char *marker = NULL;
-  g_autofree char *reason = NULL;
-
   if (g_test_subprocess ())
     {
       const char *full = g_getenv (SMALL_FOLDER_VARIABLE);
+      g_autofree char *marker = g_build_filename (full, "..", "cannot-mount", NULL);
       g_autofree char *target = g_build_filename (full, "painting.png", NULL);
       g_autofree char *elsewhere = g_build_filename (tmpdir, "painting.png", NULL);
       g_autoptr(GFile) target_file = g_file_new_for_path (target);
       g_autoptr(GBytes) old = g_bytes_new_static (precious, sizeof precious);
       ImpastoWindow *window;
 
-      marker = g_build_filename (full, "..", "cannot-mount", NULL);
       if (g_file_test (marker, G_FILE_TEST_EXISTS))
         return;
 
@@ -1208,24 +1203,8 @@ test_window_save_disk_full (void)
       return;
     }
 
-  folder = fixture_make_folder ();
-  small = g_build_filename (folder, "small", NULL);
-  marker = g_build_filename (folder, "cannot-mount", NULL);
-  g_assert_no_errno (g_mkdir (small, 0755));
-  g_setenv (SMALL_FOLDER_VARIABLE, small, TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv (SMALL_FOLDER_VARIABLE);
-  g_test_trap_assert_passed ();
-
-  /* The tmpfs went with the child: nothing reached the real folder. */
-  fixture_assert_folder_holds (small, NULL);
-  if (g_file_get_contents (marker, &reason, NULL, NULL))
-    {
-      g_autofree char *message = g_strdup_printf ("could not mount a small tmpfs to fill (%s)",
-                                                  reason);
-      g_test_skip (message);
-    }
-  fixture_remove_tree (folder);
+  fixture_trap_small_tmpfs (SMALL_FOLDER_VARIABLE,
+                            "save-read-only-folder covers the same error path");
 }
 
 /* The native file dialogs: one at a time, shown again rather than twice, gone after their
