@@ -1,6 +1,6 @@
 /* impasto-preset.c
  *
- * L-BFGS gets much further per step than the seed's Adam (its 50 steps reach the loss of 384
+ * L-BFGS gets much further per step than the seed's Adam (its 50 steps reach the loss of 380
  * Adam steps, its 120 that of 1128), and like Adam it lowers the loss further by painting over
  * the photo, so the presets stop it early. Coarse to fine is in none: with the seed's style
  * weight the small scales drift towards the painting's own layout. See the README.
