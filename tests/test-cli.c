@@ -186,6 +186,8 @@ test_preset (Fixture       *f,
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "[1/4] step 0/20"));
+  /* Draft's preview interval: every step */
+  g_assert_nonnull (strstr (r.out, "step 1/20"));
   g_assert_nonnull (strstr (r.out, "step 20/20"));
   assert_png (f->output, WIDTH, HEIGHT);
 

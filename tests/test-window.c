@@ -777,10 +777,11 @@ test_window_presets (void)
     const char       *name;
     ImpastoOptimizer  optimizer;
     guint             steps;
+    guint             snapshot_every;
   } expected[] = {
-    { "draft", IMPASTO_OPTIMIZER_LBFGS, 50 },
-    { "balanced", IMPASTO_OPTIMIZER_LBFGS, 120 },
-    { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000 },
+    { "draft", IMPASTO_OPTIMIZER_LBFGS, 50, 1 },
+    { "balanced", IMPASTO_OPTIMIZER_LBFGS, 120, 2 },
+    { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000, 50 },
   };
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   ImpastoWindow *window;
@@ -802,6 +803,8 @@ test_window_presets (void)
       g_assert_cmpstr (name, ==, expected[i].name);
       g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==,
                          expected[i].steps);
+      g_assert_cmpfloat (gtk_adjustment_get_value (window->snapshot_adjustment), ==,
+                         expected[i].snapshot_every);
       assert_run_params (window, expected[i].optimizer, expected[i].steps);
     }
 

@@ -119,7 +119,7 @@ parse_options (Options  *options,
       N_("Adam's learning rate; L-BFGS's largest first change of a pixel (default: 1)"),
       N_("X") },
     { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &options->snapshot_every,
-      N_("Report and save a snapshot every N steps, 0 for none (default: 50)"), N_("N") },
+      N_("Report and save a snapshot every N steps, 0 for none (default: the preset's, 50 for the seed's)"), N_("N") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
       N_("Save snapshots there as step-NNNNN.png (default: not saved)"), N_("DIR") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed,
@@ -158,7 +158,7 @@ set_defaults (Options *options)
   options->steps = -1;   /* unset: from the preset, else the seed's */
   options->scales = -1;
   options->learning_rate = params->learning_rate;
-  options->snapshot_every = params->snapshot_every;
+  options->snapshot_every = -1;   /* unset, as the steps */
   options->seed = params->seed;
   options->threads = 0;
 }
@@ -192,7 +192,7 @@ check_options (const Options *options,
     return usage_error (error, _("--optimizer must be “adam” or “lbfgs”"));
   if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
-  if (options->snapshot_every < 0)
+  if (options->snapshot_every < -1)
     return usage_error (error, _("--snapshot-every must be 0 or more"));
   if (options->seed < 0)
     return usage_error (error, _("--seed must be 0 or more"));
@@ -223,6 +223,8 @@ apply_schedule (const Options    *options,
     params->n_scales = options->scales;
   if (options->steps > 0)
     params->steps = options->steps;
+  if (options->snapshot_every >= 0)
+    params->snapshot_every = options->snapshot_every;
 }
 
 static ImpastoRunParams *
@@ -239,7 +241,6 @@ make_params (const Options *options,
   apply_schedule (options, params);
   params->threads = options->threads;
   params->learning_rate = options->learning_rate;
-  params->snapshot_every = options->snapshot_every;
   params->seed = options->seed;
   params->memory_limit = (guint64) options->max_memory * 1000000;
   if (g_strcmp0 (options->mean, "imagenet") == 0)
@@ -382,7 +383,8 @@ on_progress (const ImpastoProgress *p,
     return;
 
   print_progress (p);
-  if (job->options->snapshot_dir != NULL && job->options->snapshot_every > 0)
+  /* unset (-1) is the preset's interval, never 0 */
+  if (job->options->snapshot_dir != NULL && job->options->snapshot_every != 0)
     save_snapshot (job, p);
 }
 
@@ -467,7 +469,7 @@ prepare_files (const Options *options,
 {
   if (!check_output_name (options->output_path, error))
     return FALSE;
-  if (options->snapshot_dir != NULL && options->snapshot_every > 0
+  if (options->snapshot_dir != NULL && options->snapshot_every != 0
       && g_mkdir_with_parents (options->snapshot_dir, 0777) != 0)
     {
       int saved = errno;

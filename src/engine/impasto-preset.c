@@ -13,9 +13,9 @@
 #include "impasto-preset.h"
 
 static const ImpastoPresetInfo presets[IMPASTO_N_PRESETS] = {
-  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50 },
-  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120 },
-  [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000 },
+  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1 },
+  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120, 2 },
+  [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000, 50 },
 };
 
 const ImpastoPresetInfo *
@@ -44,7 +44,8 @@ impasto_preset_from_name (const char    *name,
   return FALSE;
 }
 
-/* Sets the optimiser, the scales and the steps; a front end may override any of them after. */
+/* Sets the optimiser, the scales, the steps and how often a snapshot is taken; a front end may
+ * override any of them after. */
 void
 impasto_preset_apply (ImpastoPreset     preset,
                       ImpastoRunParams *params)
@@ -57,4 +58,5 @@ impasto_preset_apply (ImpastoPreset     preset,
   params->optimizer = info->optimizer;
   params->n_scales = info->n_scales;
   params->steps = info->steps;
+  params->snapshot_every = info->snapshot_every;
 }

@@ -28,6 +28,7 @@ typedef struct
   ImpastoOptimizer  optimizer;
   guint             n_scales;
   guint             steps;
+  guint             snapshot_every;   /* a preview some fifty times a run, the seed's 50 at most */
 } ImpastoPresetInfo;
 
 const ImpastoPresetInfo *impasto_preset_get_info   (ImpastoPreset     preset);

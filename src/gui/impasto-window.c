@@ -421,14 +421,17 @@ preset_to_setting (const GValue       *value,
   return g_variant_new_string (impasto_preset_get_info (preset)->name);
 }
 
-/* A preset chosen sets the steps it stands for; the user may change them after. Only a change
- * of the setting does, not loading it: the steps remembered stay as they were left. */
+/* A preset chosen sets the steps it stands for and how often the preview follows them; the
+ * user may change both after. Only a change of the setting does, not loading it: the values
+ * remembered stay as they were left. */
 static void
 on_preset_changed (ImpastoWindow *self)
 {
-  ImpastoPreset preset = g_settings_get_enum (self->settings, "preset");
+  const ImpastoPresetInfo *info =
+    impasto_preset_get_info (g_settings_get_enum (self->settings, "preset"));
 
-  g_settings_set_uint (self->settings, "steps", impasto_preset_get_info (preset)->steps);
+  g_settings_set_uint (self->settings, "steps", info->steps);
+  g_settings_set_uint (self->settings, "snapshot-every", info->snapshot_every);
 }
 
 static void
