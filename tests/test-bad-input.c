@@ -885,6 +885,7 @@ static const BadInput image_inputs[] = {
  * only known once it runs (1, with the last good image written). */
 static const BadInput parameter_inputs[] = {
   BAD_VALUE ("steps-zero", "--steps", "0", 2, "--steps must be at least 1"),
+  BAD_VALUE ("steps-minus-one", "--steps", "-1", 2, "--steps must be at least 1"),
   BAD_VALUE ("steps-negative", "--steps", "-3", 2, "--steps must be at least 1"),
   BAD_VALUE ("steps-not-a-number", "--steps", "many", 2, "“many” for --steps"),
   BAD_VALUE ("noise-negative", "--noise", "-0.1", 2, "noise ratio must be between 0 and 1"),

@@ -24,6 +24,10 @@
 #include "impasto-preset.h"
 #include "impasto-run.h"
 
+/* GOption cannot tell an option left out from one given; the options a preset decides when
+ * they are left out start at this value, which no one types. */
+#define UNSET G_MININT
+
 typedef struct
 {
   char   *content_path;
@@ -155,10 +159,11 @@ set_defaults (Options *options)
   options->alpha = params->alpha;
   options->beta = params->beta;
   options->noise = params->noise;
-  options->steps = -1;   /* unset: from the preset, else the seed's */
-  options->scales = -1;
+  /* from the preset, else the seed's */
+  options->steps = UNSET;
+  options->scales = UNSET;
   options->learning_rate = params->learning_rate;
-  options->snapshot_every = -1;   /* unset, as the steps */
+  options->snapshot_every = UNSET;
   options->seed = params->seed;
   options->threads = 0;
 }
@@ -183,16 +188,16 @@ check_options (const Options *options,
     return usage_error (error, _("--content, --style and --output are required (see --help)"));
   if (options->width <= 0 || options->height <= 0)
     return usage_error (error, _("--width and --height must be positive"));
-  if (options->steps == 0 || options->steps < -1)
+  if (options->steps != UNSET && options->steps < 1)
     return usage_error (error, _("--steps must be at least 1"));
-  if (options->scales == 0 || options->scales < -1 || options->scales > IMPASTO_MAX_SCALES)
+  if (options->scales != UNSET && (options->scales < 1 || options->scales > IMPASTO_MAX_SCALES))
     return usage_error (error, _("--scales must be 1, 2 or 3"));
   if (options->optimizer != NULL && !g_str_equal (options->optimizer, "adam")
       && !g_str_equal (options->optimizer, "lbfgs"))
     return usage_error (error, _("--optimizer must be “adam” or “lbfgs”"));
   if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
-  if (options->snapshot_every < -1)
+  if (options->snapshot_every != UNSET && options->snapshot_every < 0)
     return usage_error (error, _("--snapshot-every must be 0 or more"));
   if (options->seed < 0)
     return usage_error (error, _("--seed must be 0 or more"));
@@ -219,11 +224,11 @@ apply_schedule (const Options    *options,
   if (options->optimizer != NULL)
     params->optimizer = g_str_equal (options->optimizer, "lbfgs") ? IMPASTO_OPTIMIZER_LBFGS
                                                                   : IMPASTO_OPTIMIZER_ADAM;
-  if (options->scales > 0)
+  if (options->scales != UNSET)
     params->n_scales = options->scales;
-  if (options->steps > 0)
+  if (options->steps != UNSET)
     params->steps = options->steps;
-  if (options->snapshot_every >= 0)
+  if (options->snapshot_every != UNSET)
     params->snapshot_every = options->snapshot_every;
 }
 
@@ -383,7 +388,7 @@ on_progress (const ImpastoProgress *p,
     return;
 
   print_progress (p);
-  /* unset (-1) is the preset's interval, never 0 */
+  /* unset is the preset's interval, never 0 */
   if (job->options->snapshot_dir != NULL && job->options->snapshot_every != 0)
     save_snapshot (job, p);
 }
