@@ -1119,10 +1119,14 @@ assert_save_works (ImpastoWindow *window,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *said = g_strdup_printf ("Saved as “%s”", name);
+
   impasto_window_save_to_file (window, file);
   wait_until (background_idle, NULL, "the painting is saved");
   g_assert_null (find_error_dialog (window));
   assert_decodes_to (path, 48, 32);
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, said);
 }
 
 static const char precious[] = "an earlier painting, not to be lost";

@@ -185,13 +185,21 @@ on_saved (GObject      *source_object,
   g_autoptr(SaveRequest) request = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
-
-  if (impasto_window_save_finish (result, &error))
-    return;
+  gboolean saved = impasto_window_save_finish (result, &error);
 
   /* Closed meanwhile: there is no window left to tell. */
   if (!gtk_widget_get_realized (GTK_WIDGET (request->window)))
     return;
+
+  if (saved)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is a file name. */
+      message = g_strdup_printf (_("Saved as “%s”"), request->name);
+      impasto_window_show_status (request->window, message, FALSE);
+      return;
+    }
 
   /* Translators: %s is a file name. */
   title = g_strdup_printf (_("Could not save “%s”"), request->name);
