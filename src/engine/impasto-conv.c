@@ -11,17 +11,12 @@
 static ImpastoWinograd
 winograd_kind (ImpastoConvAlgorithm algorithm)
 {
-  switch (algorithm)
-    {
-    case IMPASTO_CONV_WINOGRAD_2X2:
-      return IMPASTO_WINOGRAD_2X2;
-    case IMPASTO_CONV_WINOGRAD_3X3:
-      return IMPASTO_WINOGRAD_3X3;
-    case IMPASTO_CONV_WINOGRAD_4X4:
-    case IMPASTO_CONV_IM2COL:
-    default:
-      return IMPASTO_WINOGRAD_4X4;
-    }
+  /* The Winograd algorithms come in the order of the kinds. */
+  G_STATIC_ASSERT (IMPASTO_CONV_WINOGRAD_3X3 - IMPASTO_CONV_WINOGRAD_2X2 == IMPASTO_WINOGRAD_3X3);
+  G_STATIC_ASSERT (IMPASTO_CONV_WINOGRAD_4X4 - IMPASTO_CONV_WINOGRAD_2X2 == IMPASTO_WINOGRAD_4X4);
+  g_assert (algorithm != IMPASTO_CONV_IM2COL);
+
+  return (ImpastoWinograd) (algorithm - IMPASTO_CONV_WINOGRAD_2X2);
 }
 
 const char *
