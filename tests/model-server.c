@@ -137,16 +137,12 @@ handle (SoupServer        *server,
     serve_model (self, msg, mode);
 }
 
-ModelServer *
-model_server_new (GBytes *body)
+static void
+start (ModelServer *self)
 {
-  ModelServer *self = g_new0 (ModelServer, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *md5 = g_compute_checksum_for_bytes (G_CHECKSUM_MD5, body);
   GSList *uris;
 
-  self->body = g_bytes_ref (body);
-  self->etag = g_strdup_printf ("\"%s\"", md5);
   self->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (self->server, NULL, handle, self, NULL);
   g_assert_true (soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -155,18 +151,96 @@ model_server_new (GBytes *body)
   uris = soup_server_get_uris (self->server);
   self->url = g_strdup_printf ("http://127.0.0.1:%d" MODEL_PATH, g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+stop (ModelServer *self)
+{
+  soup_server_disconnect (self->server);
+  g_object_unref (self->server);
+  /* The connections it closed are let go of from idles. */
+  while (g_main_context_iteration (g_main_context_get_thread_default (), FALSE))
+    ;
+}
+
+static ModelServer *
+model_server_alloc (GBytes *body)
+{
+  ModelServer *self = g_new0 (ModelServer, 1);
+  g_autofree char *md5 = g_compute_checksum_for_bytes (G_CHECKSUM_MD5, body);
+
+  self->body = g_bytes_ref (body);
+  self->etag = g_strdup_printf ("\"%s\"", md5);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->started);
 
   return self;
+}
+
+ModelServer *
+model_server_new (GBytes *body)
+{
+  ModelServer *self = model_server_alloc (body);
+
+  start (self);
+  return self;
+}
+
+static gpointer
+serve (gpointer data)
+{
+  ModelServer *self = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  start (self);
+  g_mutex_lock (&self->lock);
+  self->loop = g_main_loop_new (context, FALSE);
+  g_cond_signal (&self->started);
+  g_mutex_unlock (&self->lock);
+
+  g_main_loop_run (self->loop);
+  stop (self);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+ModelServer *
+model_server_new_in_thread (GBytes *body)
+{
+  ModelServer *self = model_server_alloc (body);
+
+  self->thread = g_thread_new ("model-server", serve, self);
+  g_mutex_lock (&self->lock);
+  while (self->loop == NULL)
+    g_cond_wait (&self->started, &self->lock);
+  g_mutex_unlock (&self->lock);
+
+  return self;
+}
+
+static gboolean
+quit (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
 }
 
 void
 model_server_free (ModelServer *self)
 {
-  soup_server_disconnect (self->server);
-  g_object_unref (self->server);
-  /* The connections it closed are let go of from idles. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  if (self->thread != NULL)
+    {
+      g_main_context_invoke (g_main_loop_get_context (self->loop), quit, self->loop);
+      g_thread_join (self->thread);
+      g_main_loop_unref (self->loop);
+    }
+  else
+    stop (self);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->started);
   g_bytes_unref (self->body);
   g_free (self->url);
   g_free (self->etag);

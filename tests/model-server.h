@@ -34,10 +34,19 @@ typedef struct
   goffset          last_start;   /* the first byte the last request asked for */
   gboolean         last_if_range;
   gboolean         waiting;      /* a request is held unanswered */
+
+  /* model_server_new_in_thread()'s */
+  GThread         *thread;
+  GMainLoop       *loop;
+  GMutex           lock;
+  GCond            started;
 } ModelServer;
 
-ModelServer *model_server_new  (GBytes      *body);
-void         model_server_free (ModelServer *self);
+/* Serves from the calling thread's main context */
+ModelServer *model_server_new           (GBytes      *body);
+/* Serves from a thread of its own, for a test that blocks on a child process */
+ModelServer *model_server_new_in_thread (GBytes      *body);
+void         model_server_free          (ModelServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelServer, model_server_free)
 

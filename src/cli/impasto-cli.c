@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "impasto-cli.h"
+#include "impasto-cli-download.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
 #include "impasto-preset.h"
@@ -51,6 +52,9 @@ typedef struct
   int     threads;
   int     scales;
   gint64  max_memory;   /* megabytes; 0: whatever is available */
+  gboolean download_model;
+  char    *model_url;
+  char    *model_md5;
 } Options;
 
 typedef struct
@@ -72,6 +76,8 @@ options_clear (Options *options)
   g_free (options->mean);
   g_free (options->optimizer);
   g_free (options->preset);
+  g_free (options->model_url);
+  g_free (options->model_md5);
 }
 
 static void
@@ -138,6 +144,15 @@ parse_options (Options  *options,
     { "max-memory", 0, 0, G_OPTION_ARG_INT64, &options->max_memory,
       N_("Refuse to start a run that needs more than MB megabytes "
          "(default: the memory available)"), N_("MB") },
+    { "download-model", 0, 0, G_OPTION_ARG_NONE, &options->download_model,
+      N_("Download the VGG19 model (about 510 MB) to where --model says, or to "
+         "$XDG_DATA_HOME/impasto/, resuming an interrupted download; then paint if "
+         "--content, --style and --output are given"), NULL },
+    { "model-url", 0, 0, G_OPTION_ARG_STRING, &options->model_url,
+      N_("Download from this mirror instead of MatConvNet's site"), N_("URL") },
+    { "model-md5", 0, 0, G_OPTION_ARG_STRING, &options->model_md5,
+      N_("Accept only the file with this MD5 (a mirror's own copy, such as a compact one)"),
+      N_("MD5") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -183,6 +198,14 @@ check_options (const Options *options,
 {
   ImpastoPreset preset;
 
+  if ((options->model_url != NULL || options->model_md5 != NULL) && !options->download_model)
+    return usage_error (error, _("--model-url and --model-md5 go with --download-model"));
+  if (options->model_md5 != NULL && !g_regex_match_simple ("^[0-9a-fA-F]{32}$",
+                                                           options->model_md5, 0, 0))
+    return usage_error (error, _("--model-md5 must be 32 hexadecimal digits"));
+  if (options->download_model && options->content_path == NULL
+      && options->style_path == NULL && options->output_path == NULL)
+    return TRUE;
   if (options->content_path == NULL || options->style_path == NULL
       || options->output_path == NULL)
     return usage_error (error, _("--content, --style and --output are required (see --help)"));
@@ -596,7 +619,12 @@ impasto_cli_main (int    argc,
       return IMPASTO_CLI_EXIT_USAGE;
     }
 
-  status = run_job (&options, params);
+  status = 0;
+  if (options.download_model)
+    status = impasto_cli_download_model (options.model_url, options.model_path,
+                                         options.model_md5);
+  if (status == 0 && options.content_path != NULL)
+    status = run_job (&options, params);
   options_clear (&options);
 
   return status;

@@ -66,8 +66,8 @@ impasto_model_find (const char  *explicit_path,
 
   user_path = g_build_filename (g_get_user_data_dir (), "impasto", IMPASTO_MODEL_FILE_NAME, NULL);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "The VGG19 model is missing. Download %s (about 510 MB) from %s "
-               "and save it as %s, or pass its path with --model",
+               "The VGG19 model is missing. Run impasto-cli --download-model, or download "
+               "%s (about 510 MB) from %s and save it as %s, or pass its path with --model",
                IMPASTO_MODEL_FILE_NAME, IMPASTO_MODEL_URL, user_path);
   return NULL;
 }

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "impasto-transfer-rate.h"
 #include "impasto-window-private.h"
 
 void
@@ -28,21 +29,6 @@ impasto_window_cancel_update (ImpastoWindow *self)
   if (self->update_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick_id);
   self->update_tick_id = 0;
-}
-
-static char *
-format_time_left (double seconds)
-{
-  guint s = (guint) MIN (ceil (seconds), G_MAXUINT);
-
-  if (s < 60)
-    return g_strdup_printf (ngettext ("%u second left", "%u seconds left", s), s);
-  if (s < 3600)
-    return g_strdup_printf (ngettext ("About %u minute left", "About %u minutes left",
-                                      (s + 30) / 60),
-                            (s + 30) / 60);
-  /* Translators: hours and minutes, as in "1 h 05 min left". */
-  return g_strdup_printf (_("%u h %02u min left"), s / 3600, (s % 3600) / 60);
 }
 
 /* A new fraction reallocates the bar, and with it the window: move it by whole pixels only. */
@@ -102,7 +88,7 @@ impasto_window_update_progress (ImpastoWindow *self)
   if (step > 0 && impasto_job_get_state (job) == IMPASTO_JOB_RUNNING)
     {
       double per_step = elapsed / step;
-      g_autofree char *left = format_time_left (per_step * (total - step));
+      g_autofree char *left = impasto_describe_time_left (per_step * (total - step));
 
       /* Translators: the first part is the time one step takes, the second the time left. */
       time_text = g_strdup_printf (_("%.2f s per step · %s"), per_step, left);

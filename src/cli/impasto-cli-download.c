@@ -1,0 +1,140 @@
+/* impasto-cli-download.c: the model fetched from a terminal, with a progress line
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "impasto-cli.h"
+#include "impasto-cli-download.h"
+#include "impasto-model-download.h"
+#include "impasto-model-path.h"
+#include "impasto-transfer-rate.h"
+
+typedef struct
+{
+  GCancellable        *cancellable;
+  ImpastoTransferRate *rate;
+  gboolean             tty;
+  gint64               last_line;     /* when the progress line was last written */
+  gboolean             line_open;     /* a terminal's line, rewritten in place, not ended */
+  GAsyncResult        *result;
+} Fetch;
+
+static void
+end_line (Fetch *fetch)
+{
+  if (fetch->line_open)
+    g_print ("\n");
+  fetch->line_open = FALSE;
+}
+
+/* A terminal gets one line rewritten four times a second; a pipe or a log a line a second. */
+static void
+on_progress (ImpastoModelDownload *download,
+             gpointer              data)
+{
+  Fetch *fetch = data;
+  gint64 now = g_get_monotonic_time ();
+  guint64 received = impasto_model_download_get_received (download);
+  g_autofree char *line = NULL;
+
+  if (impasto_model_download_get_phase (download) == IMPASTO_MODEL_DOWNLOAD_VERIFYING)
+    {
+      end_line (fetch);
+      g_print (_("Checking the file…\n"));
+      return;
+    }
+  if (impasto_model_download_get_phase (download) != IMPASTO_MODEL_DOWNLOAD_RECEIVING)
+    return;
+
+  impasto_transfer_rate_add (fetch->rate, now, received);
+  if (now - fetch->last_line < (fetch->tty ? G_TIME_SPAN_SECOND / 4 : G_TIME_SPAN_SECOND)
+      && received != impasto_model_download_get_total (download))
+    return;
+
+  fetch->last_line = now;
+  line = impasto_transfer_rate_describe (fetch->rate, received,
+                                         impasto_model_download_get_total (download));
+  if (fetch->tty)
+    g_print ("\r%s\033[K", line);
+  else
+    g_print ("%s\n", line);
+  fetch->line_open = fetch->tty;
+  fflush (stdout);
+}
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  Fetch *fetch = data;
+
+  g_cancellable_cancel (fetch->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Fetch *fetch = data;
+
+  fetch->result = g_object_ref (result);
+}
+
+int
+impasto_cli_download_model (const char *url,
+                            const char *path,
+                            const char *md5)
+{
+  const char *given[] = { md5, NULL };
+  const ImpastoModelExpected *vgg19 = impasto_model_expected_vgg19 ();
+  /* A mirror's own copy, such as a compact one: any size up to the full file's. */
+  const ImpastoModelExpected chosen = {
+    .md5 = given, .min_size = 1, .max_size = vgg19->max_size,
+    .description = N_("the file with the MD5 given"),
+  };
+  g_autofree char *default_path = g_build_filename (g_get_user_data_dir (), "impasto",
+                                                    IMPASTO_MODEL_FILE_NAME, NULL);
+  g_autoptr(ImpastoModelDownload) download = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ImpastoTransferRate) rate = impasto_transfer_rate_new ();
+  g_autoptr(GError) error = NULL;
+  Fetch fetch = { cancellable, rate, isatty (STDOUT_FILENO), 0, FALSE, NULL };
+  guint sigint, sigterm;
+  gboolean ok;
+
+  download = impasto_model_download_new (url != NULL ? url : IMPASTO_MODEL_URL,
+                                         path != NULL ? path : default_path,
+                                         md5 != NULL ? &chosen : vgg19);
+  g_signal_connect (download, "progress", G_CALLBACK (on_progress), &fetch);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &fetch);
+  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &fetch);
+
+  impasto_model_download_run_async (download, cancellable, on_done, &fetch);
+  while (fetch.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  end_line (&fetch);
+
+  ok = impasto_model_download_run_finish (download, fetch.result, &error);
+  g_object_unref (fetch.result);
+  if (!ok)
+    {
+      g_printerr ("impasto-cli: %s\n", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+             ? IMPASTO_CLI_EXIT_CANCELLED : IMPASTO_CLI_EXIT_FAILURE;
+    }
+
+  g_print (_("The model is in place: %s\n"), impasto_model_download_get_path (download));
+  return 0;
+}
