@@ -208,6 +208,42 @@ test_interrupt (Fixture       *f,
   assert_installed (f);
 }
 
+/* Downloaded, made compact, the original removed, and the copy painted with. */
+static void
+test_compact (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->data_home);
+  g_autofree char *compact = g_build_filename (f->data_home, "impasto",
+                                               "imagenet-vgg-verydeep-19-conv.mat", NULL);
+  g_autofree char *content = g_build_filename (f->dir, "content.png", NULL);
+  g_autofree char *output = g_build_filename (f->dir, "out.png", NULL);
+  g_autofree char *wrote = g_strdup_printf ("Wrote %s: ", compact);
+  g_autofree char *removed = g_strdup_printf ("Removed %s\n", f->path);
+  g_autoptr(ImpastoImage) image = test_make_image (32, 24, 1);
+  const char *argv[] = { g_getenv ("IMPASTO_CLI"), "--compact-model", "--remove-original",
+                         NULL };
+  const char *paint[] = { g_getenv ("IMPASTO_CLI"), "--content", content, "--style", content,
+                          "--output", output, "--width", "32", "--height", "24",
+                          "--steps", "2", NULL };
+  g_auto(CliResult) d = run_download (f);
+  g_auto(CliResult) r = cli_run (l, argv);
+  g_auto(CliResult) p = { 0 };
+
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, wrote));
+  g_assert_nonnull (strstr (r.out, "with the same weights\n"));
+  g_assert_true (g_str_has_suffix (r.out, removed));
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (compact, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (impasto_image_save (image, content, NULL));
+  p = cli_run (l, paint);
+  g_assert_cmpint (p.status, ==, 0);
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+}
+
 static void
 test_usage (Fixture       *f,
             gconstpointer  data)
@@ -242,6 +278,7 @@ main (int   argc,
   ADD ("then-paint", test_then_paint);
   ADD ("not-found", test_not_found);
   ADD ("interrupt", test_interrupt);
+  ADD ("compact", test_compact);
   ADD ("usage", test_usage);
 #undef ADD
 

@@ -10,10 +10,13 @@
 G_BEGIN_DECLS
 
 #define IMPASTO_MODEL_FILE_NAME "imagenet-vgg-verydeep-19.mat"
+/* The same weights without the fully connected layers, which load faster */
+#define IMPASTO_MODEL_COMPACT_FILE_NAME "imagenet-vgg-verydeep-19-conv.mat"
 #define IMPASTO_MODEL_URL       "https://www.vlfeat.org/matconvnet/models/imagenet-vgg-verydeep-19.mat"
 
 /* The first existing file among: explicit (when not NULL), $IMPASTO_MODEL,
- * $XDG_DATA_HOME/impasto/FILE, then each system data dir's impasto/FILE. With explicit set,
+ * $XDG_DATA_HOME/impasto/FILE, then each system data dir's impasto/FILE, where FILE is the
+ * compact copy, then the published file. With explicit set,
  * only it is considered. NULL with an error that says where to put the file when none exists. */
 char  *impasto_model_find           (const char *explicit_path,
                                      GError    **error);

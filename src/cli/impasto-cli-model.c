@@ -1,4 +1,5 @@
-/* impasto-cli-download.c: the model fetched from a terminal, with a progress line
+/* impasto-cli-model.c: the model fetched from a terminal, with a progress line, and made
+ * compact
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,7 +14,8 @@
 #include <glib-unix.h>
 
 #include "impasto-cli.h"
-#include "impasto-cli-download.h"
+#include "impasto-cli-model.h"
+#include "impasto-model-compact.h"
 #include "impasto-model-download.h"
 #include "impasto-model-path.h"
 #include "impasto-transfer-rate.h"
@@ -90,6 +92,12 @@ on_done (GObject      *source,
   fetch->result = g_object_ref (result);
 }
 
+static char *
+default_model_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "impasto", IMPASTO_MODEL_FILE_NAME, NULL);
+}
+
 int
 impasto_cli_download_model (const char *url,
                             const char *path,
@@ -102,8 +110,7 @@ impasto_cli_download_model (const char *url,
     .md5 = given, .min_size = 1, .max_size = vgg19->max_size,
     .description = N_("the file with the MD5 given"),
   };
-  g_autofree char *default_path = g_build_filename (g_get_user_data_dir (), "impasto",
-                                                    IMPASTO_MODEL_FILE_NAME, NULL);
+  g_autofree char *default_path = default_model_path ();
   g_autoptr(ImpastoModelDownload) download = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ImpastoTransferRate) rate = impasto_transfer_rate_new ();
@@ -136,5 +143,41 @@ impasto_cli_download_model (const char *url,
     }
 
   g_print (_("The model is in place: %s\n"), impasto_model_download_get_path (download));
+  return 0;
+}
+
+int
+impasto_cli_compact_model (const char *path,
+                           gboolean    remove_original)
+{
+  g_autofree char *original = path != NULL ? g_strdup (path) : default_model_path ();
+  g_autofree char *compact = impasto_model_get_compact_path (original);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  ImpastoModelCompactReport report;
+
+  if (!impasto_model_compact (original, compact, &report, &error))
+    {
+      g_printerr ("impasto-cli: %s\n", error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+
+  before = g_format_size (report.original_bytes);
+  after = g_format_size (report.compact_bytes);
+  g_print (_("Wrote %s: %s instead of %s, loaded in %.2f s instead of %.2f s, with the same "
+             "weights\n"), compact, after, before,
+           report.compact_load_seconds, report.original_load_seconds);
+  if (!remove_original)
+    {
+      g_print (_("%s is no longer needed: add --remove-original to remove it\n"), original);
+      return 0;
+    }
+  if (!impasto_model_remove (original, &error))
+    {
+      g_printerr ("impasto-cli: %s\n", error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  g_print (_("Removed %s\n"), original);
   return 0;
 }

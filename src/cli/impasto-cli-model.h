@@ -16,4 +16,10 @@ int impasto_cli_download_model (const char *url,
                                 const char *path,
                                 const char *md5);
 
+/* Writes the compact copy of the model at path (NULL: the user's data dir's) beside it and
+ * reports the disk and load time it saves; removes the original when asked to. Returns the
+ * program's exit status. */
+int impasto_cli_compact_model  (const char *path,
+                                gboolean    remove_original);
+
 G_END_DECLS
