@@ -30,15 +30,8 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *source = NULL;
-  char *contents = NULL;
-  gsize size = 0;
-
   f->dir = test_make_tmpdir ();
-  source = test_write_model (f->dir, 8, 3);
-  g_assert_true (g_file_get_contents (source, &contents, &size, NULL));
-  g_unlink (source);
-  f->model = g_bytes_new_take (contents, size);
+  f->model = test_make_model_bytes (8, 3);
   f->md5 = g_compute_checksum_for_bytes (G_CHECKSUM_MD5, f->model);
   f->data_home = g_build_filename (f->dir, "data", NULL);
   f->path = g_build_filename (f->data_home, "impasto", "imagenet-vgg-verydeep-19.mat", NULL);
@@ -116,36 +109,43 @@ test_success (Fixture       *f,
   assert_installed (f);
 }
 
-/* Downloaded, then painted with, in one command. */
+/* A small painting with whatever model is in place, downloading it first when asked to. */
 static void
-test_then_paint (Fixture       *f,
-                 gconstpointer  data)
+assert_paints (Fixture  *f,
+               gboolean  download)
 {
   g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->data_home);
-  g_autoptr(GPtrArray) argv = download_argv (f);
+  g_autoptr(GPtrArray) argv = download ? download_argv (f) : g_ptr_array_new ();
   g_autofree char *content = g_build_filename (f->dir, "content.png", NULL);
   g_autofree char *output = g_build_filename (f->dir, "out.png", NULL);
   g_autoptr(ImpastoImage) image = test_make_image (32, 24, 1);
+  const char *paint[] = { "--content", content, "--style", content, "--output", output,
+                          "--width", "32", "--height", "24", "--steps", "2", NULL };
   g_autoptr(GError) error = NULL;
   g_auto(CliResult) r = { 0 };
 
   g_assert_true (impasto_image_save (image, content, &error));
   g_assert_no_error (error);
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *extra[] = { "--content", content, "--style", content, "--output", output,
-                              "--width", "32", "--height", "24", "--steps", "2", NULL };
+  g_unlink (output);
+  if (!download)
+    g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));
+  for (guint i = 0; paint[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) paint[i]);
+  g_ptr_array_add (argv, NULL);
 
-      for (guint j = 0; extra[j] != NULL; j++)
-        g_ptr_array_add (argv, (char *) extra[j]);
-      g_ptr_array_add (argv, NULL);
-      cli_result_clear (&r);
-      r = cli_run (l, (const char * const *) argv->pdata);
-      g_assert_cmpint (r.status, ==, 0);
-      g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
-      g_ptr_array_set_size (argv, 6);
-    }
+  r = cli_run (l, (const char * const *) argv->pdata);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+}
+
+/* Downloaded, then painted with, in one command. */
+static void
+test_then_paint (Fixture       *f,
+                 gconstpointer  data)
+{
+  assert_paints (f, TRUE);
   /* The second time the model was there already and was checked, not fetched. */
+  assert_paints (f, TRUE);
   g_assert_cmpuint (f->server->requests, ==, 1);
   assert_installed (f);
 }
@@ -216,19 +216,12 @@ test_compact (Fixture       *f,
   g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->data_home);
   g_autofree char *compact = g_build_filename (f->data_home, "impasto",
                                                "imagenet-vgg-verydeep-19-conv.mat", NULL);
-  g_autofree char *content = g_build_filename (f->dir, "content.png", NULL);
-  g_autofree char *output = g_build_filename (f->dir, "out.png", NULL);
   g_autofree char *wrote = g_strdup_printf ("Wrote %s: ", compact);
   g_autofree char *removed = g_strdup_printf ("Removed %s\n", f->path);
-  g_autoptr(ImpastoImage) image = test_make_image (32, 24, 1);
   const char *argv[] = { g_getenv ("IMPASTO_CLI"), "--compact-model", "--remove-original",
                          NULL };
-  const char *paint[] = { g_getenv ("IMPASTO_CLI"), "--content", content, "--style", content,
-                          "--output", output, "--width", "32", "--height", "24",
-                          "--steps", "2", NULL };
   g_auto(CliResult) d = run_download (f);
   g_auto(CliResult) r = cli_run (l, argv);
-  g_auto(CliResult) p = { 0 };
 
   g_assert_cmpint (d.status, ==, 0);
   g_assert_cmpint (r.status, ==, 0);
@@ -237,11 +230,7 @@ test_compact (Fixture       *f,
   g_assert_true (g_str_has_suffix (r.out, removed));
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (compact, G_FILE_TEST_IS_REGULAR));
-
-  g_assert_true (impasto_image_save (image, content, NULL));
-  p = cli_run (l, paint);
-  g_assert_cmpint (p.status, ==, 0);
-  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  assert_paints (f, FALSE);
 }
 
 static void

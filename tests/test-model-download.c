@@ -31,17 +31,11 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *source = NULL;
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize size = 0;
+  gsize size;
 
   f->folder = test_make_tmpdir ();
-  source = test_write_model (f->folder, 8, 1);
-  g_assert_true (g_file_get_contents (source, &contents, &size, &error));
-  g_assert_no_error (error);
-  f->model = g_bytes_new_take (contents, size);
-  g_unlink (source);
+  f->model = test_make_model_bytes (8, 1);
+  size = g_bytes_get_size (f->model);
 
   f->path = g_build_filename (f->folder, "impasto", "imagenet-vgg-verydeep-19.mat", NULL);
   f->part = g_strconcat (f->path, ".part", NULL);

@@ -60,6 +60,24 @@ test_write_model (const char *dir,
   return path;
 }
 
+/* The bytes of such a model, for a server to send; nothing is left on disk. */
+GBytes *
+test_make_model_bytes (guint   factor,
+                       guint32 seed)
+{
+  g_autofree char *dir = test_make_tmpdir ();
+  g_autofree char *path = test_write_model (dir, factor, seed);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  test_remove_tree (dir);
+
+  return g_bytes_new_take (contents, size);
+}
+
 char *
 test_make_tmpdir (void)
 {

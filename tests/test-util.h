@@ -20,6 +20,8 @@ ImpastoImage *test_make_image   (guint       width,
 char         *test_write_model  (const char *dir,
                                  guint       factor,
                                  guint32     seed);
+GBytes       *test_make_model_bytes (guint     factor,
+                                     guint32   seed);
 char         *test_make_tmpdir  (void);
 void          test_remove_tree  (const char *path);
 

@@ -6,8 +6,10 @@
 #pragma once
 
 #include "impasto-loss-plot.h"
+#include "impasto-model-download.h"
 #include "impasto-network.h"
 #include "impasto-preview-paintable.h"
+#include "impasto-transfer-rate.h"
 #include "impasto-window.h"
 
 G_BEGIN_DECLS
@@ -24,6 +26,12 @@ struct _ImpastoWindow
   GtkLinkButton        *model_link;
   GtkLabel             *model_path_label;
   GtkLabel             *model_error_label;
+  GtkButton            *download_button;
+  GtkWidget            *download_box;
+  GtkProgressBar       *download_bar;
+  GtkLabel             *download_label;
+  GtkWidget            *compact_box;
+  GtkLabel             *compact_label;
   ImpastoImagePicker   *content_picker;
   ImpastoImagePicker   *style_picker;
   GtkAdjustment        *alpha_adjustment;
@@ -51,6 +59,17 @@ struct _ImpastoWindow
   ImpastoNetwork       *network;
   GCancellable         *model_cancellable;
   gboolean              remember_model;
+  char                 *model_note;   /* shown in the status line once the model has loaded */
+
+  /* The model page's download, then the offer of a compact copy (impasto-window-model.c) */
+  ImpastoModelDownload *download;
+  GCancellable         *download_cancellable;
+  ImpastoTransferRate  *download_rate;
+  gint64                download_shown;
+  char                 *download_md5[2];
+  ImpastoModelExpected  download_expected;
+  char                 *downloaded_path;
+  GCancellable         *compact_cancellable;
 
   /* What the preview shows: the content image, then the run's snapshots */
   ImpastoPreviewPaintable *preview_paintable;
@@ -80,6 +99,22 @@ void impasto_window_save_to_file       (ImpastoWindow      *self,
 void impasto_window_show_status        (ImpastoWindow      *self,
                                         const char         *message,
                                         gboolean            is_error);
+
+void impasto_window_load_model        (ImpastoWindow      *self,
+                                        const char         *path,
+                                        gboolean            remember);
+void impasto_window_show_model_error   (ImpastoWindow      *self,
+                                        const char         *message);
+
+/* impasto-window-model.c */
+void impasto_window_class_model_init   (ImpastoWindowClass *klass);
+void impasto_window_init_model_page    (ImpastoWindow      *self);
+void impasto_window_dispose_model_page (ImpastoWindow      *self);
+void impasto_window_update_download_button (ImpastoWindow  *self);
+void impasto_window_download_model     (ImpastoWindow      *self);
+void impasto_window_cancel_download    (ImpastoWindow      *self);
+void impasto_window_compact_model      (ImpastoWindow      *self);
+void impasto_window_keep_full_model    (ImpastoWindow      *self);
 
 /* impasto-window-progress.c */
 void impasto_window_set_preview        (ImpastoWindow      *self,

@@ -171,12 +171,20 @@ on_output_size_changed (ImpastoWindow *self)
   impasto_window_update_output_size (self);
 }
 
+void
+impasto_window_show_model_error (ImpastoWindow *self,
+                                 const char    *message)
+{
+  gtk_label_set_label (self->model_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->model_error_label), message != NULL);
+}
+
 static void
 impasto_window_show_model_page (ImpastoWindow *self,
                                 const char    *error)
 {
-  gtk_label_set_label (self->model_error_label, error);
-  gtk_widget_set_visible (GTK_WIDGET (self->model_error_label), error != NULL);
+  impasto_window_show_model_error (self, error);
+  impasto_window_update_download_button (self);
   gtk_stack_set_visible_child_name (self->stack, "model");
 }
 
@@ -229,12 +237,13 @@ on_network_loaded (GObject      *source_object,
   if (self->remember_model)
     g_settings_set_string (self->settings, "model-path", self->model_path);
 
-  impasto_window_show_status (self, NULL, FALSE);
+  impasto_window_show_status (self, self->model_note, FALSE);
+  g_clear_pointer (&self->model_note, g_free);
   gtk_stack_set_visible_child_name (self->stack, "main");
   impasto_window_set_network (self, network);
 }
 
-static void
+void
 impasto_window_load_model (ImpastoWindow *self,
                            const char    *path,
                            gboolean       remember)
@@ -489,6 +498,7 @@ impasto_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
+  impasto_window_dispose_model_page (self);
 
   /* The bindings may keep the settings alive past the window. */
   if (self->settings != NULL)
@@ -605,6 +615,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_output_size_changed);
 
   impasto_window_class_actions_init (klass);
+  impasto_window_class_model_init (klass);
 }
 
 static void
@@ -625,6 +636,7 @@ impasto_window_init (ImpastoWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   impasto_window_setup_model_page (self);
+  impasto_window_init_model_page (self);
   impasto_window_update_output_size (self);
   impasto_window_update_actions (self);
   impasto_window_find_model (self);

@@ -61,20 +61,39 @@ impasto_model_download_describe_kept (ImpastoModelDownload *self)
                           received, total);
 }
 
+static void
+return_new_error (GTask      *task,
+                  GQuark      domain,
+                  int         code,
+                  const char *format,
+                  va_list     args)
+{
+  impasto_model_download_return_error (task, g_error_new_valist (domain, code, format, args));
+}
+
 void
-impasto_model_download_fail (GTask      *task,
-      GQuark      domain,
-      int         code,
-      const char *format,
-      ...)
+impasto_model_download_fail (GTask                     *task,
+                             ImpastoModelDownloadError  code,
+                             const char                *format,
+                             ...)
 {
   va_list args;
-  GError *error;
 
   va_start (args, format);
-  error = g_error_new_valist (domain, code, format, args);
+  return_new_error (task, IMPASTO_MODEL_DOWNLOAD_ERROR, code, format, args);
   va_end (args);
-  impasto_model_download_return_error (task, error);
+}
+
+void
+impasto_model_download_cancelled (GTask      *task,
+                                  const char *format,
+                                  ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, format, args);
+  va_end (args);
 }
 
 char *
@@ -96,16 +115,19 @@ impasto_model_download_fail_transfer (GTask  *task,
   g_autofree char *server = impasto_model_download_describe_server (self);
 
   if (run->cancellable != NULL && g_cancellable_is_cancelled (run->cancellable))
-    impasto_model_download_fail (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-          _("The download was cancelled; %s"), kept);
+    impasto_model_download_cancelled (task,
+                                      _("The download was cancelled; %s"), kept);
   else if (run->stalled || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_INTERRUPTED,
-          g_dngettext (GETTEXT_PACKAGE, "%s sent nothing for %u second; %s",
-                       "%s sent nothing for %u seconds; %s", self->timeout),
-          server, self->timeout, kept);
+    impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_INTERRUPTED,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "%s sent nothing for %u second; %s",
+                                              "%s sent nothing for %u seconds; %s",
+                                              self->timeout),
+                                 server, self->timeout, kept);
   else
-    impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_INTERRUPTED,
-          _("The connection to %s broke (%s); %s"), server, cause->message, kept);
+    impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_INTERRUPTED,
+                                 _("The connection to %s broke (%s); %s"),
+                                 server, cause->message, kept);
   g_error_free (cause);
 }
 
@@ -123,12 +145,14 @@ impasto_model_download_fail_write (GTask  *task,
                                              ? self->total - self->received
                                              : self->expected->max_size);
 
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_WRITE,
-            _("The disk holding %s is full; %s once %s more is free"), folder, kept, left);
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_WRITE,
+                                   _("The disk holding %s is full; %s once %s more is free"),
+                                   folder, kept, left);
     }
   else
-    impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_WRITE,
-          _("%s could not be written (%s); %s"), self->part_path, cause->message, kept);
+    impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_WRITE,
+                                 _("%s could not be written (%s); %s"),
+                                 self->part_path, cause->message, kept);
   g_error_free (cause);
 }
 
@@ -168,8 +192,10 @@ install (GTask       *task,
       g_autofree char *record = impasto_model_get_record_path (self->path);
 
       g_unlink (record);
-      impasto_model_download_fail_write (task, g_error_new_literal (G_IO_ERROR, g_io_error_from_errno (saved),
-                                             g_strerror (saved)));
+      impasto_model_download_fail_write (task,
+                                         g_error_new_literal (G_IO_ERROR,
+                                                              g_io_error_from_errno (saved),
+                                                              g_strerror (saved)));
       return;
     }
   g_unlink (self->info_path);
@@ -193,11 +219,13 @@ on_digested (GObject      *source,
       g_autofree char *kept = impasto_model_download_describe_kept (self);
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        impasto_model_download_fail (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-              _("The download was cancelled while it was being checked; %s"), kept);
+        impasto_model_download_cancelled (task,
+                                          _("The download was cancelled while it was being "
+                                            "checked; %s"), kept);
       else
-        impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_WRITE,
-              _("The downloaded file could not be read back (%s); %s"), error->message, kept);
+        impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_WRITE,
+                                     _("The downloaded file could not be read back (%s); "
+                                       "%s"), error->message, kept);
       g_error_free (error);
       return;
     }
@@ -205,9 +233,10 @@ on_digested (GObject      *source,
   if (!impasto_model_expected_has_md5 (self->expected, digests[0]))
     {
       impasto_model_download_discard_part (self);
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_CHECKSUM,
-            _("The file from %s is not %s (its MD5 is %s) and was deleted; try again, or "
-              "another mirror"), self->url, _(self->expected->description), digests[0]);
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_CHECKSUM,
+                                   _("The file from %s is not %s (its MD5 is %s) and was "
+                                     "deleted; try again, or another mirror"),
+                                   self->url, _(self->expected->description), digests[0]);
       return;
     }
 

@@ -60,10 +60,13 @@ void  impasto_model_download_disarm_watchdog (Run                       *run);
 void  impasto_model_download_return_error    (GTask                     *task,
                                               GError                    *error);
 void  impasto_model_download_fail            (GTask                     *task,
-                                              GQuark                     domain,
-                                              int                        code,
+                                              ImpastoModelDownloadError  code,
                                               const char                *format,
-                                              ...) G_GNUC_PRINTF (4, 5);
+                                              ...) G_GNUC_PRINTF (3, 4);
+/* G_IO_ERROR_CANCELLED with the message given */
+void  impasto_model_download_cancelled       (GTask                     *task,
+                                              const char                *format,
+                                              ...) G_GNUC_PRINTF (2, 3);
 /* cancelled, stalled or broken, whichever applies first; takes cause */
 void  impasto_model_download_fail_transfer   (GTask                     *task,
                                               GError                    *cause);

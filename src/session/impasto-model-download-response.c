@@ -59,9 +59,9 @@ check_size (GTask   *task,
     return TRUE;
 
   offered = g_format_size (size);
-  impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
-        _("%s offers a file of %s, which cannot be %s; check the address"),
-        self->url, offered, _(self->expected->description));
+  impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
+                               _("%s offers a file of %s, which cannot be %s; check the address"),
+                               self->url, offered, _(self->expected->description));
   return FALSE;
 }
 
@@ -82,8 +82,9 @@ accept_range (GTask              *task,
     {
       g_autofree char *server = impasto_model_download_describe_server (self);
 
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
-            _("%s sent a different part of the file than was asked for; try again"), server);
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
+                                   _("%s sent a different part of the file than was asked "
+                                     "for; try again"), server);
       return FALSE;
     }
   if (!check_size (task, total))
@@ -140,17 +141,20 @@ impasto_model_download_accept_response (GTask *task)
 
   if (status != SOUP_STATUS_OK && status != SOUP_STATUS_PARTIAL_CONTENT)
     {
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
-            _("%s answered “%u %s”; check the address, or try another mirror"),
-            self->url, status, soup_message_get_reason_phrase (run->message));
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
+                                   _("%s answered “%u %s”; check the address, or try "
+                                     "another mirror"),
+                                   self->url, status,
+                                   soup_message_get_reason_phrase (run->message));
       return FALSE;
     }
   /* An error page or a captive portal's login, served with a success status. */
   if (type != NULL && g_str_has_prefix (type, "text/"))
     {
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
-            _("%s sent a web page (%s) instead of the model; check the address, or sign in "
-              "to the network first"), self->url, type);
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
+                                   _("%s sent a web page (%s) instead of the model; check "
+                                     "the address, or sign in to the network first"),
+                                   self->url, type);
       return FALSE;
     }
 

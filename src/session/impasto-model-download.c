@@ -272,8 +272,8 @@ on_body_end (GTask *task)
 
   if (self->total != 0 && self->received < self->total)
     {
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_INTERRUPTED,
-            _("%s ended the file early; %s"), server, kept);
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_INTERRUPTED,
+                                   _("%s ended the file early; %s"), server, kept);
       return;
     }
   if (self->received < self->expected->min_size)
@@ -281,9 +281,9 @@ on_body_end (GTask *task)
       g_autofree char *size = g_format_size (self->received);
 
       impasto_model_download_discard_part (self);
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
-            _("%s sent only %s, too little for %s; it was deleted"),
-            self->url, size, _(self->expected->description));
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
+                                   _("%s sent only %s, too little for %s; it was deleted"),
+                                   self->url, size, _(self->expected->description));
       return;
     }
 
@@ -321,10 +321,9 @@ on_read (GObject      *source,
       g_autofree char *limit = g_format_size (run->limit);
 
       impasto_model_download_discard_part (self);
-      impasto_model_download_fail (task,
-            IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
-            _("%s sent more than %s, more than %s can be; it was deleted"),
-            self->url, limit, _(self->expected->description));
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
+                                   _("%s sent more than %s, more than %s can be; it was deleted"),
+                                   self->url, limit, _(self->expected->description));
       return;
     }
 
@@ -398,8 +397,9 @@ send_request (GTask *task)
   run->message = soup_message_new (SOUP_METHOD_GET, self->url);
   if (run->message == NULL)
     {
-      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
-            _("“%s” is not a web address the model can be downloaded from"), self->url);
+      impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
+                                   _("“%s” is not a web address the model can be "
+                                     "downloaded from"), self->url);
       return;
     }
 
@@ -520,7 +520,9 @@ impasto_model_download_run_async (ImpastoModelDownload *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
       g_clear_error (&error);
-      impasto_model_download_fail_transfer (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, ""));
+      impasto_model_download_fail_transfer (task, g_error_new_literal (G_IO_ERROR,
+                                                                       G_IO_ERROR_CANCELLED,
+                                                                       ""));
       return;
     }
   if (!open_part (self, run, &error))

@@ -49,44 +49,45 @@ typedef struct
 const ImpastoModelExpected *impasto_model_expected_vgg19 (void);
 
 #define IMPASTO_TYPE_MODEL_DOWNLOAD (impasto_model_download_get_type ())
-G_DECLARE_FINAL_TYPE (ImpastoModelDownload, impasto_model_download, IMPASTO, MODEL_DOWNLOAD, GObject)
+G_DECLARE_FINAL_TYPE (ImpastoModelDownload, impasto_model_download,
+                      IMPASTO, MODEL_DOWNLOAD, GObject)
 
-GQuark                impasto_model_download_error_quark    (void);
+GQuark                impasto_model_download_error_quark (void);
 
 /* url is fetched into path (its folder is made if needed); expected is not copied and must
  * outlive the object. */
-ImpastoModelDownload *impasto_model_download_new            (const char                 *url,
-                                                             const char                 *path,
-                                                             const ImpastoModelExpected *expected);
+ImpastoModelDownload *impasto_model_download_new      (const char                 *url,
+                                                       const char                 *path,
+                                                       const ImpastoModelExpected *expected);
 /* Seconds without a byte from the server before the download gives up (default 30). */
-void                  impasto_model_download_set_timeout    (ImpastoModelDownload       *self,
-                                                             guint                       seconds);
+void                  impasto_model_download_set_timeout (ImpastoModelDownload *self,
+                                                          guint                 seconds);
 
-const char           *impasto_model_download_get_path       (ImpastoModelDownload       *self);
-guint64               impasto_model_download_get_received   (ImpastoModelDownload       *self);
+const char           *impasto_model_download_get_path     (ImpastoModelDownload *self);
+guint64               impasto_model_download_get_received (ImpastoModelDownload *self);
 /* 0 while the size is not known */
-guint64               impasto_model_download_get_total      (ImpastoModelDownload       *self);
-ImpastoModelDownloadPhase impasto_model_download_get_phase  (ImpastoModelDownload       *self);
+guint64               impasto_model_download_get_total    (ImpastoModelDownload *self);
+ImpastoModelDownloadPhase impasto_model_download_get_phase (ImpastoModelDownload *self);
 
 /* Emits "progress" on the calling thread's main context as bytes arrive. A file already at
  * path is checked rather than fetched again. One run at a time per object. */
-void                  impasto_model_download_run_async      (ImpastoModelDownload       *self,
-                                                             GCancellable               *cancellable,
-                                                             GAsyncReadyCallback         callback,
-                                                             gpointer                    user_data);
-gboolean              impasto_model_download_run_finish     (ImpastoModelDownload       *self,
-                                                             GAsyncResult               *result,
-                                                             GError                    **error);
+void                  impasto_model_download_run_async  (ImpastoModelDownload *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean              impasto_model_download_run_finish (ImpastoModelDownload  *self,
+                                                         GAsyncResult          *result,
+                                                         GError               **error);
 
 /* The bytes a download into path has kept for resuming (0 when none). */
-guint64               impasto_model_download_get_kept       (const char                 *path);
+guint64               impasto_model_download_get_kept  (const char *path);
 
 /* Checks the file at path: against its recorded SHA-256 when there is one, else against
  * expected's MD5 digests (and then records its SHA-256). Reads the whole file: call it off
  * the main thread. */
-gboolean              impasto_model_verify                  (const char                 *path,
-                                                             const ImpastoModelExpected *expected,
-                                                             GCancellable               *cancellable,
-                                                             GError                    **error);
+gboolean              impasto_model_verify (const char                 *path,
+                                            const ImpastoModelExpected *expected,
+                                            GCancellable               *cancellable,
+                                            GError                    **error);
 
 G_END_DECLS
