@@ -884,36 +884,62 @@ static const BadInput image_inputs[] = {
  * a run that cannot fit its memory limit (1) and weights that make the run diverge, which is
  * only known once it runs (1, with the last good image written). */
 static const BadInput parameter_inputs[] = {
-  BAD_VALUE ("steps-zero", "--steps", "0", 2, "--steps must be at least 1"),
-  BAD_VALUE ("steps-minus-one", "--steps", "-1", 2, "--steps must be at least 1"),
-  BAD_VALUE ("steps-negative", "--steps", "-3", 2, "--steps must be at least 1"),
-  BAD_VALUE ("steps-not-a-number", "--steps", "many", 2, "“many” for --steps"),
-  BAD_VALUE ("noise-negative", "--noise", "-0.1", 2, "noise ratio must be between 0 and 1"),
-  BAD_VALUE ("noise-above-one", "--noise", "1.5", 2, "noise ratio must be between 0 and 1"),
-  BAD_VALUE ("noise-nan", "--noise", "nan", 2, "noise ratio must be between 0 and 1"),
-  BAD_VALUE ("alpha-nan", "--alpha", "nan", 2, "weights must be finite and not negative"),
-  BAD_VALUE ("beta-negative", "--beta", "-1", 2, "weights must be finite and not negative"),
-  BAD_VALUE ("beta-infinite", "--beta", "inf", 2, "weights must be finite and not negative"),
-  BAD_VALUE ("lr-zero", "--lr", "0", 2, "learning rate must be a positive number"),
-  BAD_VALUE ("lr-nan", "--lr", "nan", 2, "learning rate must be a positive number"),
-  BAD_VALUE ("width-zero", "--width", "0", 2, "--width and --height must be positive"),
-  BAD_VALUE ("height-negative", "--height", "-5", 2, "--width and --height must be positive"),
-  BAD_VALUE ("width-beyond-limit", "--width", "8193", 2,
-             "output size must be between 1x1 and 8192x8192"),
-  BAD_VALUE ("height-beyond-int", "--height", "99999999999", 2, "for --height out of range"),
+  BAD_VALUE ("steps-zero", "--steps", "0", 2, "--steps must be 1 to 100000, not 0"),
+  BAD_VALUE ("steps-minus-one", "--steps", "-1", 2,
+             "--steps must be a whole number (1 to 100000), not “-1”"),
+  BAD_VALUE ("steps-negative", "--steps", "-3", 2, "--steps must be a whole number"),
+  BAD_VALUE ("steps-not-a-number", "--steps", "many", 2,
+             "--steps must be a whole number (1 to 100000), not “many”"),
+  BAD_VALUE ("steps-beyond-limit", "--steps", "100001", 2, "--steps must be 1 to 100000"),
+  BAD_VALUE ("noise-negative", "--noise", "-0.1", 2, "--noise must be 0 to 1, not -0.1"),
+  BAD_VALUE ("noise-above-one", "--noise", "1.5", 2, "--noise must be 0 to 1, not 1.5"),
+  BAD_VALUE ("noise-nan", "--noise", "nan", 2, "--noise must be 0 to 1, not nan"),
+  BAD_VALUE ("noise-not-a-number", "--noise", "0.5x", 2,
+             "--noise must be a number (0 to 1), not “0.5x”"),
+  BAD_VALUE ("alpha-nan", "--alpha", "nan", 2, "--alpha must be 0 to 1000000, not nan"),
+  BAD_VALUE ("beta-negative", "--beta", "-1", 2, "--beta must be 0 to 1000000000, not -1"),
+  BAD_VALUE ("beta-infinite", "--beta", "inf", 2, "--beta must be 0 to 1000000000, not inf"),
+  BAD_VALUE ("beta-huge", "--beta", "1e300", 2, "--beta must be 0 to 1000000000, not 1e+300"),
+  BAD_VALUE ("lr-zero", "--lr", "0", 2, "--lr must be more than 0, at most 1e+30, not 0"),
+  BAD_VALUE ("lr-nan", "--lr", "nan", 2, "--lr must be more than 0, at most 1e+30, not nan"),
+  BAD_VALUE ("width-zero", "--width", "0", 2, "--width must be 1 to 8192, not 0"),
+  BAD_VALUE ("height-negative", "--height", "-5", 2,
+             "--height must be a whole number (1 to 8192), not “-5”"),
+  BAD_VALUE ("width-beyond-limit", "--width", "8193", 2, "--width must be 1 to 8192, not 8193"),
+  BAD_VALUE ("height-beyond-int", "--height", "99999999999", 2,
+             "--height must be 1 to 8192, not 99999999999"),
   BAD_VALUE ("snapshot-every-negative", "--snapshot-every", "-1", 2,
-             "--snapshot-every must be 0 or more"),
-  BAD_VALUE ("seed-negative", "--seed", "-1", 2, "--seed must be 0 or more"),
-  BAD_VALUE ("threads-negative", "--threads", "-2", 2, "--threads must be 0 or more"),
-  BAD_VALUE ("mean-unknown", "--mean", "blue", 2, "--mean must be “seed” or “imagenet”"),
+             "--snapshot-every must be a whole number (0 to 100000)"),
+  BAD_VALUE ("seed-negative", "--seed", "-1", 2, "--seed must be a whole number"),
+  BAD_VALUE ("threads-negative", "--threads", "-2", 2, "--threads must be a whole number"),
+  BAD_VALUE ("threads-too-many", "--threads", "100000", 2, "--threads must be 0 to 256"),
+  BAD_VALUE ("mean-unknown", "--mean", "blue", 2, "--mean must be seed or imagenet, not blue"),
+  BAD_VALUE ("optimizer-unknown", "--optimizer", "sgd", 2,
+             "--optimizer must be adam or lbfgs, not sgd"),
+  BAD_VALUE ("scales-too-many", "--scales", "4", 2, "--scales must be 1 to 3, not 4"),
   BAD_VALUE ("max-memory-negative", "--max-memory", "-1", 2, "--max-memory must be"),
-  { "parameter/beta-huge", NULL, "--beta", "1e300", 1,
-    "The image became NaN or infinite at step 1; the image of step 0 is kept", TRUE },
-  { "parameter/lr-huge", NULL, "--lr", "1e38", 1,
+  BAD_VALUE ("layer-unknown", "--style-layers", "conv1_1,conv6_1", 2,
+             "“conv6_1” is not a layer: give conv1_1 to conv5_4"),
+  BAD_VALUE ("layer-leading-zero", "--content-layers", "conv04_2", 2,
+             "“conv04_2” is not a layer"),
+  BAD_VALUE ("layer-weight-negative", "--content-layers", "conv4_2:-1", 2,
+             "--content-layers: The weight of layer conv4_2 must be a number, 0 or more, "
+             "not “-1”"),
+  BAD_VALUE ("layers-too-many", "--style-layers",
+             "conv1_1,conv1_2,conv2_1,conv2_2,conv3_1,conv3_2,conv3_3,conv3_4,conv4_1,conv4_2,"
+             "conv4_3,conv4_4,conv5_1,conv5_2,conv5_3,conv5_4,conv1_1", 2,
+             "At most 16 layers can be given"),
+  { "parameter/lr-huge", NULL, "--lr", "1e30", 1,
     "at step 1; the image of step 0 is kept. Try a lower learning rate", TRUE },
 };
 
 #undef BAD_VALUE
+
+static void
+no_layers (Fixture *f)
+{
+  add_arguments (f, "--content-layers", "", "--style-layers", "", NULL);
+}
 
 /* The run is refused before it allocates, with its estimate (not pinned here: it follows the
  * engine) and the limit. */
@@ -967,6 +993,7 @@ log_in_missing_folder (Fixture *f)
 
 /* Where the results go, and the memory they take */
 static const BadInput output_inputs[] = {
+  MADE ("parameter/no-layers", no_layers, 2, "A run needs at least one content or style layer"),
   MADE ("parameter/max-memory-too-small", memory_over_limit, 1,
         /* g_format_size() puts a no-break space before the unit */
         "of memory, more than its limit of 1.0\u00a0MB; choose a smaller output size"),

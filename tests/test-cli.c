@@ -14,6 +14,7 @@
 
 #include "cli-runner.h"
 #include "impasto-image-io.h"
+#include "impasto-params.h"
 #include "test-util.h"
 
 #define WIDTH  40
@@ -206,19 +207,34 @@ test_preset (Fixture       *f,
   g_assert_cmpuint (previous_scale, ==, 0);
 }
 
+/* Every parameter of the engine's table is an option, with its default in its help. */
 static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
   g_auto(CliResult) r = run_cli (f, "--help", NULL);
-  static const char *defaults[] = {
-    "default: 450", "default: 300", "default: 1)", "default: 500", "default: 0.5",
-    "default: 3000", "default: 50", "default: seed", "default: adam", "seed-exact",
-  };
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  g_auto(GStrv) lines = g_strsplit (r.out, "\n", -1);
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
   g_assert_cmpint (r.status, ==, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
-    g_assert_nonnull (strstr (r.out, defaults[i]));
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *option = g_strdup_printf ("  --%s=%s ", specs[i].name, specs[i].arg);
+      g_autofree char *value = impasto_param_to_string (defaults, &specs[i]);
+      g_autofree char *range = impasto_param_describe_range (&specs[i]);
+      const char *line = NULL;
+
+      for (guint l = 0; lines[l] != NULL && line == NULL; l++)
+        if (strstr (lines[l], option) != NULL)
+          line = lines[l];
+      g_assert_nonnull (line);
+      g_assert_nonnull (strstr (line, value));
+      g_assert_nonnull (strstr (line, range));
+    }
+  g_assert_nonnull (strstr (r.out, "seed-exact"));
 }
 
 static void
@@ -253,11 +269,13 @@ test_bad_arguments (Fixture       *f,
   const BadArgument cases[] = {
     { "--noise", "nan", "noise" },
     { "--noise", "1.5", "noise" },
-    { "--steps", "0", "--steps" },
-    { "--steps", "-3", "--steps" },
+    { "--steps", "0", "--steps must be 1 to 100000, not 0" },
+    { "--steps", "-3", "--steps must be a whole number" },
     { "--width", "0", "--width" },
-    { "--width", "100000", "output size" },
-    { "--beta", "inf", "weights" },
+    { "--width", "100000", "--width must be 1 to 8192, not 100000" },
+    { "--beta", "inf", "--beta must be 0 to 1000000000, not inf" },
+    { "--content-layers", "conv4_2:x", "The weight of layer conv4_2" },
+    { "--style-layers", "fc7", "“fc7” is not a layer" },
     { "--mean", "blue", "--mean" },
     { "--optimizer", "sgd", "--optimizer" },
     { "--scales", "4", "--scales" },
@@ -300,13 +318,13 @@ test_interrupt (Fixture       *f,
                                       "--content", f->content, "--style", f->style,
                                       "--output", f->output, "--model", f->model,
                                       "--width", "40", "--height", "28",
-                                      "--steps", "1000000", "--snapshot-every", "2", NULL);
+                                      "--steps", "100000", "--snapshot-every", "2", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "step 0/1000000"));
+  g_assert_true (g_str_has_prefix (line, "step 0/100000"));
 
   g_subprocess_send_signal (proc, SIGINT);
   g_subprocess_wait (proc, NULL, &error);

@@ -304,8 +304,9 @@ test_invalid (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "content image is 23x17"));
   g_clear_error (&error);
 
-  impasto_run_params_clear_layers (f->params);
-  impasto_run_params_add_style_layer (f->params, "conv9_9", 1);
+  impasto_layer_list_clear (&f->params->content_layers);
+  impasto_layer_list_clear (&f->params->style_layers);
+  impasto_layer_list_add (&f->params->style_layers, "conv9_9", 1);
   run = impasto_run_new (f->network, f->params, f->content, f->style, &error);
   g_assert_null (run);
   g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID);

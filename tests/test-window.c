@@ -30,6 +30,21 @@ static char *style_path;
 
 typedef gboolean (*Condition) (gpointer data);
 
+static double
+param_value (ImpastoWindow *window,
+             const char    *name)
+{
+  return gtk_adjustment_get_value (impasto_window_get_param_adjustment (window, name));
+}
+
+static void
+set_param_value (ImpastoWindow *window,
+                 const char    *name,
+                 double         value)
+{
+  gtk_adjustment_set_value (impasto_window_get_param_adjustment (window, name), value);
+}
+
 static gboolean
 wake_up (gpointer data)
 {
@@ -669,23 +684,23 @@ test_window_settings_and_defaults (void)
 
   /* Sliders and GSettings are one. */
   g_settings_set_double (settings, "beta", 1234.0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 1234.0);
-  gtk_adjustment_set_value (window->steps_adjustment, 77);
+  g_assert_cmpfloat (param_value (window, "beta"), ==, 1234.0);
+  set_param_value (window, "steps", 77);
   g_assert_cmpuint (g_settings_get_uint (settings, "steps"), ==, 77);
 
   /* Keep aspect: the 64x40 content makes 80 wide into 50 high. */
   g_settings_set_uint (settings, "width", 80);
   g_settings_set_boolean (settings, "keep-aspect", TRUE);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->height_adjustment), ==, 50);
+  g_assert_cmpfloat (param_value (window, "height"), ==, 50);
   g_assert_false (gtk_widget_get_sensitive (window->height_spin));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->alpha_adjustment), ==, 1.0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 500.0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->noise_adjustment), ==, 0.5);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 3000);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->width_adjustment), ==, 450);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->height_adjustment), ==, 300);
+  g_assert_cmpfloat (param_value (window, "alpha"), ==, 1.0);
+  g_assert_cmpfloat (param_value (window, "beta"), ==, 500.0);
+  g_assert_cmpfloat (param_value (window, "noise"), ==, 0.5);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
+  g_assert_cmpfloat (param_value (window, "width"), ==, 450);
+  g_assert_cmpfloat (param_value (window, "height"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
 
   /* The model that loaded is remembered. */
@@ -791,7 +806,7 @@ test_window_presets (void)
   window = new_ready_window ();
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
   /* Loading the setting left the steps as they were. */
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 10000);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 10000);
 
   /* From seed-exact on, every choice is a change. */
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -801,32 +816,32 @@ test_window_presets (void)
       gtk_drop_down_set_selected (window->preset_dropdown, i);
       name = g_settings_get_string (settings, "preset");
       g_assert_cmpstr (name, ==, expected[i].name);
-      g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==,
+      g_assert_cmpfloat (param_value (window, "steps"), ==,
                          expected[i].steps);
-      g_assert_cmpfloat (gtk_adjustment_get_value (window->snapshot_adjustment), ==,
+      g_assert_cmpfloat (param_value (window, "snapshot-every"), ==,
                          expected[i].snapshot_every);
       assert_run_params (window, expected[i].optimizer, expected[i].steps);
     }
 
   gtk_drop_down_set_selected (window->preset_dropdown, 0);
-  gtk_adjustment_set_value (window->steps_adjustment, 80);
+  set_param_value (window, "steps", 80);
   assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 80);
   destroy_window (window);
 
   /* The next window opens with Draft and the steps of the last. */
   window = new_ready_window ();
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 80);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 80);
   assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 80);
 
   /* A preset set from elsewhere (dconf, another window) is the window's choice too. */
   g_settings_set_string (settings, "preset", "balanced");
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 1);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 120);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 120);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 3000);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
   assert_run_params (window, IMPASTO_OPTIMIZER_ADAM, 3000);
 
   destroy_window (window);
@@ -1053,7 +1068,7 @@ test_window_one_pixel_images (void)
   g_assert_cmpuint (impasto_image_picker_get_image (window->content_picker)->width, ==, 1);
   g_assert_true (impasto_window_get_can_start (window));
 
-  gtk_adjustment_set_value (window->steps_adjustment, 5);
+  set_param_value (window, "steps", 5);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   job = impasto_window_get_job (window);
   wait_until (job_finished, window, "the one-pixel painting is done");

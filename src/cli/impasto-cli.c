@@ -21,12 +21,15 @@
 #include "impasto-cli.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
+#include "impasto-params.h"
 #include "impasto-preset.h"
 #include "impasto-run.h"
 
-/* GOption cannot tell an option left out from one given; the options a preset decides when
- * they are left out start at this value, which no one types. */
-#define UNSET G_MININT
+typedef struct
+{
+  const ImpastoParamSpec *spec;
+  char                   *text;
+} Given;
 
 typedef struct
 {
@@ -36,29 +39,24 @@ typedef struct
   char   *model_path;
   char   *snapshot_dir;
   char   *log_path;
-  char   *mean;
-  char   *optimizer;
   char   *preset;
-  int     width;
-  int     height;
-  double  alpha;
-  double  beta;
-  double  noise;
-  int     steps;
-  double  learning_rate;
-  int     snapshot_every;
-  gint64  seed;
-  int     threads;
-  int     scales;
-  gint64  max_memory;   /* megabytes; 0: whatever is available */
+  GArray *given;        /* of Given: the table's options, in the order typed */
+  GPtrArray *help;      /* the table's options' descriptions, while the parser needs them */
 } Options;
 
 typedef struct
 {
-  const Options *options;
-  FILE          *log;
+  const Options          *options;
+  const ImpastoRunParams *params;
+  FILE                   *log;
   GError        *snapshot_error;   /* the first snapshot that could not be saved */
 } Job;
+
+static void
+given_clear (gpointer data)
+{
+  g_free (((Given *) data)->text);
+}
 
 static void
 options_clear (Options *options)
@@ -69,15 +67,75 @@ options_clear (Options *options)
   g_free (options->model_path);
   g_free (options->snapshot_dir);
   g_free (options->log_path);
-  g_free (options->mean);
-  g_free (options->optimizer);
   g_free (options->preset);
+  g_clear_pointer (&options->given, g_array_unref);
+  g_clear_pointer (&options->help, g_ptr_array_unref);
 }
 
 static void
 print_error (const char *message)
 {
   g_printerr ("impasto-cli: %s\n", message);
+}
+
+/* Every option of the parameter table is taken as text and checked once all are in, so that
+ * a preset can fill in what was not given whichever comes first. */
+static gboolean
+on_param_option (const char  *option_name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  Options *options = data;
+  Given given = { impasto_params_find (option_name + 2), g_strdup (value) };
+
+  g_assert (given.spec != NULL);
+  g_array_append_val (options->given, given);
+
+  return TRUE;
+}
+
+/* "How much the painting keeps of the photo, 0 to 1000000 (default: 1)" */
+static char *
+describe_param (const ImpastoParamSpec *spec)
+{
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  g_autofree char *range = impasto_param_describe_range (spec);
+  g_autofree char *value = impasto_param_to_string (defaults, spec);
+  g_autofree char *shown = NULL;
+
+  if (spec->unit != NULL)
+    shown = g_strdup_printf ("%s %s", value, _(spec->unit));
+  if (spec->flags & IMPASTO_PARAM_SCHEDULE)
+    /* Translators: an option's help: what it does, its range and its default value. */
+    return g_strdup_printf (_("%s; %s (default: the preset's, else %s)"), _(spec->help), range,
+                            shown != NULL ? shown : value);
+
+  /* Translators: an option's help: what it does, its range and its default value. */
+  return g_strdup_printf (_("%s; %s (default: %s)"), _(spec->help), range,
+                          shown != NULL ? shown : value);
+}
+
+static void
+add_param_entries (GOptionGroup *group,
+                   Options      *options)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      char *help = describe_param (&specs[i]);
+      GOptionEntry entry[2] = {
+        { specs[i].name, 0, 0, G_OPTION_ARG_CALLBACK, G_GNUC_EXTENSION (gpointer) on_param_option, help,
+          specs[i].arg },
+        { NULL },
+      };
+
+      g_ptr_array_add (options->help, help);
+      g_option_group_add_entries (group, entry);
+    }
 }
 
 static gboolean
@@ -88,84 +146,41 @@ parse_options (Options  *options,
 {
   const GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &options->content_path,
-      N_("The photo to repaint"), N_("FILE") },
+      _("The photo to repaint"), _("FILE") },
     { "style", 's', 0, G_OPTION_ARG_FILENAME, &options->style_path,
-      N_("The painting whose style to use"), N_("FILE") },
+      _("The painting whose style to use"), _("FILE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output_path,
-      N_("Where to write the result (.png, .jpg or .jpeg)"), N_("FILE") },
+      _("Where to write the result (.png, .jpg or .jpeg)"), _("FILE") },
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options->model_path,
-      N_("The VGG19 model (default: $IMPASTO_MODEL, then "
-         "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
-      N_("FILE") },
-    { "width", 0, 0, G_OPTION_ARG_INT, &options->width,
-      N_("Output width in pixels (default: 450)"), N_("N") },
-    { "height", 0, 0, G_OPTION_ARG_INT, &options->height,
-      N_("Output height in pixels (default: 300)"), N_("N") },
-    { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &options->alpha,
-      N_("Content weight (default: 1)"), N_("X") },
-    { "beta", 0, 0, G_OPTION_ARG_DOUBLE, &options->beta,
-      N_("Style weight (default: 500)"), N_("X") },
-    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &options->noise,
-      N_("Share of noise in the starting image, 0 to 1 (default: 0.5)"), N_("X") },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &options->steps,
-      N_("Optimisation steps, all scales together (default: 3000)"), N_("N") },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &options->optimizer,
-      N_("“adam” (the seed's) or “lbfgs” (fewer steps to the same loss) (default: adam)"),
-      N_("NAME") },
-    { "scales", 0, 0, G_OPTION_ARG_INT, &options->scales,
-      N_("Work coarse to fine over this many scales, each half the next, 1 to 3 (default: 1)"),
-      N_("N") },
+      _("The VGG19 model (default: $IMPASTO_MODEL, then "
+        "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
+      _("FILE") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
-      N_("“draft” (L-BFGS, 50 steps), “balanced” (L-BFGS, 120 steps) or “seed-exact” (Adam, "
-         "3000 steps); the options above override it"),
-      N_("NAME") },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &options->learning_rate,
-      N_("Adam's learning rate; L-BFGS's largest first change of a pixel (default: 1)"),
-      N_("X") },
-    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &options->snapshot_every,
-      N_("Report and save a snapshot every N steps, 0 for none (default: the preset's, 50 for the seed's)"), N_("N") },
+      _("“draft” (L-BFGS, 50 steps), “balanced” (L-BFGS, 120 steps) or “seed-exact” (Adam, "
+        "3000 steps) chooses the optimizer, scales, steps and snapshot interval; the options "
+        "for those override it"),
+      _("NAME") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
-      N_("Save snapshots there as step-NNNNN.png (default: not saved)"), N_("DIR") },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed,
-      N_("Seed of the starting noise (default: 0)"), N_("N") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &options->mean,
-      N_("Pixel mean to subtract: “seed” (128) or “imagenet” (default: seed)"), N_("NAME") },
+      _("Save snapshots there as step-NNNNN.png (default: not saved)"), _("DIR") },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
-      N_("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
-      N_("FILE.csv") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &options->threads,
-      N_("Threads to compute with (default: one per core)"), N_("N") },
-    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &options->max_memory,
-      N_("Refuse to start a run that needs more than MB megabytes "
-         "(default: the memory available)"), N_("MB") },
+      _("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
+      _("FILE.csv") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, options, NULL);
 
+  options->given = g_array_new (FALSE, FALSE, sizeof (Given));
+  g_array_set_clear_func (options->given, given_clear);
+  options->help = g_ptr_array_new_with_free_func (g_free);
+
+  g_option_group_add_entries (group, entries);
+  add_param_entries (group, options);
+  g_option_context_set_main_group (context, group);
   g_option_context_set_summary (context,
                                 _("Repaint a photo in the style of a painting "
                                   "(Gatys, Ecker and Bethge's neural style transfer)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   return g_option_context_parse (context, argc, argv, error);
-}
-
-static void
-set_defaults (Options *options)
-{
-  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
-
-  options->width = params->width;
-  options->height = params->height;
-  options->alpha = params->alpha;
-  options->beta = params->beta;
-  options->noise = params->noise;
-  /* from the preset, else the seed's */
-  options->steps = UNSET;
-  options->scales = UNSET;
-  options->learning_rate = params->learning_rate;
-  options->snapshot_every = UNSET;
-  options->seed = params->seed;
-  options->threads = 0;
 }
 
 static gboolean
@@ -176,7 +191,7 @@ usage_error (GError    **error,
   return FALSE;
 }
 
-/* Everything that can be checked before minutes of work are spent. */
+/* What only the command line has to check; the parameters are the engine's to check. */
 static gboolean
 check_options (const Options *options,
                GError       **error)
@@ -186,70 +201,45 @@ check_options (const Options *options,
   if (options->content_path == NULL || options->style_path == NULL
       || options->output_path == NULL)
     return usage_error (error, _("--content, --style and --output are required (see --help)"));
-  if (options->width <= 0 || options->height <= 0)
-    return usage_error (error, _("--width and --height must be positive"));
-  if (options->steps != UNSET && options->steps < 1)
-    return usage_error (error, _("--steps must be at least 1"));
-  if (options->scales != UNSET && (options->scales < 1 || options->scales > IMPASTO_MAX_SCALES))
-    return usage_error (error, _("--scales must be 1, 2 or 3"));
-  if (options->optimizer != NULL && !g_str_equal (options->optimizer, "adam")
-      && !g_str_equal (options->optimizer, "lbfgs"))
-    return usage_error (error, _("--optimizer must be “adam” or “lbfgs”"));
   if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
-  if (options->snapshot_every != UNSET && options->snapshot_every < 0)
-    return usage_error (error, _("--snapshot-every must be 0 or more"));
-  if (options->seed < 0)
-    return usage_error (error, _("--seed must be 0 or more"));
-  if (options->threads < 0)
-    return usage_error (error, _("--threads must be 0 or more"));
-  if (options->max_memory < 0 || options->max_memory > G_MAXINT64 / 1000000)
-    return usage_error (error, _("--max-memory must be a number of megabytes, 0 or more"));
-  if (options->mean != NULL && !g_str_equal (options->mean, "seed")
-      && !g_str_equal (options->mean, "imagenet"))
-    return usage_error (error, _("--mean must be “seed” or “imagenet”"));
 
   return TRUE;
 }
 
-/* The preset's choices where the command line made none; the seed's where neither did. */
+/* The engine names a parameter as the table does; here it is an option. */
 static void
-apply_schedule (const Options    *options,
-                ImpastoRunParams *params)
+name_option (GError                **error,
+             const ImpastoParamSpec *spec)
 {
-  ImpastoPreset preset;
-
-  if (options->preset != NULL && impasto_preset_from_name (options->preset, &preset))
-    impasto_preset_apply (preset, params);
-  if (options->optimizer != NULL)
-    params->optimizer = g_str_equal (options->optimizer, "lbfgs") ? IMPASTO_OPTIMIZER_LBFGS
-                                                                  : IMPASTO_OPTIMIZER_ADAM;
-  if (options->scales != UNSET)
-    params->n_scales = options->scales;
-  if (options->steps != UNSET)
-    params->steps = options->steps;
-  if (options->snapshot_every != UNSET)
-    params->snapshot_every = options->snapshot_every;
+  if (g_str_has_prefix ((*error)->message, spec->name))
+    g_prefix_error (error, "--");
+  else
+    g_prefix_error (error, "--%s: ", spec->name);
 }
 
+/* The seed's values, then the preset's, then the options given, the last one of each kind
+ * winning. */
 static ImpastoRunParams *
 make_params (const Options *options,
              GError       **error)
 {
   g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  ImpastoPreset preset;
 
-  params->width = options->width;
-  params->height = options->height;
-  params->alpha = options->alpha;
-  params->beta = options->beta;
-  params->noise = options->noise;
-  apply_schedule (options, params);
-  params->threads = options->threads;
-  params->learning_rate = options->learning_rate;
-  params->seed = options->seed;
-  params->memory_limit = (guint64) options->max_memory * 1000000;
-  if (g_strcmp0 (options->mean, "imagenet") == 0)
-    params->mean = IMPASTO_MEAN_IMAGENET;
+  if (options->preset != NULL && impasto_preset_from_name (options->preset, &preset))
+    impasto_preset_apply (preset, params);
+
+  for (guint i = 0; i < options->given->len; i++)
+    {
+      const Given *given = &g_array_index (options->given, Given, i);
+
+      if (!impasto_param_parse (params, given->spec, given->text, error))
+        {
+          name_option (error, given->spec);
+          return NULL;
+        }
+    }
 
   if (!impasto_run_params_validate (params, error))
     return NULL;
@@ -388,8 +378,7 @@ on_progress (const ImpastoProgress *p,
     return;
 
   print_progress (p);
-  /* unset is the preset's interval, never 0 */
-  if (job->options->snapshot_dir != NULL && job->options->snapshot_every != 0)
+  if (job->options->snapshot_dir != NULL && job->params->snapshot_every != 0)
     save_snapshot (job, p);
 }
 
@@ -474,7 +463,7 @@ prepare_files (const Options *options,
 {
   if (!check_output_name (options->output_path, error))
     return FALSE;
-  if (options->snapshot_dir != NULL && options->snapshot_every != 0
+  if (options->snapshot_dir != NULL && job->params->snapshot_every != 0
       && g_mkdir_with_parents (options->snapshot_dir, 0777) != 0)
     {
       int saved = errno;
@@ -552,7 +541,7 @@ run_job (const Options          *options,
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) run_error = NULL;
-  Job job = { options, NULL, NULL };
+  Job job = { options, params, NULL, NULL };
   int status;
 
   if (!prepare_files (options, &job, &error)
@@ -585,7 +574,6 @@ impasto_cli_main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  set_defaults (&options);
   /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
    * too, and gets the same status as one the parser refuses. */
   if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error)

@@ -55,12 +55,11 @@ deepest_loss_layer (ImpastoNetwork         *network,
 }
 
 static gboolean
-is_loss_layer (const ImpastoLossLayer *layers,
-               guint                   n_layers,
+is_loss_layer (const ImpastoLayerList *layers,
                const char             *name)
 {
-  for (guint i = 0; i < n_layers; i++)
-    if (g_str_equal (layers[i].name, name))
+  for (guint i = 0; i < layers->n; i++)
+    if (g_str_equal (layers->items[i].name, name))
       return TRUE;
 
   return FALSE;
@@ -96,9 +95,8 @@ tally_stage (Tally                  *tally,
              guint                   w)
 {
   gsize size = (gsize) c * h * w;
-  gboolean content = is_loss_layer (params->content_layers, params->n_content_layers,
-                                    layer->name);
-  gboolean style = is_loss_layer (params->style_layers, params->n_style_layers, layer->name);
+  gboolean content = is_loss_layer (&params->content_layers, layer->name);
+  gboolean style = is_loss_layer (&params->style_layers, layer->name);
 
   tally->max_stage = MAX (tally->max_stage, size);
   if (content || style)

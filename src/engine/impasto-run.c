@@ -78,11 +78,11 @@ deepest_loss_layer (ImpastoRun *run,
   const ImpastoRunParams *params = run->params;
   int deepest = -1;
 
-  for (guint i = 0; i < params->n_content_layers + params->n_style_layers; i++)
+  for (guint i = 0; i < params->content_layers.n + params->style_layers.n; i++)
     {
-      const char *name = i < params->n_content_layers
-                         ? params->content_layers[i].name
-                         : params->style_layers[i - params->n_content_layers].name;
+      const char *name = i < params->content_layers.n
+                         ? params->content_layers.items[i].name
+                         : params->style_layers.items[i - params->content_layers.n].name;
       int index = impasto_network_find_layer (run->network, name);
 
       if (index < 0)
@@ -175,18 +175,18 @@ plan_losses (ImpastoRun *run)
 {
   const ImpastoRunParams *params = run->params;
 
-  for (guint i = 0; i < params->n_content_layers; i++)
+  for (guint i = 0; i < params->content_layers.n; i++)
     {
-      Stage *stage = &run->stages[find_stage (run, params->content_layers[i].name)];
+      Stage *stage = &run->stages[find_stage (run, params->content_layers.items[i].name)];
 
-      stage->content_weight += params->content_layers[i].weight / params->n_content_layers;
+      stage->content_weight += params->content_layers.items[i].weight / params->content_layers.n;
       stage->has_content = TRUE;
     }
-  for (guint i = 0; i < params->n_style_layers; i++)
+  for (guint i = 0; i < params->style_layers.n; i++)
     {
-      Stage *stage = &run->stages[find_stage (run, params->style_layers[i].name)];
+      Stage *stage = &run->stages[find_stage (run, params->style_layers.items[i].name)];
 
-      stage->style_weight += params->style_layers[i].weight / params->n_style_layers;
+      stage->style_weight += params->style_layers.items[i].weight / params->style_layers.n;
       stage->has_style = TRUE;
     }
 }

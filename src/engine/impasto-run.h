@@ -29,6 +29,14 @@ typedef struct
   double weight;
 } ImpastoLossLayer;
 
+typedef struct
+{
+  guint            n;
+  ImpastoLossLayer items[IMPASTO_MAX_LOSS_LAYERS];
+} ImpastoLayerList;
+
+#define IMPASTO_MAX_THREADS 256
+
 typedef enum
 {
   IMPASTO_MEAN_SEED,       /* 128 in every channel, as the seed program does */
@@ -65,10 +73,8 @@ typedef struct
   guint            snapshot_every;  /* 0: only the final image */
   guint64          seed;
   ImpastoMean      mean;
-  guint            n_content_layers;
-  ImpastoLossLayer content_layers[IMPASTO_MAX_LOSS_LAYERS];
-  guint            n_style_layers;
-  ImpastoLossLayer style_layers[IMPASTO_MAX_LOSS_LAYERS];
+  ImpastoLayerList content_layers;
+  ImpastoLayerList style_layers;
   ImpastoOptimizer optimizer;       /* Adam: the seed's */
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
@@ -105,13 +111,10 @@ GQuark            impasto_run_error_quark       (void);
 ImpastoRunParams *impasto_run_params_new        (void);
 ImpastoRunParams *impasto_run_params_copy       (const ImpastoRunParams *params);
 void              impasto_run_params_free       (ImpastoRunParams       *params);
-void              impasto_run_params_clear_layers (ImpastoRunParams     *params);
-void              impasto_run_params_add_content_layer (ImpastoRunParams *params,
-                                                        const char       *name,
-                                                        double            weight);
-void              impasto_run_params_add_style_layer   (ImpastoRunParams *params,
-                                                        const char       *name,
-                                                        double            weight);
+void              impasto_layer_list_add        (ImpastoLayerList       *list,
+                                                 const char             *name,
+                                                 double                  weight);
+void              impasto_layer_list_clear      (ImpastoLayerList       *list);
 gboolean          impasto_run_params_validate   (const ImpastoRunParams *params,
                                                  GError                **error);
 /* NULL-terminated names of every layer a loss uses; free with g_strfreev(). */

@@ -26,14 +26,7 @@ struct _ImpastoWindow
   GtkLabel             *model_error_label;
   ImpastoImagePicker   *content_picker;
   ImpastoImagePicker   *style_picker;
-  GtkAdjustment        *alpha_adjustment;
-  GtkAdjustment        *beta_adjustment;
-  GtkAdjustment        *noise_adjustment;
   GtkDropDown          *preset_dropdown;
-  GtkAdjustment        *steps_adjustment;
-  GtkAdjustment        *snapshot_adjustment;
-  GtkAdjustment        *width_adjustment;
-  GtkAdjustment        *height_adjustment;
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
   GtkPicture           *preview;
@@ -69,6 +62,10 @@ struct _ImpastoWindow
 };
 
 void impasto_window_class_actions_init (ImpastoWindowClass *klass);
+/* The adjustment of the run parameter of that name in the engine's table (see
+ * impasto-params.h), "<name>_adjustment" in the template. */
+GtkAdjustment *impasto_window_get_param_adjustment (ImpastoWindow *self,
+                                                    const char    *name);
 void impasto_window_update_actions      (ImpastoWindow      *self);
 void impasto_window_start              (ImpastoWindow      *self);
 void impasto_window_stop               (ImpastoWindow      *self);

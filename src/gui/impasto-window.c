@@ -12,6 +12,7 @@
 #include "impasto-file-dialog.h"
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
+#include "impasto-params.h"
 #include "impasto-preset.h"
 #include "impasto-run.h"
 #include "impasto-window-private.h"
@@ -112,8 +113,8 @@ impasto_window_update_output_size (ImpastoWindow *self)
   if (!keep || content == NULL)
     return;
 
-  width = gtk_adjustment_get_value (self->width_adjustment);
-  gtk_adjustment_set_value (self->height_adjustment,
+  width = gtk_adjustment_get_value (impasto_window_get_param_adjustment (self, "width"));
+  gtk_adjustment_set_value (impasto_window_get_param_adjustment (self, "height"),
                             round (width * content->height / content->width));
 }
 
@@ -303,22 +304,71 @@ impasto_window_setup_model_page (ImpastoWindow *self)
   gtk_label_set_label (self->model_path_label, text);
 }
 
+static char *
+adjustment_id (const ImpastoParamSpec *spec)
+{
+  g_autofree char *id = g_strdup_printf ("%s_adjustment", spec->name);
+
+  g_strdelimit (id, "-", '_');
+  return g_steal_pointer (&id);
+}
+
+GtkAdjustment *
+impasto_window_get_param_adjustment (ImpastoWindow *self,
+                                     const char    *name)
+{
+  const ImpastoParamSpec *spec = impasto_params_find (name);
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (spec != NULL && (spec->flags & IMPASTO_PARAM_SETTING), NULL);
+
+  id = adjustment_id (spec);
+  return GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (self), IMPASTO_TYPE_WINDOW,
+                                                        id));
+}
+
+/* Every parameter the window shows has an adjustment of its name and a key of its name. */
+static void
+impasto_window_class_bind_params (GtkWidgetClass *widget_class)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      {
+        /* The class keeps the name for as long as the program runs. */
+        char *id = adjustment_id (&specs[i]);
+
+        gtk_widget_class_bind_template_child_full (widget_class, g_intern_string (id), FALSE, 0);
+        g_free (id);
+      }
+}
+
 static ImpastoRunParams *
 impasto_window_dup_params (ImpastoWindow *self)
 {
   ImpastoRunParams *params = impasto_run_params_new ();
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
   impasto_window_update_output_size (self);
 
-  params->alpha = gtk_adjustment_get_value (self->alpha_adjustment);
-  params->beta = gtk_adjustment_get_value (self->beta_adjustment);
-  params->noise = gtk_adjustment_get_value (self->noise_adjustment);
   /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. */
   impasto_preset_apply (gtk_drop_down_get_selected (self->preset_dropdown), params);
-  params->steps = (guint) gtk_adjustment_get_value (self->steps_adjustment);
-  params->snapshot_every = (guint) gtk_adjustment_get_value (self->snapshot_adjustment);
-  params->width = (guint) gtk_adjustment_get_value (self->width_adjustment);
-  params->height = (guint) gtk_adjustment_get_value (self->height_adjustment);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      {
+        GtkAdjustment *adjustment = impasto_window_get_param_adjustment (self, specs[i].name);
+        gboolean ok;
+
+        /* The adjustments' ranges are the table's: a test holds them to it. */
+        ok = impasto_param_set_value (params, &specs[i], gtk_adjustment_get_value (adjustment),
+                                      NULL);
+        g_assert (ok);
+      }
 
   return params;
 }
@@ -368,13 +418,15 @@ impasto_window_stop (ImpastoWindow *self)
 void
 impasto_window_reset_defaults (ImpastoWindow *self)
 {
-  static const char * const keys[] = {
-    "alpha", "beta", "noise", "preset", "steps", "snapshot-every", "width", "height",
-    "keep-aspect",
-  };
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    g_settings_reset (self->settings, keys[i]);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      g_settings_reset (self->settings, specs[i].name);
+  g_settings_reset (self->settings, "preset");
+  g_settings_reset (self->settings, "keep-aspect");
 }
 
 static gboolean
@@ -442,17 +494,19 @@ impasto_window_bind_settings (ImpastoWindow *self)
     gsize       offset;
     const char *property;
   } bindings[] = {
-    { "alpha", G_STRUCT_OFFSET (ImpastoWindow, alpha_adjustment), "value" },
-    { "beta", G_STRUCT_OFFSET (ImpastoWindow, beta_adjustment), "value" },
-    { "noise", G_STRUCT_OFFSET (ImpastoWindow, noise_adjustment), "value" },
-    { "steps", G_STRUCT_OFFSET (ImpastoWindow, steps_adjustment), "value" },
-    { "snapshot-every", G_STRUCT_OFFSET (ImpastoWindow, snapshot_adjustment), "value" },
-    { "width", G_STRUCT_OFFSET (ImpastoWindow, width_adjustment), "value" },
-    { "height", G_STRUCT_OFFSET (ImpastoWindow, height_adjustment), "value" },
     { "keep-aspect", G_STRUCT_OFFSET (ImpastoWindow, keep_aspect_check), "active" },
     { "last-content-folder", G_STRUCT_OFFSET (ImpastoWindow, content_picker), "folder" },
     { "last-style-folder", G_STRUCT_OFFSET (ImpastoWindow, style_picker), "folder" },
   };
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      g_settings_bind (self->settings, specs[i].name,
+                       impasto_window_get_param_adjustment (self, specs[i].name), "value",
+                       G_SETTINGS_BIND_DEFAULT);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     g_settings_bind (self->settings, bindings[i].key,
@@ -581,14 +635,8 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_error_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, content_picker);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, style_picker);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, alpha_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, beta_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, noise_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preset_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, steps_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, snapshot_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, width_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_adjustment);
+  impasto_window_class_bind_params (widget_class);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, keep_aspect_check);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_spin);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview);
