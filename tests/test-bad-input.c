@@ -929,6 +929,12 @@ static const BadInput parameter_inputs[] = {
              "conv1_1,conv1_2,conv2_1,conv2_2,conv3_1,conv3_2,conv3_3,conv3_4,conv4_1,conv4_2,"
              "conv4_3,conv4_4,conv5_1,conv5_2,conv5_3,conv5_4,conv1_1", 2,
              "At most 16 layers can be given"),
+  BAD_VALUE ("steer-not-steerable", "--steer", "1:noise=0.2", 2,
+             "--steer: “noise” cannot be changed during a run; alpha and beta can"),
+  BAD_VALUE ("steer-out-of-range", "--steer", "1:beta=-5", 2,
+             "--steer: beta must be 0 to 1000000000, not -5"),
+  BAD_VALUE ("steer-syntax", "--steer", "beta=5", 2,
+             "--steer: “beta=5” is no change: write STEP:NAME=VALUE, as in “200:beta=2000”"),
   { "parameter/lr-huge", NULL, "--lr", "1e30", 1,
     "at step 1; the image of step 0 is kept. Try a lower learning rate", TRUE },
 };

@@ -169,6 +169,37 @@ test_end_to_end (Fixture       *f,
                      0.9 * g_array_index (totals, double, 0));
 }
 
+/* --steer changes beta at step 4: the losses are the unsteered run's up to there, then the
+ * style term weighs ten times as much. */
+static void
+test_steer (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *plain_log = g_build_filename (f->dir, "plain.csv", NULL);
+  g_autofree char *steered_log = g_build_filename (f->dir, "steered.csv", NULL);
+  g_autoptr(GArray) plain = NULL;
+  g_autoptr(GArray) steered = NULL;
+  g_auto(CliResult) a = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28", "--steps", "8",
+                                 "--log", plain_log, NULL);
+  g_auto(CliResult) b = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28", "--steps", "8",
+                                 "--steer", "4:beta=5000", "--log", steered_log, NULL);
+
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+  plain = parse_log (plain_log, 8);
+  steered = parse_log (steered_log, 8);
+  for (guint step = 0; step <= 4; step++)
+    g_assert_cmpfloat (g_array_index (steered, double, step), ==,
+                       g_array_index (plain, double, step));
+  for (guint step = 5; step <= 8; step++)
+    g_assert_cmpfloat (g_array_index (steered, double, step), >,
+                       2 * g_array_index (plain, double, step));
+}
+
 /* A preset picks the optimiser; --scales and --steps still override it. The log then says at
  * which scale each loss was measured: coarse first, the output size last. */
 static void
@@ -344,6 +375,7 @@ main (int    argc,
   g_test_add ("/impasto/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("end-to-end", test_end_to_end);
   ADD ("preset-and-scales", test_preset);
+  ADD ("steer", test_steer);
   ADD ("help-shows-defaults", test_help);
   ADD ("missing-model", test_missing_model);
   ADD ("bad-arguments", test_bad_arguments);

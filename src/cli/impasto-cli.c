@@ -40,6 +40,8 @@ typedef struct
   char   *snapshot_dir;
   char   *log_path;
   char   *preset;
+  char   *steer;
+  GArray *steers;       /* ImpastoSteer, from steer */
   GArray *given;        /* of Given: the table's options, in the order typed */
   GPtrArray *help;      /* the table's options' descriptions, while the parser needs them */
 } Options;
@@ -68,6 +70,8 @@ options_clear (Options *options)
   g_free (options->snapshot_dir);
   g_free (options->log_path);
   g_free (options->preset);
+  g_free (options->steer);
+  g_clear_pointer (&options->steers, g_array_unref);
   g_clear_pointer (&options->given, g_array_unref);
   g_clear_pointer (&options->help, g_ptr_array_unref);
 }
@@ -160,6 +164,10 @@ parse_options (Options  *options,
         "3000 steps) chooses the optimizer, scales, steps and snapshot interval; the options "
         "for those override it"),
       _("NAME") },
+    { "steer", 0, 0, G_OPTION_ARG_STRING, &options->steer,
+      _("Change parameters during the run: “200:beta=2000,400:alpha=5” sets beta to 2000 from "
+        "step 200 on and alpha to 5 from step 400 on (alpha and beta can be changed)"),
+      _("STEP:NAME=VALUE,…") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
       _("Save snapshots there as step-NNNNN.png (default: not saved)"), _("DIR") },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
@@ -170,6 +178,7 @@ parse_options (Options  *options,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, options, NULL);
 
+  options->steers = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
   options->given = g_array_new (FALSE, FALSE, sizeof (Given));
   g_array_set_clear_func (options->given, given_clear);
   options->help = g_ptr_array_new_with_free_func (g_free);
@@ -243,6 +252,12 @@ make_params (const Options *options,
 
   if (!impasto_run_params_validate (params, error))
     return NULL;
+
+  if (options->steer != NULL && !impasto_steering_parse (options->steer, options->steers, error))
+    {
+      g_prefix_error (error, "--steer: ");
+      return NULL;
+    }
 
   return g_steal_pointer (&params);
 }
@@ -484,6 +499,7 @@ create_run (const Options          *options,
             const ImpastoRunParams *params,
             GError                **error)
 {
+  ImpastoRun *run;
   g_autofree char *model_path = NULL;
   g_autoptr(ImpastoImage) content = NULL;
   g_autoptr(ImpastoImage) style = NULL;
@@ -502,7 +518,18 @@ create_run (const Options          *options,
   if (network == NULL)
     return NULL;
 
-  return impasto_run_new (network, params, content, style, error);
+  run = impasto_run_new (network, params, content, style, error);
+  if (run == NULL)
+    return NULL;
+  for (guint i = 0; i < options->steers->len; i++)
+    {
+      const ImpastoSteer *steer = &g_array_index (options->steers, ImpastoSteer, i);
+      gboolean ok = impasto_run_steer (run, steer->step, steer->name, steer->value, NULL);
+
+      g_assert (ok);   /* checked with the other options */
+    }
+
+  return run;
 }
 
 /* Writes whatever image the run reached, whether it finished, was stopped or diverged. */

@@ -503,3 +503,94 @@ impasto_layer_list_to_string (const ImpastoLayerList *list)
 
   return g_string_free (text, FALSE);
 }
+
+gboolean
+impasto_steer_check (const char              *name,
+                     double                   value,
+                     const ImpastoParamSpec **spec_out,
+                     GError                 **error)
+{
+  const ImpastoParamSpec *spec = impasto_params_find (name);
+  g_autoptr(ImpastoRunParams) scratch = NULL;
+
+  if (spec == NULL || !(spec->flags & IMPASTO_PARAM_STEERABLE))
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                   _("“%s” cannot be changed during a run; alpha and beta can"), name);
+      return FALSE;
+    }
+
+  scratch = impasto_run_params_new ();
+  if (!impasto_param_set_value (scratch, spec, value, error))
+    return FALSE;
+
+  if (spec_out != NULL)
+    *spec_out = spec;
+  return TRUE;
+}
+
+static gboolean
+steer_syntax_error (const char *item,
+                    GError    **error)
+{
+  g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+               _("“%s” is no change: write STEP:NAME=VALUE, as in “200:beta=2000”"), item);
+  return FALSE;
+}
+
+gboolean
+impasto_steering_parse (const char *text,
+                        GArray     *steers,
+                        GError    **error)
+{
+  g_auto(GStrv) items = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) parsed = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *item = g_strstrip (items[i]);
+      g_auto(GStrv) step_rest = g_strsplit (item, ":", 2);
+      g_auto(GStrv) name_value = NULL;
+      const ImpastoParamSpec *spec;
+      ImpastoSteer steer;
+      guint64 step;
+      char *end;
+
+      if (*item == '\0' && items[1] == NULL)
+        break;
+      if (step_rest[1] == NULL
+          || !g_ascii_string_to_unsigned (step_rest[0], 10, 0, G_MAXUINT, &step, NULL))
+        return steer_syntax_error (item, error);
+      name_value = g_strsplit (step_rest[1], "=", 2);
+      if (name_value[1] == NULL || *name_value[1] == '\0')
+        return steer_syntax_error (item, error);
+      steer.value = g_ascii_strtod (name_value[1], &end);
+      if (*end != '\0')
+        return steer_syntax_error (item, error);
+      if (!impasto_steer_check (name_value[0], steer.value, &spec, error))
+        return FALSE;
+      steer.step = (guint) step;
+      steer.name = spec->name;
+      g_array_append_val (parsed, steer);
+    }
+
+  g_array_append_vals (steers, parsed->data, parsed->len);
+  return TRUE;
+}
+
+char *
+impasto_steering_to_string (const ImpastoSteer *steers,
+                            guint               n_steers)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_steers; i++)
+    {
+      g_autofree char *value = impasto_format_double (steers[i].value);
+
+      g_string_append_printf (text, "%s%u:%s=%s", i > 0 ? "," : "", steers[i].step,
+                              steers[i].name, value);
+    }
+
+  return g_string_free (text, FALSE);
+}

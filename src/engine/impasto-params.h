@@ -80,6 +80,18 @@ gboolean  impasto_param_equal           (const ImpastoRunParams *a,
                                          const ImpastoRunParams *b,
                                          const ImpastoParamSpec *spec);
 
+/* "200:beta=2000,400:alpha=5": ImpastoSteer values appended to steers, each checked. */
+gboolean  impasto_steering_parse        (const char             *text,
+                                         GArray                 *steers,
+                                         GError                **error);
+char     *impasto_steering_to_string    (const ImpastoSteer     *steers,
+                                         guint                   n_steers);
+/* A steerable parameter's value checked, or FALSE with error set. */
+gboolean  impasto_steer_check           (const char             *name,
+                                         double                  value,
+                                         const ImpastoParamSpec **spec,
+                                         GError                **error);
+
 char     *impasto_format_double         (double                  value);
 
 gboolean  impasto_layer_list_parse      (ImpastoLayerList       *list,

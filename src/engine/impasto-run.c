@@ -437,7 +437,9 @@ impasto_run_evaluate_at (ImpastoRun   *run,
     }
   else
     {
-      for (guint i = 0; i < run->n_stages; i++)
+      /* Deepest first, as backward() adds them up: the loss of a point is the same to the
+       * bit whichever way it was evaluated. */
+      for (guint i = run->n_stages; i-- > 0;)
         stage_losses (run, &run->stages[i], NULL, content, style);
     }
 

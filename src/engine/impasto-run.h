@@ -106,6 +106,15 @@ typedef void (*ImpastoProgressFunc) (const ImpastoProgress *progress,
 
 typedef struct _ImpastoRun ImpastoRun;
 
+/* A change of a steerable parameter (see impasto-params.h) during a run: from the loss of the
+ * image after `step` updates on, name has value. */
+typedef struct
+{
+  guint       step;
+  const char *name;    /* the table's, never freed */
+  double      value;
+} ImpastoSteer;
+
 GQuark            impasto_run_error_quark       (void);
 
 ImpastoRunParams *impasto_run_params_new        (void);
@@ -136,6 +145,31 @@ gboolean          impasto_run_execute           (ImpastoRun             *run,
                                                  gpointer                user_data,
                                                  GCancellable           *cancellable,
                                                  GError                **error);
+/* Continue: a run that finished or was stopped can be executed again, with steps more on
+ * the output size; the optimiser goes on from where it was. Not during execute(). */
+void              impasto_run_add_steps         (ImpastoRun             *run,
+                                                 guint                   steps);
+/* The image the optimisation starts from instead of the noisy photo, resized to the first
+ * scale; before the first execute() only. */
+void              impasto_run_set_start_image   (ImpastoRun             *run,
+                                                 const ImpastoImage     *image);
+/* From any thread, at any time: name = value from the loss of the image after `step` updates
+ * on; a step already passed means the next step. Adam keeps its moments; L-BFGS forgets its
+ * history, which the old objective made. FALSE for a parameter that cannot be steered or a
+ * value out of its range. */
+gboolean          impasto_run_steer             (ImpastoRun             *run,
+                                                 guint                   step,
+                                                 const char             *name,
+                                                 double                  value,
+                                                 GError                **error);
+/* From any thread: a paused run waits before its next step without using the processor;
+ * cancelling it still ends it at once. */
+void              impasto_run_set_paused        (ImpastoRun             *run,
+                                                 gboolean                paused);
+/* The changes made so far, at the steps they took effect: ImpastoSteer values. */
+GArray           *impasto_run_dup_steering_log  (ImpastoRun             *run);
+/* Parameters in force now, steering included. */
+ImpastoRunParams *impasto_run_dup_params        (ImpastoRun             *run);
 /* The current (or last good) image, mean added back, clipped to 0..255. */
 ImpastoImage     *impasto_run_dup_image         (ImpastoRun             *run);
 guint             impasto_run_get_step          (ImpastoRun             *run);
