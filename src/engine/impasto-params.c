@@ -448,11 +448,11 @@ impasto_layer_list_parse (ImpastoLayerList *list,
   for (guint i = 0; items[i] != NULL; i++)
     {
       g_auto(GStrv) parts = g_strsplit (items[i], ":", 2);
-      const char *name = g_strstrip (parts[0]);
+      const char *name = parts[0] != NULL ? g_strstrip (parts[0]) : "";
       double weight = 1.0;
       char *end = NULL;
 
-      if (*name == '\0' && items[1] == NULL)
+      if (*name == '\0' && items[1] == NULL && parts[0] == NULL)
         break;   /* "" is no layer at all */
       if (parsed.n == IMPASTO_MAX_LOSS_LAYERS)
         {
@@ -558,7 +558,7 @@ impasto_steering_parse (const char *text,
 
       if (*item == '\0' && items[1] == NULL)
         break;
-      if (step_rest[1] == NULL
+      if (step_rest[0] == NULL || step_rest[1] == NULL
           || !g_ascii_string_to_unsigned (step_rest[0], 10, 0, G_MAXUINT, &step, NULL))
         return steer_syntax_error (item, error);
       name_value = g_strsplit (step_rest[1], "=", 2);

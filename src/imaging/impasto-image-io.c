@@ -16,6 +16,7 @@
 
 #include "impasto-image-io.h"
 #include "impasto-image-io-private.h"
+#include "impasto-recipe.h"
 
 /* Small enough that a refusal in "size-prepared" stops the feeding early. */
 #define LOAD_CHUNK_SIZE (64 * 1024)
@@ -261,9 +262,28 @@ image_from_pixbuf (GdkPixbuf *pixbuf)
 }
 
 /* subject names the image at the start of a sentence: “photo.jpg” or "The image". */
+/* What a result says of how it was made: a PNG's text chunk, or a JPEG's comments. */
+static char *
+find_recipe (GdkPixbufLoader *loader,
+             GdkPixbuf       *pixbuf,
+             GBytes          *bytes)
+{
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  const char *text = gdk_pixbuf_get_option (pixbuf, IMPASTO_PNG_RECIPE_OPTION);
+
+  if (text != NULL)
+    return g_strdup (text);
+  if (format != NULL && g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+    /* A recipe is refused past its limit anyway; one byte more tells that it is past. */
+    return impasto_jpeg_find_recipe (bytes, IMPASTO_RECIPE_MAX_SIZE + 1);
+
+  return NULL;
+}
+
 static ImpastoImage *
 load_bytes (GBytes     *bytes,
             const char *subject,
+            char      **recipe,
             GError    **error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
@@ -319,6 +339,8 @@ load_bytes (GBytes     *bytes,
       return NULL;
     }
 
+  if (recipe != NULL)
+    *recipe = find_recipe (loader, pixbuf, bytes);
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   return image_from_pixbuf (oriented);
 }
@@ -330,7 +352,18 @@ impasto_image_load_bytes (GBytes  *bytes,
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return load_bytes (bytes, _("The image"), error);
+  return load_bytes (bytes, _("The image"), NULL, error);
+}
+
+ImpastoImage *
+impasto_image_load_bytes_with_recipe (GBytes  *bytes,
+                                      char   **recipe,
+                                      GError **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_bytes (bytes, _("The image"), recipe, error);
 }
 
 static void
@@ -443,11 +476,14 @@ read_file (const char  *path,
 }
 
 ImpastoImage *
-impasto_image_load (const char  *path,
-                    GError     **error)
+impasto_image_load_full (const char  *path,
+                         char       **sha256,
+                         char       **recipe,
+                         GError     **error)
 {
   g_autofree char *subject = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  ImpastoImage *image;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -457,7 +493,18 @@ impasto_image_load (const char  *path,
   if (bytes == NULL)
     return NULL;
 
-  return load_bytes (bytes, subject, error);
+  image = load_bytes (bytes, subject, recipe, error);
+  if (image != NULL && sha256 != NULL)
+    *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+
+  return image;
+}
+
+ImpastoImage *
+impasto_image_load (const char  *path,
+                    GError     **error)
+{
+  return impasto_image_load_full (path, NULL, NULL, error);
 }
 
 /* Resizing */
