@@ -139,6 +139,9 @@ test_steer_equals_continue (Fixture       *f,
   g_autofree char *text = NULL;
   const ImpastoSteer *steers;
 
+  /* Dragged through 900 and 2000 before step 8: one change, to the last value. */
+  g_assert_true (impasto_run_steer (steered, 8, "beta", 900, &error));
+  g_assert_true (impasto_run_steer (steered, 8, "beta", 2000, &error));
   g_assert_true (impasto_run_steer (steered, 8, "beta", 4000, &error));
   g_assert_true (impasto_run_steer (steered, 14, "alpha", 3, &error));
   g_assert_no_error (error);

@@ -350,6 +350,7 @@ report (ImpastoRun     *run,
     .style_loss = run->style_loss,
     .seconds_per_step = mean_step_seconds (run),
     .elapsed = (g_get_monotonic_time () - run->clock_start) / (double) G_USEC_PER_SEC,
+    .params = run->params,
   };
 
   /* A Continue starts where the last execution reported its end. */
@@ -391,6 +392,27 @@ diverged (ImpastoRun *run,
   return TRUE;
 }
 
+/* A slider dragged sends many values between two steps; the last one is the change. */
+static void
+log_change (GArray             *log,
+            const ImpastoSteer *steer)
+{
+  for (guint i = log->len; i-- > 0;)
+    {
+      ImpastoSteer *earlier = &g_array_index (log, ImpastoSteer, i);
+
+      if (earlier->step != steer->step)
+        break;
+      if (g_str_equal (earlier->name, steer->name))
+        {
+          earlier->value = steer->value;
+          return;
+        }
+    }
+
+  g_array_append_val (log, *steer);
+}
+
 /* Between two steps: waits while paused, then makes the changes that are due, at this step.
  * The gradient the next step follows is the new objective's; L-BFGS's history was made by
  * the old one. FALSE when cancelled meanwhile. */
@@ -414,7 +436,7 @@ take_controls (ImpastoRun *run)
         }
       steer->step = run->step;
       g_array_append_val (due, *steer);
-      g_array_append_val (run->steering_log, *steer);
+      log_change (run->steering_log, steer);
       impasto_param_set_value (run->params, impasto_params_find (steer->name), steer->value,
                                NULL);
       g_array_remove_index (run->pending, i);

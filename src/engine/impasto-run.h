@@ -97,6 +97,7 @@ typedef struct
   double              seconds_per_step;  /* mean over the steps since the previous report */
   double              elapsed;       /* seconds since the optimisation started */
   const ImpastoImage *snapshot;      /* set every snapshot_every steps and at the end */
+  const ImpastoRunParams *params;    /* in force at this step, steering included */
 } ImpastoProgress;
 
 /* Called on the run's thread after every step; snapshot and progress are only valid during

@@ -41,6 +41,8 @@ struct _ImpastoImagePicker
   char                 *folder;
   GFile                *file;
   ImpastoImage         *image;
+  char                 *sha256;    /* of the file's bytes */
+  char                 *recipe;    /* the recipe of a result of Impasto's, or NULL */
   GdkTexture           *preview;
   char                 *error;
 };
@@ -49,6 +51,8 @@ typedef struct
 {
   GFile        *file;
   ImpastoImage *image;
+  char         *sha256;
+  char         *recipe;
   ImpastoImage *thumbnail;
   ImpastoImage *preview;     /* NULL when the image itself is small enough */
 } LoadData;
@@ -74,6 +78,8 @@ load_data_free (gpointer data)
 
   g_clear_object (&load->file);
   g_clear_pointer (&load->image, impasto_image_free);
+  g_free (load->sha256);
+  g_free (load->recipe);
   g_clear_pointer (&load->thumbnail, impasto_image_free);
   g_clear_pointer (&load->preview, impasto_image_free);
   g_free (load);
@@ -123,9 +129,14 @@ load_in_thread (GTask        *task,
 
   /* Files without a local path (from a phone, a network share) are read through GIO. */
   if (path != NULL)
-    load->image = impasto_image_load (path, &error);
+    {
+      load->image = impasto_image_load_full (path, &load->sha256, &load->recipe, &error);
+    }
   else if ((bytes = g_file_load_bytes (load->file, cancellable, NULL, &error)) != NULL)
-    load->image = impasto_image_load_bytes (bytes, &error);
+    {
+      load->image = impasto_image_load_bytes_with_recipe (bytes, &load->recipe, &error);
+      load->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+    }
 
   if (load->image == NULL)
     {
@@ -165,10 +176,13 @@ impasto_image_picker_set_error (ImpastoImagePicker *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }
 
+/* Takes image, sha256 and recipe. */
 static void
 impasto_image_picker_show (ImpastoImagePicker *self,
                            GFile              *file,
                            ImpastoImage       *image,
+                           char               *sha256,
+                           char               *recipe,
                            ImpastoImage       *thumbnail,
                            ImpastoImage       *preview)
 {
@@ -189,6 +203,10 @@ impasto_image_picker_show (ImpastoImagePicker *self,
 
   g_clear_pointer (&self->image, impasto_image_free);
   self->image = image;
+  g_free (self->sha256);
+  self->sha256 = sha256;
+  g_free (self->recipe);
+  self->recipe = recipe;
   g_clear_object (&self->preview);
   if (image != NULL)
     self->preview = impasto_texture_new_for_image (preview != NULL ? preview : image);
@@ -216,7 +234,9 @@ on_load_done (GObject      *source_object,
       impasto_image_picker_set_loading (self, FALSE);
       impasto_image_picker_set_error (self, NULL);
       impasto_image_picker_show (self, load->file, g_steal_pointer (&load->image),
-                                 load->thumbnail, load->preview);
+                                 g_steal_pointer (&load->sha256),
+                                 g_steal_pointer (&load->recipe), load->thumbnail,
+                                 load->preview);
       return;
     }
 
@@ -229,7 +249,7 @@ on_load_done (GObject      *source_object,
   message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
   impasto_image_picker_set_loading (self, FALSE);
   impasto_image_picker_set_error (self, message);
-  impasto_image_picker_show (self, NULL, NULL, NULL, NULL);
+  impasto_image_picker_show (self, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 void
@@ -349,6 +369,8 @@ impasto_image_picker_finalize (GObject *object)
   g_clear_pointer (&self->folder, g_free);
   g_clear_object (&self->file);
   g_clear_pointer (&self->image, impasto_image_free);
+  g_clear_pointer (&self->sha256, g_free);
+  g_clear_pointer (&self->recipe, g_free);
   g_clear_object (&self->preview);
   g_clear_pointer (&self->error, g_free);
 
@@ -551,6 +573,24 @@ impasto_image_picker_get_image (ImpastoImagePicker *self)
   g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
 
   return self->image;
+}
+
+/* The SHA-256 of the image file's bytes, or NULL without an image. */
+const char *
+impasto_image_picker_get_sha256 (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->sha256;
+}
+
+/* The recipe text a result of Impasto's carries, or NULL. */
+const char *
+impasto_image_picker_get_recipe (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->recipe;
 }
 
 /* The image for showing: no larger than PREVIEW_SIZE on its long side; NULL without one. */

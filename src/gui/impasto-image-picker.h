@@ -28,6 +28,8 @@ void                impasto_image_picker_set_file      (ImpastoImagePicker *self
                                                         GFile              *file);
 GFile              *impasto_image_picker_get_file      (ImpastoImagePicker *self);
 const ImpastoImage *impasto_image_picker_get_image     (ImpastoImagePicker *self);
+const char         *impasto_image_picker_get_sha256    (ImpastoImagePicker *self);
+const char         *impasto_image_picker_get_recipe    (ImpastoImagePicker *self);
 GdkTexture         *impasto_image_picker_get_preview   (ImpastoImagePicker *self);
 gboolean            impasto_image_picker_get_loading   (ImpastoImagePicker *self);
 const char         *impasto_image_picker_get_error     (ImpastoImagePicker *self);
