@@ -178,7 +178,9 @@ impasto_run_new (ImpastoNetwork         *network,
   run = g_new0 (ImpastoRun, 1);
   run->network = impasto_network_ref (network);
   run->params = impasto_run_params_copy (params);
-  run->pool = impasto_pool_new (params->threads);
+  run->pool = impasto_pool_new (params->threads, error);
+  if (run->pool == NULL)
+    return NULL;
   run->content = impasto_image_copy (content);
   run->style = impasto_image_copy (style);
   impasto_run_params_get_mean (params, run->mean);

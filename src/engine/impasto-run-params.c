@@ -10,8 +10,10 @@
 
 #include "impasto-run.h"
 
-#define MAX_SIDE  8192u
-#define MAX_STEPS 1000000u
+#define MAX_SIDE    8192u
+#define MAX_STEPS   1000000u
+/* Far beyond any machine's cores, far below a process's limit on threads. */
+#define MAX_THREADS 256u
 
 G_DEFINE_QUARK (impasto-run-error-quark, impasto_run_error)
 
@@ -169,6 +171,13 @@ impasto_run_params_validate (const ImpastoRunParams *params,
     }
   if (params->steps < params->n_scales)
     return invalid (error, "A run needs at least one step per scale");
+  if (params->threads > MAX_THREADS)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                   "The number of threads must be between 1 and %u (0: one per core)",
+                   MAX_THREADS);
+      return FALSE;
+    }
   if (params->optimizer != IMPASTO_OPTIMIZER_ADAM && params->optimizer != IMPASTO_OPTIMIZER_LBFGS)
     return invalid (error, "Unknown optimizer");
   if (params->n_content_layers + params->n_style_layers == 0)
