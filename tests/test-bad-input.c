@@ -312,14 +312,23 @@ test_bad_input (Fixture       *f,
 
 /* Model files */
 
+/* The model becomes name in the fixture's folder, whatever is (or is not) there. */
+static const char *
+use_model_path (Fixture    *f,
+                const char *name)
+{
+  g_free (f->model);
+  f->model = g_build_filename (f->dir, name, NULL);
+
+  return f->model;
+}
+
 /* Takes bytes. */
 static void
 use_model_bytes (Fixture *f,
                  GBytes  *bytes)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "bad.mat", NULL);
-  write_bytes (f->model, bytes);
+  write_bytes (use_model_path (f, "bad.mat"), bytes);
   g_bytes_unref (bytes);
 }
 
@@ -329,8 +338,7 @@ use_fixture_model (Fixture               *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "model.mat", NULL);
+  use_model_path (f, "model.mat");
   options->factor = FACTOR;
   options->seed = 7;
   impasto_fixture_write (f->model, options, &error);
@@ -382,16 +390,13 @@ model_random_after_header (Fixture *f)
 static void
 model_folder (Fixture *f)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "folder.mat", NULL);
-  g_assert_no_errno (g_mkdir (f->model, 0755));
+  g_assert_no_errno (g_mkdir (use_model_path (f, "folder.mat"), 0755));
 }
 
 static void
 model_missing (Fixture *f)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "nowhere.mat", NULL);
+  use_model_path (f, "nowhere.mat");
 }
 
 static void
@@ -669,17 +674,13 @@ model_nested_deep (Fixture *f)
 static void
 model_fifo (Fixture *f)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "fifo.mat", NULL);
-  g_assert_no_errno (mkfifo (f->model, 0644));
+  g_assert_no_errno (mkfifo (use_model_path (f, "fifo.mat"), 0644));
 }
 
 static void
 model_link_to_dev_zero (Fixture *f)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "zero.mat", NULL);
-  g_assert_no_errno (symlink ("/dev/zero", f->model));
+  g_assert_no_errno (symlink ("/dev/zero", use_model_path (f, "zero.mat")));
 }
 
 static void
