@@ -1133,6 +1133,17 @@ snapshot_folder_under_a_file (Fixture *f)
 }
 
 static void
+snapshot_folder_read_only (Fixture *f)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "snapshots", NULL);
+
+  g_assert_no_errno (g_chmod (f->dir, 0777));
+  g_assert_no_errno (g_mkdir (dir, 0555));
+  add_arguments (f, "--snapshot-dir", dir, NULL);
+  f->as_nobody = TRUE;
+}
+
+static void
 log_in_missing_folder (Fixture *f)
 {
   g_autofree char *log = g_build_filename (f->dir, "no", "such", "log.csv", NULL);
@@ -1261,6 +1272,8 @@ static const BadInput output_inputs[] = {
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
   MADE ("output/snapshots-under-a-file", snapshot_folder_under_a_file, 1,
         "Cannot create the snapshot folder"),
+  MADE ("output/snapshot-folder-read-only", snapshot_folder_read_only, 1,
+        "snapshots”: Permission denied"),
   MADE ("output/log-in-missing-folder", log_in_missing_folder, 1, "Cannot write the log"),
   MADE ("output/is-the-content", output_is_content, 1,
         "content.png”: it is the content image “"),

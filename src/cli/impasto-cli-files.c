@@ -249,6 +249,16 @@ impasto_cli_prepare_files (const ImpastoCliPaths *paths,
                    paths->snapshot_dir, g_strerror (saved));
       return FALSE;
     }
+  /* An existing folder may still refuse them, which would only show as a warning later. */
+  if (paths->snapshot_dir != NULL && access (paths->snapshot_dir, W_OK) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot save snapshots in “%s”: %s"), paths->snapshot_dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
 
   return TRUE;
 }
