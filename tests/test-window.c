@@ -1194,6 +1194,62 @@ test_window_save_read_only_folder (void)
   fixture_remove_tree (folder);
 }
 
+static char *
+message_dialog_text (GtkMessageDialog *dialog)
+{
+  char *text = NULL;
+
+  g_object_get (dialog, "text", &text, NULL);
+  return text;
+}
+
+/* Saving over the content or the style image, by whatever path, asks first: cancelled, the
+ * image stays as it was to the byte; confirmed, the painting replaces it. */
+static void
+test_window_save_over_input (void)
+{
+  g_autofree char *link = g_build_filename (tmpdir, "link-to-content.png", NULL);
+  g_autoptr(GFile) link_file = g_file_new_for_path (link);
+  g_autoptr(GFile) style_file = g_file_new_for_path (style_path);
+  g_autoptr(GBytes) content = fixture_read (content_path);
+  g_autoptr(GBytes) style = fixture_read (style_path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ImpastoWindow *window = new_window_with_painting ();
+  GtkMessageDialog *dialog;
+
+  g_assert_no_errno (symlink (content_path, link));
+  impasto_window_save_to_file (window, link_file);
+  dialog = find_error_dialog (window);
+  g_assert_nonnull (dialog);
+  text = message_dialog_text (dialog);
+  g_assert_cmpstr (text, ==, "Replace the content image “link-to-content.png”?");
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (find_error_dialog (window));
+  g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
+  after = fixture_read (content_path);
+  g_assert_true (g_bytes_equal (after, content));
+
+  impasto_window_save_to_file (window, style_file);
+  dialog = find_error_dialog (window);
+  g_assert_nonnull (dialog);
+  g_free (text);
+  text = message_dialog_text (dialog);
+  g_assert_cmpstr (text, ==, "Replace the style image “style.png”?");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  wait_until (background_idle, NULL, "the painting is saved over the style image");
+  g_assert_null (find_error_dialog (window));
+  assert_decodes_to (style_path, 48, 32);
+
+  destroy_window (window);
+  g_remove (link);
+  g_file_set_contents (style_path, g_bytes_get_data (style, NULL), g_bytes_get_size (style),
+                       &error);
+  g_assert_no_error (error);
+}
+
 #define SMALL_FOLDER_VARIABLE "IMPASTO_TEST_SMALL_FOLDER"
 
 /* A full disk, with an earlier painting filling it: the same as a locked folder. */
@@ -1425,6 +1481,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/window/save-read-only-folder",
                    test_window_save_read_only_folder);
   g_test_add_func ("/impasto/gui/window/save-disk-full", test_window_save_disk_full);
+  g_test_add_func ("/impasto/gui/window/save-over-input", test_window_save_over_input);
   g_test_add_func ("/impasto/gui/window/file-dialogs", test_window_file_dialogs);
   g_test_add_func ("/impasto/gui/application/quit-during-run", test_application_quit_during_run);
   g_test_add_func ("/impasto/gui/window/main-loop-gaps", test_window_main_loop_gaps);

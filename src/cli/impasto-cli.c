@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "impasto-cli.h"
+#include "impasto-cli-files.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
 #include "impasto-params.h"
@@ -46,12 +47,16 @@ typedef struct
   GPtrArray *help;      /* the table's options' descriptions, while the parser needs them */
 } Options;
 
+/* What the run's thread and the main one share. */
 typedef struct
 {
   const Options          *options;
   const ImpastoRunParams *params;
-  FILE                   *log;
+  ImpastoCliLog          *log;              /* NULL without --log */
+  GError                 *log_error;        /* the first line that could not be written */
   GError        *snapshot_error;   /* the first snapshot that could not be saved */
+  GCancellable  *cancellable;
+  int            stop_signal;      /* atomic: the signal that stopped the run, or 0 */
 } Job;
 
 static void
@@ -189,7 +194,23 @@ parse_options (Options  *options,
   g_option_context_set_summary (context,
                                 _("Repaint a photo in the style of a painting "
                                   "(Gatys, Ecker and Bethge's neural style transfer)."));
-  return g_option_context_parse (context, argc, argv, error);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  /* A word the parser left over is a mistake (a name without its flag, a forgotten quote):
+   * run without it, the user would not get what was asked for. */
+  if (*argc > 1)
+    {
+      /* GOption keeps a "--" only when words follow it: the first is the one to name. */
+      const char *word = g_str_equal ((*argv)[1], "--") && *argc > 2 ? (*argv)[2] : (*argv)[1];
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Unexpected argument “%s”; usage: impasto-cli --content FILE --style FILE "
+                     "--output FILE [OPTION…] (see --help)"), word);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -262,53 +283,6 @@ make_params (const Options *options,
   return g_steal_pointer (&params);
 }
 
-/* A folder that does not exist or cannot be written should stop us now, not after the run. */
-static gboolean
-check_output_folder (const char *path,
-                     GError    **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("Cannot write “%s”: folder “%s” does not exist"), path, dir);
-      return FALSE;
-    }
-  /* Found only once the run is over, this would lose all of its work. */
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   _("Cannot write “%s”: a folder of that name is in the way"), path);
-      return FALSE;
-    }
-  if (access (dir, W_OK) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_output_name (const char *path,
-                   GError    **error)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  if (g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg")
-      || g_str_has_suffix (lower, ".jpeg"))
-    return check_output_folder (path, error);
-
-  g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_FORMAT,
-               _("Cannot write “%s”: the name must end in .png, .jpg or .jpeg"), path);
-  return FALSE;
-}
-
 static ImpastoImage *
 load_sized (const char *path,
             guint       width,
@@ -335,17 +309,37 @@ format_duration (double seconds)
   return g_strdup_printf ("%us", s);
 }
 
+/* Asks the run to stop after its step, for the signal signo (SIGPIPE for a closed stdout)
+ * or, with 0, for an error of the log. The first reason is the one reported. */
 static void
+request_stop (Job *job,
+              int  signo)
+{
+  if (signo != 0 && g_atomic_int_compare_and_exchange (&job->stop_signal, 0, signo))
+    g_printerr (_("Stopping after the current step…\n"));
+  g_cancellable_cancel (job->cancellable);
+}
+
+/* FALSE once nobody reads stdout any more (a pipe into head that has closed). */
+static gboolean
 print_progress (const ImpastoProgress *p)
 {
   g_autofree char *left = format_duration (p->seconds_per_step * (p->total_steps - p->step));
+  int saved;
 
   if (p->scale > 0)   /* a coarse scale of a coarse-to-fine run: 1/2 or 1/4 of the size */
     g_print ("[1/%u] ", 1u << p->scale);
   g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
            p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
            p->seconds_per_step, left);
-  fflush (stdout);
+
+  /* g_print() flushes by itself: a failed write shows in the stream's error flag, and errno
+   * still says why. */
+  if (!ferror (stdout))
+    return TRUE;
+  saved = errno;
+  clearerr (stdout);
+  return saved != EPIPE;
 }
 
 static void
@@ -364,21 +358,6 @@ save_snapshot (Job                   *job,
     }
 }
 
-/* Always with a decimal point, whatever the locale, so that the CSV parses everywhere. */
-static void
-write_log_line (FILE                  *log,
-                const ImpastoProgress *p)
-{
-  const double values[] = { p->total_loss, p->content_loss, p->style_loss, p->elapsed };
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  fprintf (log, "%u", p->step);
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    fprintf (log, ",%s", g_ascii_formatd (buffer, sizeof buffer, "%.9g", values[i]));
-  fprintf (log, ",%u,%" G_GUINT64_FORMAT "\n", p->scale, p->evaluations);
-  fflush (log);
-}
-
 /* On the run's thread. */
 static void
 on_progress (const ImpastoProgress *p,
@@ -386,25 +365,27 @@ on_progress (const ImpastoProgress *p,
 {
   Job *job = user_data;
 
-  if (job->log != NULL)
-    write_log_line (job->log, p);
+  if (job->log != NULL && job->log_error == NULL
+      && !impasto_cli_log_write (job->log, p, &job->log_error))
+    request_stop (job, 0);
 
   if (p->snapshot == NULL)
     return;
 
-  print_progress (p);
+  /* SIGPIPE is ignored (it would kill the run and its work): EPIPE stands for it. */
+  if (!print_progress (p))
+    request_stop (job, SIGPIPE);
   if (job->options->snapshot_dir != NULL && job->params->snapshot_every != 0)
     save_snapshot (job, p);
 }
 
 typedef struct
 {
-  ImpastoRun   *run;
-  Job          *job;
-  GCancellable *cancellable;
-  GMainLoop    *loop;
-  GError       *error;
-  gboolean      done;
+  ImpastoRun *run;
+  Job        *job;
+  GMainLoop  *loop;
+  GError     *error;
+  gboolean    done;
 } Execution;
 
 static gpointer
@@ -412,7 +393,7 @@ run_thread (gpointer data)
 {
   Execution *exec = data;
 
-  impasto_run_execute (exec->run, on_progress, exec->job, exec->cancellable, &exec->error);
+  impasto_run_execute (exec->run, on_progress, exec->job, exec->job->cancellable, &exec->error);
   g_atomic_int_set (&exec->done, TRUE);
   g_main_loop_quit (exec->loop);
 
@@ -420,95 +401,85 @@ run_thread (gpointer data)
 }
 
 static gboolean
-on_interrupt (gpointer user_data)
+on_sigint (gpointer user_data)
 {
-  Execution *exec = user_data;
-
-  if (!g_cancellable_is_cancelled (exec->cancellable))
-    g_printerr (_("Stopping after the current step…\n"));
-  g_cancellable_cancel (exec->cancellable);
-
+  request_stop (user_data, SIGINT);
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs on a worker while the main loop waits for Ctrl-C or the end; returns the run's error. */
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  request_stop (user_data, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A closed terminal, or a logout. */
+static gboolean
+on_sighup (gpointer user_data)
+{
+  request_stop (user_data, SIGHUP);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs on a worker while the main loop waits for a signal or the end; returns the run's
+ * error. */
 static GError *
 execute (ImpastoRun *run,
          Job        *job)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Execution exec = { run, job, cancellable, loop, NULL, FALSE };
-  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &exec);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &exec);
-  GThread *thread = g_thread_new ("impasto-run", run_thread, &exec);
+  Execution exec = { run, job, loop, NULL, FALSE };
+  guint sources[3];
+  GThread *thread;
 
-  while (!g_atomic_int_get (&exec.done))
-    g_main_loop_run (loop);
-  g_thread_join (thread);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  job->cancellable = cancellable;
+  sources[0] = g_unix_signal_add (SIGINT, on_sigint, job);
+  sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, job);
+  sources[2] = g_unix_signal_add (SIGHUP, on_sighup, job);
+  thread = g_thread_try_new ("impasto-run", run_thread, &exec, &exec.error);
+  if (thread != NULL)
+    {
+      while (!g_atomic_int_get (&exec.done))
+        g_main_loop_run (loop);
+      g_thread_join (thread);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_source_remove (sources[i]);
+  job->cancellable = NULL;
 
   return exec.error;
 }
 
-static FILE *
-open_log (const char *path,
-          GError    **error)
-{
-  FILE *log = fopen (path, "w");
-
-  if (log == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write the log “%s”: %s"), path, g_strerror (saved));
-      return NULL;
-    }
-  fputs ("step,total,content,style,seconds,scale,evaluations\n", log);
-
-  return log;
-}
-
 static gboolean
-prepare_files (const Options *options,
-               Job           *job,
-               GError       **error)
+prepare_files (const Options          *options,
+               const ImpastoRunParams *params,
+               const char             *model_path,
+               GError                **error)
 {
-  if (!check_output_name (options->output_path, error))
-    return FALSE;
-  if (options->snapshot_dir != NULL && job->params->snapshot_every != 0
-      && g_mkdir_with_parents (options->snapshot_dir, 0777) != 0)
-    {
-      int saved = errno;
+  ImpastoCliPaths paths = {
+    options->content_path, options->style_path, model_path, options->output_path,
+    options->log_path, params->snapshot_every != 0 ? options->snapshot_dir : NULL,
+  };
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot create the snapshot folder “%s”: %s"),
-                   options->snapshot_dir, g_strerror (saved));
-      return FALSE;
-    }
-  if (options->log_path != NULL && (job->log = open_log (options->log_path, error)) == NULL)
-    return FALSE;
-
-  return TRUE;
+  return impasto_cli_prepare_files (&paths, error);
 }
 
 static ImpastoRun *
 create_run (const Options          *options,
             const ImpastoRunParams *params,
+            const char             *model_path,
             GError                **error)
 {
   ImpastoRun *run;
-  g_autofree char *model_path = NULL;
   g_autoptr(ImpastoImage) content = NULL;
   g_autoptr(ImpastoImage) style = NULL;
   g_autoptr(ImpastoNetwork) network = NULL;
   g_auto(GStrv) layers = NULL;
 
-  if ((model_path = impasto_model_find (options->model_path, error)) == NULL
-      || (content = load_sized (options->content_path, params->width, params->height,
-                                error)) == NULL
+  if ((content = load_sized (options->content_path, params->width, params->height,
+                             error)) == NULL
       || (style = load_sized (options->style_path, params->width, params->height,
                               error)) == NULL)
     return NULL;
@@ -532,10 +503,52 @@ create_run (const Options          *options,
   return run;
 }
 
+/* Why the run ended, once the image it reached is written. */
+static int
+report_end (ImpastoRun    *run,
+            const Options *options,
+            Job           *job,
+            GError        *run_error)
+{
+  g_autoptr(GError) close_error = NULL;
+  int stop_signal = g_atomic_int_get (&job->stop_signal);
+
+  if (job->log_error != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: the first %s is why the log could not be written; the second a file. */
+      message = g_strdup_printf (_("%s; stopped at step %u and wrote %s"),
+                                 job->log_error->message, impasto_run_get_step (run),
+                                 options->output_path);
+      print_error (message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  if (job->log != NULL && !impasto_cli_log_close (job->log, &close_error))
+    {
+      print_error (close_error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  if (stop_signal != 0)
+    {
+      g_printerr (_("Stopped at step %u; wrote %s\n"), impasto_run_get_step (run),
+                  options->output_path);
+      return IMPASTO_CLI_EXIT_SIGNAL + stop_signal;
+    }
+  if (run_error != NULL)
+    {
+      print_error (run_error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+
+  return EXIT_SUCCESS;
+}
+
 /* Writes whatever image the run reached, whether it finished, was stopped or diverged. */
 static int
 finish (ImpastoRun    *run,
         const Options *options,
+        Job           *job,
         GError        *run_error)
 {
   g_autoptr(ImpastoImage) image = impasto_run_dup_image (run);
@@ -547,18 +560,7 @@ finish (ImpastoRun    *run,
       return IMPASTO_CLI_EXIT_FAILURE;
     }
 
-  if (run_error == NULL)
-    return EXIT_SUCCESS;
-
-  if (g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_printerr (_("Stopped at step %u; wrote %s\n"), impasto_run_get_step (run),
-                  options->output_path);
-      return IMPASTO_CLI_EXIT_CANCELLED;
-    }
-
-  print_error (run_error->message);
-  return IMPASTO_CLI_EXIT_FAILURE;
+  return report_end (run, options, job, run_error);
 }
 
 static int
@@ -568,20 +570,24 @@ run_job (const Options          *options,
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) run_error = NULL;
-  Job job = { options, params, NULL, NULL };
+  g_autofree char *model_path = NULL;
+  Job job = { options, params, NULL, NULL, NULL, NULL, 0 };
   int status;
 
-  if (!prepare_files (options, &job, &error)
-      || (run = create_run (options, params, &error)) == NULL)
+  if ((model_path = impasto_model_find (options->model_path, &error)) == NULL
+      || !prepare_files (options, params, model_path, &error)
+      || (run = create_run (options, params, model_path, &error)) == NULL)
     {
       print_error (error->message);
-      g_clear_pointer (&job.log, fclose);
       return IMPASTO_CLI_EXIT_FAILURE;
     }
 
+  if (options->log_path != NULL)
+    job.log = impasto_cli_log_new (options->log_path);
   run_error = execute (run, &job);
-  status = finish (run, options, run_error);
-  g_clear_pointer (&job.log, fclose);
+  status = finish (run, options, &job, run_error);
+  g_clear_pointer (&job.log, impasto_cli_log_free);
+  g_clear_error (&job.log_error);
   g_clear_error (&job.snapshot_error);
 
   return status;
@@ -595,6 +601,10 @@ impasto_cli_main (int    argc,
   g_autoptr(ImpastoRunParams) params = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+
+  /* Before any file is opened. */
+  impasto_cli_open_std_streams ();
+  signal (SIGPIPE, SIG_IGN);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -185,7 +185,9 @@ impasto_run_new (ImpastoNetwork         *network,
   run->steering_log = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
   run->network = impasto_network_ref (network);
   run->params = impasto_run_params_copy (params);
-  run->pool = impasto_pool_new (params->threads);
+  run->pool = impasto_pool_new (params->threads, error);
+  if (run->pool == NULL)
+    return NULL;
   run->content = impasto_image_copy (content);
   run->style = impasto_image_copy (style);
   impasto_run_params_get_mean (params, run->mean);
@@ -379,7 +381,7 @@ diverged (ImpastoRun *run,
     {
       g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
                    "The loss of the starting image is not finite: the model's weights or "
-                   "the content and style weights are too large");
+                   "the content and style weights are too large; the starting image is kept");
       return TRUE;
     }
 
@@ -488,6 +490,16 @@ run_scale (ImpastoRun     *run,
         return FALSE;
       run->step_seconds[run->step % RATE_WINDOW] =
         (g_get_monotonic_time () - step_start) / (double) G_USEC_PER_SEC;
+      /* Converging before any step is a first step too large to lower the loss at all,
+       * not a result: the image is still the starting one. */
+      if (result == ADVANCE_CONVERGED && run->step == 0)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_STALLED,
+                       "L-BFGS could not make a single step: none it tried lowered the loss "
+                       "(%" G_GUINT64_FORMAT " evaluations); the starting image is kept. "
+                       "Try a lower learning rate", run->evaluations);
+          return FALSE;
+        }
       if (result == ADVANCE_CONVERGED)
         {
           if (output_size)

@@ -19,6 +19,7 @@ typedef enum
   IMPASTO_RUN_ERROR_INVALID,    /* the parameters or images do not make a run */
   IMPASTO_RUN_ERROR_DIVERGED,   /* the loss became NaN or infinite */
   IMPASTO_RUN_ERROR_MEMORY,     /* the run would need more memory than there is */
+  IMPASTO_RUN_ERROR_STALLED,    /* L-BFGS found no step at all from the starting image */
 } ImpastoRunError;
 
 #define IMPASTO_MAX_LOSS_LAYERS 16

@@ -11,6 +11,7 @@
 
 #include "impasto-background.h"
 #include "impasto-file-dialog.h"
+#include "impasto-file-id.h"
 #include "impasto-image-io.h"
 #include "impasto-window-private.h"
 
@@ -206,11 +207,9 @@ on_saved (GObject      *source_object,
   show_error_dialog (request->window, title, error->message);
 }
 
-/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
- * user when that fails. */
-void
-impasto_window_save_to_file (ImpastoWindow *self,
-                             GFile         *file)
+static void
+save_to_file (ImpastoWindow *self,
+              GFile         *file)
 {
   g_autoptr(GFile) folder = g_file_get_parent (file);
   SaveRequest *request;
@@ -222,6 +221,99 @@ impasto_window_save_to_file (ImpastoWindow *self,
   request->window = g_object_ref (self);
   request->name = g_file_get_basename (file);
   impasto_window_save_async (self, file, on_saved, request);
+}
+
+/* The question whose answer decides whether a save may replace an input. */
+typedef struct
+{
+  ImpastoWindow *window;
+  GFile         *file;
+} Confirmation;
+
+static void
+confirmation_free (gpointer data,
+                   GClosure *closure)
+{
+  Confirmation *confirmation = data;
+
+  g_object_unref (confirmation->window);
+  g_object_unref (confirmation->file);
+  g_free (confirmation);
+}
+
+static void
+on_replace_input_response (GtkDialog    *dialog,
+                           int           response_id,
+                           Confirmation *confirmation)
+{
+  if (response_id == GTK_RESPONSE_ACCEPT)
+    save_to_file (confirmation->window, confirmation->file);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The input file would be replaced by the painting; message says which. */
+static void
+confirm_replace_input (ImpastoWindow *self,
+                       GFile         *file,
+                       const char    *message)
+{
+  GtkWidget *dialog;
+  GtkWidget *replace;
+  Confirmation *confirmation = g_new0 (Confirmation, 1);
+
+  confirmation->window = g_object_ref (self);
+  confirmation->file = g_object_ref (file);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s", message);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("Saving the painting there replaces it, and it "
+                                              "cannot be brought back."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  replace = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Replace"), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (replace, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_replace_input_response),
+                         confirmation, confirmation_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+is_file_of (ImpastoImagePicker *picker,
+            GFile              *file)
+{
+  GFile *input = impasto_image_picker_get_file (picker);
+
+  return input != NULL && g_file_peek_path (input) != NULL && g_file_peek_path (file) != NULL
+         && impasto_file_same (g_file_peek_path (input), g_file_peek_path (file));
+}
+
+/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
+ * user when that fails. The file chooser has already asked before replacing any file (GTK 4
+ * always does); one of the images the painting is made from is worth asking again, by name,
+ * since the chooser's question does not say that the photo itself would be lost. */
+void
+impasto_window_save_to_file (ImpastoWindow *self,
+                             GFile         *file)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = g_file_get_basename (file);
+  if (is_file_of (self->content_picker, file))
+    /* Translators: %s is a file name. */
+    message = g_strdup_printf (_("Replace the content image “%s”?"), name);
+  else if (is_file_of (self->style_picker, file))
+    /* Translators: %s is a file name. */
+    message = g_strdup_printf (_("Replace the style image “%s”?"), name);
+
+  if (message != NULL)
+    confirm_replace_input (self, file, message);
+  else
+    save_to_file (self, file);
 }
 
 static void

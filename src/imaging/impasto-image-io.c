@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* For the loaders' signatures (GdkPixbufFormat's fields), to sniff a format without the MIME
+ * database. */
+#define GDK_PIXBUF_ENABLE_BACKEND 1
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -20,6 +23,9 @@
 
 /* Small enough that a refusal in "size-prepared" stops the feeding early. */
 #define LOAD_CHUNK_SIZE (64 * 1024)
+
+/* What gdk-pixbuf itself looks at to tell a format. */
+#define SNIFF_SIZE 4096
 
 /* No photo or painting file comes near this; a larger one is a mistake or an attack, and it
  * would be read into memory whole before decoding. */
@@ -261,6 +267,123 @@ image_from_pixbuf (GdkPixbuf *pixbuf)
   return image;
 }
 
+/* Matches a GdkPixbufModulePattern as gdk-pixbuf documents them: the mask says per byte
+ * whether it must equal the prefix's (' '), differ from it ('!'), be zero ('z'), not be zero
+ * ('n') or be anything ('x'); a mask starting with '*' lets the prefix start anywhere. */
+static gboolean
+pattern_matches (const GdkPixbufModulePattern *pattern,
+                 const guint8                 *data,
+                 gsize                         size)
+{
+  const char *prefix = pattern->prefix;
+  const char *mask = pattern->mask;
+  gboolean anchored = mask == NULL || mask[0] != '*';
+
+  if (!anchored)
+    {
+      prefix++;
+      mask++;
+    }
+  for (gsize start = 0; start < size; start++)
+    {
+      gsize j;
+
+      for (j = 0; prefix[j] != '\0' && start + j < size; j++)
+        {
+          char m = mask != NULL ? mask[j] : ' ';
+          guint8 byte = data[start + j];
+
+          if ((m == ' ' && byte != (guint8) prefix[j]) || (m == '!' && byte == (guint8) prefix[j])
+              || (m == 'z' && byte != 0) || (m == 'n' && byte == 0))
+            break;
+        }
+      if (prefix[j] == '\0')
+        return TRUE;
+      if (anchored)
+        break;
+    }
+
+  return FALSE;
+}
+
+/* gdk-pixbuf tells formats through the MIME database (shared-mime-info), which a session
+ * whose XDG_DATA_DIRS leaves it out does not have: every image is then of an unknown type.
+ * Each loader also declares the first bytes of its format; the most relevant match names the
+ * loader to use instead, or NULL. */
+static char *
+sniff_format (GBytes *bytes)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  GSList *formats = gdk_pixbuf_get_formats ();
+  char *name = NULL;
+  int best = 0;
+
+  size = MIN (size, SNIFF_SIZE);
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      GdkPixbufFormat *format = l->data;
+
+      if (gdk_pixbuf_format_is_disabled (format) || format->signature == NULL)
+        continue;
+      for (const GdkPixbufModulePattern *p = format->signature; p->prefix != NULL; p++)
+        if (p->relevance > best && pattern_matches (p, data, size))
+          {
+            best = p->relevance;
+            g_free (name);
+            name = gdk_pixbuf_format_get_name (format);
+          }
+    }
+  g_slist_free (formats);
+
+  return name;
+}
+
+/* A loader of the format type, or the one gdk-pixbuf picks when type is NULL. */
+static GdkPixbufLoader *
+new_loader (const char *type,
+            LoadState  *state)
+{
+  GdkPixbufLoader *loader = type != NULL ? gdk_pixbuf_loader_new_with_type (type, NULL)
+                                         : gdk_pixbuf_loader_new ();
+
+  if (loader == NULL)
+    return NULL;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), state);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), state);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), state);
+  return loader;
+}
+
+/* Feeds bytes to a loader of the format gdk-pixbuf picks, or to the one their first bytes
+ * name when it knows none; *loader is the one that decoded (or failed). */
+static gboolean
+decode (GBytes           *bytes,
+        GdkPixbufLoader **loader,
+        LoadState        *state,
+        GError          **pixbuf_error)
+{
+  g_autofree char *type = NULL;
+
+  *loader = new_loader (NULL, state);
+  if (feed_loader (*loader, bytes, state, pixbuf_error))
+    return TRUE;
+  if (!g_error_matches (*pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE)
+      || (type = sniff_format (bytes)) == NULL)
+    return FALSE;
+
+  g_clear_object (loader);
+  g_clear_error (pixbuf_error);
+  load_state_clear (state);
+  *state = (LoadState) { 0, };
+  *loader = new_loader (type, state);
+  if (*loader == NULL)
+    return FALSE;
+
+  return feed_loader (*loader, bytes, state, pixbuf_error);
+}
+
 /* subject names the image at the start of a sentence: “photo.jpg” or "The image". */
 /* What a result says of how it was made: a PNG's text chunk, or a JPEG's comments. */
 static char *
@@ -302,11 +425,7 @@ load_bytes (GBytes     *bytes,
       return NULL;
     }
 
-  loader = gdk_pixbuf_loader_new ();
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
-  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &state);
-  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &state);
-  fed = feed_loader (loader, bytes, &state, &pixbuf_error);
+  fed = decode (bytes, &loader, &state, &pixbuf_error);
 
   if (state.too_large)
     {
@@ -315,7 +434,7 @@ load_bytes (GBytes     *bytes,
     }
 
   /* For an animation this is its first frame. */
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  pixbuf = loader != NULL ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
   if (!fed || pixbuf == NULL)
     {
       set_decode_error (pixbuf_error, subject, error);
