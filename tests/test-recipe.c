@@ -173,11 +173,21 @@ fixture_tear_down (Fixture       *f,
   g_free (f->style);
 }
 
-/* A small steered run, saved as result.png in dir. */
-static char *
-make_result (Fixture    *f,
-             const char *dir)
+static void
+cancel_at_step_4 (const ImpastoProgress *p,
+                  gpointer               user_data)
 {
+  if (p->step == 4)
+    g_cancellable_cancel (user_data);
+}
+
+/* A small steered run, saved as result.png in dir; stopped at step 4 when `stopped`. */
+static char *
+make_result_full (Fixture    *f,
+                  const char *dir,
+                  gboolean    stopped)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
   g_autoptr(ImpastoSession) session = NULL;
   g_autoptr(ImpastoRun) run = NULL;
@@ -197,12 +207,31 @@ make_result (Fixture    *f,
   run = impasto_session_create_run (session, &error);
   g_assert_no_error (error);
   g_assert_true (impasto_run_steer (run, 3, "beta", 2500, NULL));
-  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  g_assert_true (impasto_run_steer (run, 5, "alpha", 2, NULL));
+  if (stopped)
+    {
+      g_assert_false (impasto_run_execute (run, cancel_at_step_4, cancellable, cancellable,
+                                           &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_cmpuint (impasto_run_get_step (run), ==, 4);
+    }
+  else
+    {
+      g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+    }
   image = impasto_run_dup_image (run);
   g_assert_true (impasto_session_save (session, run, image, result, &error));
   g_assert_no_error (error);
 
   return result;
+}
+
+static char *
+make_result (Fixture    *f,
+             const char *dir)
+{
+  return make_result_full (f, dir, FALSE);
 }
 
 /* Carries out the recipe in path, looking beside it; the result's bytes, or NULL and error. */
@@ -257,6 +286,24 @@ test_session_remakes (Fixture       *f,
   g_autoptr(GBytes) again = remake (result, f->model, &error);
 
   g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (first, again));
+}
+
+/* Stopped at step 4, the result's recipe is a run of 4 steps with the change made before
+ * them: it makes the very image again. */
+static void
+test_session_remakes_stopped (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *result = make_result_full (f, f->dir, TRUE);
+  g_autoptr(GBytes) first = file_bytes (result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_load_file (result, &error);
+  g_autoptr(GBytes) again = remake (result, f->model, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (recipe->params->steps, ==, 4);
+  g_assert_cmpuint (recipe->steering->len, ==, 1);
   g_assert_true (g_bytes_equal (first, again));
 }
 
@@ -366,6 +413,7 @@ main (int    argc,
   g_test_add ("/impasto/recipe/session/" path, Fixture, NULL, fixture_set_up, func, \
               fixture_tear_down)
   ADD ("remakes-to-the-byte", test_session_remakes);
+  ADD ("remakes-stopped-run", test_session_remakes_stopped);
   ADD ("inputs-moved-changed-missing", test_session_inputs_moved);
   ADD ("other-model", test_session_other_model);
   ADD ("bad-files", test_session_bad_files);

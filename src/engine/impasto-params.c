@@ -448,6 +448,7 @@ impasto_layer_list_parse (ImpastoLayerList *list,
   for (guint i = 0; items[i] != NULL; i++)
     {
       g_auto(GStrv) parts = g_strsplit (items[i], ":", 2);
+      /* g_strsplit() gives no element at all for "" */
       const char *name = parts[0] != NULL ? g_strstrip (parts[0]) : "";
       double weight = 1.0;
       char *end = NULL;
@@ -558,11 +559,12 @@ impasto_steering_parse (const char *text,
 
       if (*item == '\0' && items[1] == NULL)
         break;
-      if (step_rest[0] == NULL || step_rest[1] == NULL
+      /* g_strsplit() gives no element at all for "" */
+      if (g_strv_length (step_rest) != 2
           || !g_ascii_string_to_unsigned (step_rest[0], 10, 0, G_MAXUINT, &step, NULL))
         return steer_syntax_error (item, error);
       name_value = g_strsplit (step_rest[1], "=", 2);
-      if (name_value[1] == NULL || *name_value[1] == '\0')
+      if (g_strv_length (name_value) != 2 || *name_value[1] == '\0')
         return steer_syntax_error (item, error);
       steer.value = g_ascii_strtod (name_value[1], &end);
       if (*end != '\0')

@@ -40,7 +40,7 @@ scale_steps (ImpastoRun *run,
       coarse += steps;
     }
 
-  return (params->steps > coarse ? params->steps - coarse : 1) + run->extra_steps;
+  return MAX ((int) (params->steps > coarse ? params->steps - coarse : 1) + run->extra_steps, 1);
 }
 
 static guint
@@ -574,6 +574,22 @@ impasto_run_add_steps (ImpastoRun *run,
   g_return_if_fail (!run->executing);
 
   run->extra_steps += steps;
+}
+
+/* At the output size the run ends `steps` after its current step; stopped at a coarse scale,
+ * it finishes those and makes `steps` more at the output size than it would have. */
+void
+impasto_run_continue_for (ImpastoRun *run,
+                          guint       steps)
+{
+  g_return_if_fail (run != NULL);
+  g_return_if_fail (!run->executing);
+  g_return_if_fail (steps >= 1);
+
+  if (run->scale > 0)
+    run->extra_steps += steps;
+  else
+    run->extra_steps += (int) (run->scale_done + steps) - (int) scale_steps (run, 0);
 }
 
 void

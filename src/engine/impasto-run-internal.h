@@ -73,7 +73,7 @@ struct _ImpastoRun
   gboolean          started;
   guint             step;          /* over all scales */
   guint             scale_done;    /* steps made at the current scale */
-  guint             extra_steps;   /* added at the output size by impasto_run_add_steps() */
+  int               extra_steps;   /* added at the output size by a Continue */
   guint64           evaluations;
   double            step_seconds[RATE_WINDOW];
   gint64            clock_start;   /* when the optimisation began, pauses left out */

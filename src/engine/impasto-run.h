@@ -151,6 +151,10 @@ gboolean          impasto_run_execute           (ImpastoRun             *run,
  * the output size; the optimiser goes on from where it was. Not during execute(). */
 void              impasto_run_add_steps         (ImpastoRun             *run,
                                                  guint                   steps);
+/* Or: the run ends `steps` after where it is now (stopped at a coarse scale, it makes that
+ * many more at the output size than it would have). */
+void              impasto_run_continue_for      (ImpastoRun             *run,
+                                                 guint                   steps);
 /* The image the optimisation starts from instead of the noisy photo, resized to the first
  * scale; before the first execute() only. */
 void              impasto_run_set_start_image   (ImpastoRun             *run,

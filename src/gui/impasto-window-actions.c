@@ -15,15 +15,6 @@
 #include "impasto-image-io.h"
 #include "impasto-window-private.h"
 
-/* Tags the save task; the address matters, not the value. */
-static const char save_tag;
-
-typedef struct
-{
-  ImpastoImage *image;
-  char         *path;
-} SaveData;
-
 static char *
 dup_stem (GFile *file)
 {
@@ -58,90 +49,25 @@ impasto_window_dup_suggested_name (ImpastoWindow *self)
   return g_strdup_printf ("%s-%s.png", content_stem, style_stem);
 }
 
-static void
-save_data_free (gpointer data)
-{
-  SaveData *save = data;
-
-  impasto_image_free (save->image);
-  g_free (save->path);
-  g_free (save);
-
-  impasto_background_release ();
-}
-
-static void
-save_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SaveData *save = task_data;
-  GError *error = NULL;
-
-  if (impasto_image_save (save->image, save->path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/* Saves the latest snapshot, during a run or after it, as PNG or JPEG by the name's
- * extension. Encoding a large painting takes a while, so a worker does it, on its own copy.
- * impasto_image_save() writes a temporary file and renames it: a failure leaves nothing
- * behind, and quitting waits for the worker. The task has no source object (see
- * impasto-job.c): a callback that needs the window gets a reference in user_data. */
+/* The painting's own save (see impasto_job_save_async()); without one, there is nothing
+ * to save yet. */
 void
 impasto_window_save_async (ImpastoWindow       *self,
                            GFile               *file,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(ImpastoImage) image = NULL;
-  g_autofree char *path = NULL;
-  SaveData *save;
-
   g_return_if_fail (IMPASTO_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (NULL, NULL, callback, user_data);
-  g_task_set_source_tag (task, (gpointer) &save_tag);
-  g_task_set_name (task, "[impasto] save");
-
-  if (self->job != NULL)
-    image = impasto_job_dup_image (self->job);
-  path = g_file_get_path (file);
-
-  if (image == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               "%s", _("There is no painting to save yet"));
-      return;
-    }
-
-  if (path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "%s", _("Only files on this computer can be saved to"));
-      return;
-    }
-
-  save = g_new0 (SaveData, 1);
-  save->image = g_steal_pointer (&image);
-  save->path = g_steal_pointer (&path);
-  impasto_background_hold ();
-  g_task_set_task_data (task, save, save_data_free);
-  g_task_run_in_thread (task, save_in_thread);
+  impasto_job_save_async (self->job, file, callback, user_data);
 }
 
 gboolean
 impasto_window_save_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, (gpointer) &save_tag), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return impasto_job_save_finish (result, error);
 }
 
 static void

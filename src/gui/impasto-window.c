@@ -373,6 +373,37 @@ impasto_window_dup_params (ImpastoWindow *self)
   return params;
 }
 
+/* The file a picker shows, as a recipe names it. */
+static void
+set_input (ImpastoRecipeInput *input,
+           ImpastoImagePicker *picker)
+{
+  GFile *file = impasto_image_picker_get_file (picker);
+  g_autofree char *name = g_file_get_path (file);
+
+  if (name == NULL)
+    name = g_file_get_uri (file);
+  impasto_recipe_set_input (input, name, impasto_image_picker_get_sha256 (picker));
+}
+
+/* What the controls and the pickers say, with the images themselves. */
+static ImpastoSession *
+impasto_window_new_session (ImpastoWindow *self)
+{
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
+  ImpastoSession *session;
+
+  impasto_run_params_free (recipe->params);
+  recipe->params = impasto_window_dup_params (self);
+  set_input (&recipe->content, self->content_picker);
+  set_input (&recipe->style, self->style_picker);
+
+  session = impasto_session_new (recipe, NULL);
+  impasto_session_set_inputs (session, impasto_image_picker_get_image (self->content_picker),
+                              impasto_image_picker_get_image (self->style_picker));
+  return session;
+}
+
 void
 impasto_window_start (ImpastoWindow *self)
 {
@@ -392,9 +423,7 @@ impasto_window_start (ImpastoWindow *self)
       return;
     }
 
-  job = impasto_job_new (self->network, params,
-                         impasto_image_picker_get_image (self->content_picker),
-                         impasto_image_picker_get_image (self->style_picker));
+  job = impasto_job_new (impasto_window_new_session (self), self->network);
   impasto_window_set_job (self, job);
 
   g_signal_connect_swapped (job, "notify::step", G_CALLBACK (impasto_window_queue_update), self);

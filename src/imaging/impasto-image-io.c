@@ -384,7 +384,6 @@ decode (GBytes           *bytes,
   return feed_loader (*loader, bytes, state, pixbuf_error);
 }
 
-/* subject names the image at the start of a sentence: “photo.jpg” or "The image". */
 /* What a result says of how it was made: a PNG's text chunk, or a JPEG's comments. */
 static char *
 find_recipe (GdkPixbufLoader *loader,
@@ -393,16 +392,18 @@ find_recipe (GdkPixbufLoader *loader,
 {
   GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
   const char *text = gdk_pixbuf_get_option (pixbuf, IMPASTO_PNG_RECIPE_OPTION);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
 
   if (text != NULL)
     return g_strdup (text);
-  if (format != NULL && g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+  if (g_strcmp0 (name, "jpeg") == 0)
     /* A recipe is refused past its limit anyway; one byte more tells that it is past. */
     return impasto_jpeg_find_recipe (bytes, IMPASTO_RECIPE_MAX_SIZE + 1);
 
   return NULL;
 }
 
+/* subject names the image at the start of a sentence: “photo.jpg” or "The image". */
 static ImpastoImage *
 load_bytes (GBytes     *bytes,
             const char *subject,

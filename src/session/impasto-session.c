@@ -159,6 +159,17 @@ impasto_session_load_inputs (ImpastoSession  *session,
   return TRUE;
 }
 
+void
+impasto_session_set_inputs (ImpastoSession     *session,
+                            const ImpastoImage *content,
+                            const ImpastoImage *style)
+{
+  g_clear_pointer (&session->content, impasto_image_free);
+  g_clear_pointer (&session->style, impasto_image_free);
+  session->content = impasto_image_copy (content);
+  session->style = impasto_image_copy (style);
+}
+
 /* The stages a run of params computes, up to its deepest loss layer; 0 with error set when
  * the network lacks one. */
 static guint
@@ -260,14 +271,24 @@ impasto_session_create_run (ImpastoSession  *session,
 
 char *
 impasto_session_dup_recipe_text (ImpastoSession *session,
-                                 ImpastoRun     *run)
+                                 ImpastoRun     *run,
+                                 guint           step)
 {
   g_autoptr(ImpastoRecipe) recipe = impasto_recipe_copy (session->recipe);
 
-  if (run != NULL)
+  if (run == NULL)
+    return impasto_recipe_to_text (recipe);
+
+  g_array_unref (recipe->steering);
+  recipe->steering = impasto_run_dup_steering_log (run);
+  /* A run of one scale makes the image of step k again when it has k steps and the changes
+   * before k; the scales of a coarse-to-fine run share its steps out, so it keeps them all. */
+  if (recipe->params->n_scales == 1 && step > 0)
     {
-      g_array_unref (recipe->steering);
-      recipe->steering = impasto_run_dup_steering_log (run);
+      recipe->params->steps = step;
+      for (guint i = recipe->steering->len; i-- > 0;)
+        if (g_array_index (recipe->steering, ImpastoSteer, i).step >= step)
+          g_array_remove_index (recipe->steering, i);
     }
 
   return impasto_recipe_to_text (recipe);
@@ -280,7 +301,8 @@ impasto_session_save (ImpastoSession      *session,
                       const char          *path,
                       GError             **error)
 {
-  g_autofree char *recipe = impasto_session_dup_recipe_text (session, run);
+  g_autofree char *recipe = impasto_session_dup_recipe_text (session, run,
+                                                             impasto_run_get_step (run));
 
   return impasto_image_save_with_recipe (image, path, recipe, error);
 }

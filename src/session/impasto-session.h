@@ -31,6 +31,11 @@ const ImpastoRecipe *impasto_session_get_recipe    (ImpastoSession      *session
  * recorded when it has none. */
 gboolean             impasto_session_load_inputs   (ImpastoSession      *session,
                                                     GError             **error);
+/* Or inputs already loaded, such as the window's pickers'; the recipe's inputs name their
+ * files and checksums. Copies both. */
+void                 impasto_session_set_inputs    (ImpastoSession      *session,
+                                                    const ImpastoImage  *content,
+                                                    const ImpastoImage  *style);
 /* explicit_path as impasto_model_find() takes it. The checksum of the layers in use must be
  * the recipe's when it has one. */
 gboolean             impasto_session_load_model    (ImpastoSession      *session,
@@ -43,9 +48,11 @@ gboolean             impasto_session_set_network   (ImpastoSession      *session
 /* The inputs resized to the output, the run made, the recipe's steering scheduled on it. */
 ImpastoRun          *impasto_session_create_run    (ImpastoSession      *session,
                                                     GError             **error);
-/* The recipe of what run made so far: the steering it took instead of the one planned. */
+/* The recipe of the image run showed at step: the steering it took instead of the one
+ * planned. run may be NULL for the recipe as it was given. */
 char                *impasto_session_dup_recipe_text (ImpastoSession    *session,
-                                                      ImpastoRun        *run);
+                                                      ImpastoRun        *run,
+                                                      guint              step);
 /* image as PNG or JPEG with that recipe inside, atomically. */
 gboolean             impasto_session_save          (ImpastoSession      *session,
                                                     ImpastoRun          *run,
