@@ -15,6 +15,7 @@
 #include "cli-runner.h"
 #include "impasto-image-io.h"
 #include "impasto-params.h"
+#include "impasto-session.h"
 #include "test-util.h"
 
 #define WIDTH  40
@@ -100,6 +101,33 @@ assert_png (const char *path,
   g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, height);
 }
 
+/* The log starts with the run's recipe, as comment lines; returns what follows them. */
+static const char *
+skip_recipe (const char *text)
+{
+  g_autoptr(GString) recipe = g_string_new (NULL);
+  g_autoptr(ImpastoRecipe) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *line = text;
+
+  while (*line == '#')
+    {
+      const char *end = strchr (line, '\n');
+
+      g_assert_nonnull (end);
+      g_assert_true (line[1] == ' ' || line[1] == '\n');
+      if (line[1] == ' ')
+        g_string_append_len (recipe, line + 2, end + 1 - (line + 2));
+      else
+        g_string_append_c (recipe, '\n');
+      line = end + 1;
+    }
+  parsed = impasto_recipe_from_text (recipe->str, recipe->len, &error);
+  g_assert_no_error (error);
+
+  return line;
+}
+
 /* Returns the total loss column; checks every row's shape and the step sequence. */
 static GArray *
 parse_log (const char *path,
@@ -112,7 +140,7 @@ parse_log (const char *path,
 
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
-  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  lines = g_strsplit (g_strchomp ((char *) skip_recipe (text)), "\n", -1);
   g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds,scale,evaluations");
   g_assert_cmpuint (g_strv_length (lines), ==, steps + 2);
 
@@ -200,6 +228,75 @@ test_steer (Fixture       *f,
                        2 * g_array_index (plain, double, step));
 }
 
+static char *
+sha256_of_file (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize size;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &size, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
+}
+
+/* A result's recipe, in the result or in a file of its own, makes it again to the byte,
+ * steering included; an option after it changes that one field. */
+static void
+test_recipe (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *formats[] = { "png", "jpg" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *first = g_strdup_printf ("%s/first.%s", f->dir, formats[i]);
+      g_autofree char *again = g_strdup_printf ("%s/again.%s", f->dir, formats[i]);
+      g_autofree char *from_text = g_strdup_printf ("%s/from-text.%s", f->dir, formats[i]);
+      g_autofree char *shorter = g_strdup_printf ("%s/shorter.%s", f->dir, formats[i]);
+      g_autofree char *recipe_path = g_build_filename (f->dir, "recipe.txt", NULL);
+      g_autofree char *first_sum = NULL;
+      g_autofree char *again_sum = NULL;
+      g_autofree char *text_sum = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(ImpastoImage) image = NULL;
+      g_autoptr(ImpastoRecipe) recipe = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(CliResult) a = run_cli (f, "--content", f->content, "--style", f->style,
+                                     "--output", first, "--model", f->model, "--width", "40",
+                                     "--height", "28", "--steps", "6", "--threads", "2",
+                                     "--steer", "3:beta=2000", NULL);
+      g_auto(CliResult) b = run_cli (f, "--recipe", first, "--output", again, "--model",
+                                     f->model, NULL);
+      g_auto(CliResult) c = { 0 };
+      g_auto(CliResult) d = { 0 };
+
+      g_assert_cmpint (a.status, ==, 0);
+      g_assert_cmpint (b.status, ==, 0);
+      first_sum = sha256_of_file (first);
+      again_sum = sha256_of_file (again);
+      g_test_message ("%s: made %s, made again %s", formats[i], first_sum, again_sum);
+      g_assert_cmpstr (first_sum, ==, again_sum);
+
+      image = impasto_image_load_full (first, NULL, &text, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents (recipe_path, text, -1, NULL));
+      c = run_cli (f, "--recipe", recipe_path, "--output", from_text, "--model", f->model,
+                   NULL);
+      g_assert_cmpint (c.status, ==, 0);
+      text_sum = sha256_of_file (from_text);
+      g_assert_cmpstr (text_sum, ==, first_sum);
+
+      d = run_cli (f, "--recipe", first, "--steps", "2", "--output", shorter, "--model",
+                   f->model, NULL);
+      g_assert_cmpint (d.status, ==, 0);
+      recipe = impasto_recipe_load_file (shorter, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (recipe->params->steps, ==, 2);
+      g_assert_cmpuint (recipe->params->width, ==, 40);
+      /* the change at step 3 never came */
+      g_assert_cmpuint (recipe->steering->len, ==, 0);
+    }
+}
+
 /* A preset picks the optimiser; --scales and --steps still override it. The log then says at
  * which scale each loss was measured: coarse first, the output size last. */
 static void
@@ -224,7 +321,7 @@ test_preset (Fixture       *f,
   assert_png (f->output, WIDTH, HEIGHT);
 
   g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
-  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  lines = g_strsplit (g_strchomp ((char *) skip_recipe (text)), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 22);
   for (guint i = 1; lines[i] != NULL; i++)
     {
@@ -376,6 +473,7 @@ main (int    argc,
   ADD ("end-to-end", test_end_to_end);
   ADD ("preset-and-scales", test_preset);
   ADD ("steer", test_steer);
+  ADD ("recipe-makes-it-again", test_recipe);
   ADD ("help-shows-defaults", test_help);
   ADD ("missing-model", test_missing_model);
   ADD ("bad-arguments", test_bad_arguments);

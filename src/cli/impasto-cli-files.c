@@ -33,7 +33,8 @@ typedef struct
 struct _ImpastoCliLog
 {
   char *path;
-  FILE *file;   /* NULL until the first line */
+  char *preamble;   /* comment lines before the header */
+  FILE *file;       /* NULL until the first line */
 };
 
 /* Started with stdout or stderr closed, the first file opened would get descriptor 1 or 2,
@@ -266,11 +267,20 @@ impasto_cli_prepare_files (const ImpastoCliPaths *paths,
 /* The log */
 
 ImpastoCliLog *
-impasto_cli_log_new (const char *path)
+impasto_cli_log_new (const char *path,
+                     const char *recipe)
 {
   ImpastoCliLog *log = g_new0 (ImpastoCliLog, 1);
+  g_auto(GStrv) lines = g_strsplit (recipe, "\n", -1);
+  GString *preamble = g_string_new (NULL);
 
+  /* CSV readers that know comments skip these; taking the first two bytes off each line
+   * gives the recipe back. */
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' || lines[i + 1] != NULL)
+      g_string_append_printf (preamble, "# %s\n", lines[i]);
   log->path = g_strdup (path);
+  log->preamble = g_string_free (preamble, FALSE);
 
   return log;
 }
@@ -315,7 +325,8 @@ impasto_cli_log_write (ImpastoCliLog         *log,
       log->file = g_fopen (log->path, "we");
       if (log->file == NULL)
         return set_log_error (log, errno, error);
-      if (fputs ("step,total,content,style,seconds,scale,evaluations\n", log->file) == EOF)
+      if (fputs (log->preamble, log->file) == EOF
+          || fputs ("step,total,content,style,seconds,scale,evaluations\n", log->file) == EOF)
         return set_log_error (log, errno, error);
     }
 
@@ -343,6 +354,7 @@ impasto_cli_log_free (ImpastoCliLog *log)
   if (log == NULL)
     return;
 
+  g_free (log->preamble);
   if (log->file != NULL)
     fclose (log->file);
   g_free (log->path);

@@ -32,7 +32,9 @@ gboolean       impasto_cli_prepare_files    (const ImpastoCliPaths *paths,
 
 /* A CSV log of every step, created by its first line: a run that fails before its first
  * step leaves none. */
-ImpastoCliLog *impasto_cli_log_new          (const char            *path);
+/* recipe: what the log starts with, as comment lines. */
+ImpastoCliLog *impasto_cli_log_new          (const char            *path,
+                                             const char            *recipe);
 gboolean       impasto_cli_log_write        (ImpastoCliLog         *log,
                                              const ImpastoProgress *progress,
                                              GError               **error);

@@ -25,6 +25,7 @@
 #include "impasto-params.h"
 #include "impasto-preset.h"
 #include "impasto-run.h"
+#include "impasto-session.h"
 
 typedef struct
 {
@@ -41,8 +42,8 @@ typedef struct
   char   *snapshot_dir;
   char   *log_path;
   char   *preset;
+  char   *recipe_path;
   char   *steer;
-  GArray *steers;       /* ImpastoSteer, from steer */
   GArray *given;        /* of Given: the table's options, in the order typed */
   GPtrArray *help;      /* the table's options' descriptions, while the parser needs them */
 } Options;
@@ -75,8 +76,8 @@ options_clear (Options *options)
   g_free (options->snapshot_dir);
   g_free (options->log_path);
   g_free (options->preset);
+  g_free (options->recipe_path);
   g_free (options->steer);
-  g_clear_pointer (&options->steers, g_array_unref);
   g_clear_pointer (&options->given, g_array_unref);
   g_clear_pointer (&options->help, g_ptr_array_unref);
 }
@@ -169,6 +170,10 @@ parse_options (Options  *options,
         "3000 steps) chooses the optimizer, scales, steps and snapshot interval; the options "
         "for those override it"),
       _("NAME") },
+    { "recipe", 'r', 0, G_OPTION_ARG_FILENAME, &options->recipe_path,
+      _("Make a picture again from its recipe: a result of Impasto's (PNG or JPEG) or a recipe "
+        "file; the other options change single fields of it"),
+      _("FILE") },
     { "steer", 0, 0, G_OPTION_ARG_STRING, &options->steer,
       _("Change parameters during the run: “200:beta=2000,400:alpha=5” sets beta to 2000 from "
         "step 200 on and alpha to 5 from step 400 on (alpha and beta can be changed)"),
@@ -183,7 +188,6 @@ parse_options (Options  *options,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, options, NULL);
 
-  options->steers = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
   options->given = g_array_new (FALSE, FALSE, sizeof (Given));
   g_array_set_clear_func (options->given, given_clear);
   options->help = g_ptr_array_new_with_free_func (g_free);
@@ -228,9 +232,11 @@ check_options (const Options *options,
 {
   ImpastoPreset preset;
 
-  if (options->content_path == NULL || options->style_path == NULL
-      || options->output_path == NULL)
-    return usage_error (error, _("--content, --style and --output are required (see --help)"));
+  if (options->output_path == NULL
+      || (options->recipe_path == NULL
+          && (options->content_path == NULL || options->style_path == NULL)))
+    return usage_error (error, _("--content, --style and --output are required, or --recipe "
+                                 "and --output (see --help)"));
   if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
 
@@ -248,13 +254,16 @@ name_option (GError                **error,
     g_prefix_error (error, "--%s: ", spec->name);
 }
 
-/* The seed's values, then the preset's, then the options given, the last one of each kind
- * winning. */
-static ImpastoRunParams *
-make_params (const Options *options,
-             GError       **error)
+/* The recipe's values (the seed's without one), then the preset's, then the options given,
+ * the last one of each kind winning. */
+static ImpastoRecipe *
+make_recipe (const Options       *options,
+             const ImpastoRecipe *base,
+             GError             **error)
 {
-  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  g_autoptr(ImpastoRecipe) recipe = base != NULL ? impasto_recipe_copy (base)
+                                                 : impasto_recipe_new ();
+  ImpastoRunParams *params = recipe->params;
   ImpastoPreset preset;
 
   if (options->preset != NULL && impasto_preset_from_name (options->preset, &preset))
@@ -274,27 +283,23 @@ make_params (const Options *options,
   if (!impasto_run_params_validate (params, error))
     return NULL;
 
-  if (options->steer != NULL && !impasto_steering_parse (options->steer, options->steers, error))
+  if (options->steer != NULL)
     {
-      g_prefix_error (error, "--steer: ");
-      return NULL;
+      g_array_set_size (recipe->steering, 0);
+      if (!impasto_steering_parse (options->steer, recipe->steering, error))
+        {
+          g_prefix_error (error, "--steer: ");
+          return NULL;
+        }
     }
 
-  return g_steal_pointer (&params);
-}
+  /* Files given are used as they are, not held to a checksum. */
+  if (options->content_path != NULL)
+    impasto_recipe_set_input (&recipe->content, options->content_path, NULL);
+  if (options->style_path != NULL)
+    impasto_recipe_set_input (&recipe->style, options->style_path, NULL);
 
-static ImpastoImage *
-load_sized (const char *path,
-            guint       width,
-            guint       height,
-            GError    **error)
-{
-  g_autoptr(ImpastoImage) image = impasto_image_load (path, error);
-
-  if (image == NULL)
-    return NULL;
-
-  return impasto_image_resize (image, width, height);
+  return g_steal_pointer (&recipe);
 }
 
 static char *
@@ -453,54 +458,17 @@ execute (ImpastoRun *run,
 }
 
 static gboolean
-prepare_files (const Options          *options,
-               const ImpastoRunParams *params,
-               const char             *model_path,
-               GError                **error)
+prepare_files (const Options       *options,
+               const ImpastoRecipe *recipe,
+               const char          *model_path,
+               GError             **error)
 {
   ImpastoCliPaths paths = {
-    options->content_path, options->style_path, model_path, options->output_path,
-    options->log_path, params->snapshot_every != 0 ? options->snapshot_dir : NULL,
+    recipe->content.path, recipe->style.path, model_path, options->output_path,
+    options->log_path, recipe->params->snapshot_every != 0 ? options->snapshot_dir : NULL,
   };
 
   return impasto_cli_prepare_files (&paths, error);
-}
-
-static ImpastoRun *
-create_run (const Options          *options,
-            const ImpastoRunParams *params,
-            const char             *model_path,
-            GError                **error)
-{
-  ImpastoRun *run;
-  g_autoptr(ImpastoImage) content = NULL;
-  g_autoptr(ImpastoImage) style = NULL;
-  g_autoptr(ImpastoNetwork) network = NULL;
-  g_auto(GStrv) layers = NULL;
-
-  if ((content = load_sized (options->content_path, params->width, params->height,
-                             error)) == NULL
-      || (style = load_sized (options->style_path, params->width, params->height,
-                              error)) == NULL)
-    return NULL;
-
-  layers = impasto_run_params_get_loss_layers (params);
-  network = impasto_network_load (model_path, (const char * const *) layers, error);
-  if (network == NULL)
-    return NULL;
-
-  run = impasto_run_new (network, params, content, style, error);
-  if (run == NULL)
-    return NULL;
-  for (guint i = 0; i < options->steers->len; i++)
-    {
-      const ImpastoSteer *steer = &g_array_index (options->steers, ImpastoSteer, i);
-      gboolean ok = impasto_run_steer (run, steer->step, steer->name, steer->value, NULL);
-
-      g_assert (ok);   /* checked with the other options */
-    }
-
-  return run;
 }
 
 /* Why the run ended, once the image it reached is written. */
@@ -546,15 +514,16 @@ report_end (ImpastoRun    *run,
 
 /* Writes whatever image the run reached, whether it finished, was stopped or diverged. */
 static int
-finish (ImpastoRun    *run,
-        const Options *options,
-        Job           *job,
-        GError        *run_error)
+finish (ImpastoSession *session,
+        ImpastoRun     *run,
+        const Options  *options,
+        Job            *job,
+        GError         *run_error)
 {
   g_autoptr(ImpastoImage) image = impasto_run_dup_image (run);
   g_autoptr(GError) error = NULL;
 
-  if (!impasto_image_save (image, options->output_path, &error))
+  if (!impasto_session_save (session, run, image, options->output_path, &error))
     {
       print_error (error->message);
       return IMPASTO_CLI_EXIT_FAILURE;
@@ -563,29 +532,41 @@ finish (ImpastoRun    *run,
   return report_end (run, options, job, run_error);
 }
 
+/* The inputs first, where a recipe may send us looking; then every file to be written
+ * checked against them before the model, the slow part, is loaded. */
 static int
-run_job (const Options          *options,
-         const ImpastoRunParams *params)
+run_job (const Options       *options,
+         const ImpastoRecipe *recipe)
 {
+  g_autofree char *beside = options->recipe_path != NULL
+                            ? g_path_get_dirname (options->recipe_path) : NULL;
+  g_autoptr(ImpastoSession) session = impasto_session_new (recipe, beside);
+  const ImpastoRecipe *resolved = impasto_session_get_recipe (session);
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) run_error = NULL;
   g_autofree char *model_path = NULL;
-  Job job = { options, params, NULL, NULL, NULL, NULL, 0 };
+  Job job = { options, resolved->params, NULL, NULL, NULL, NULL, 0 };
   int status;
 
-  if ((model_path = impasto_model_find (options->model_path, &error)) == NULL
-      || !prepare_files (options, params, model_path, &error)
-      || (run = create_run (options, params, model_path, &error)) == NULL)
+  if (!impasto_session_load_inputs (session, &error)
+      || (model_path = impasto_model_find (options->model_path, &error)) == NULL
+      || !prepare_files (options, resolved, model_path, &error)
+      || !impasto_session_load_model (session, model_path, &error)
+      || (run = impasto_session_create_run (session, &error)) == NULL)
     {
       print_error (error->message);
       return IMPASTO_CLI_EXIT_FAILURE;
     }
 
   if (options->log_path != NULL)
-    job.log = impasto_cli_log_new (options->log_path);
+    {
+      g_autofree char *text = impasto_session_dup_recipe_text (session, NULL, 0);
+
+      job.log = impasto_cli_log_new (options->log_path, text);
+    }
   run_error = execute (run, &job);
-  status = finish (run, options, &job, run_error);
+  status = finish (session, run, options, &job, run_error);
   g_clear_pointer (&job.log, impasto_cli_log_free);
   g_clear_error (&job.log_error);
   g_clear_error (&job.snapshot_error);
@@ -598,7 +579,8 @@ impasto_cli_main (int    argc,
                   char **argv)
 {
   Options options = { 0 };
-  g_autoptr(ImpastoRunParams) params = NULL;
+  g_autoptr(ImpastoRecipe) base = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -613,15 +595,28 @@ impasto_cli_main (int    argc,
 
   /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
    * too, and gets the same status as one the parser refuses. */
-  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error)
-      || (params = make_params (&options, &error)) == NULL)
+  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+    {
+      print_error (error->message);
+      options_clear (&options);
+      return IMPASTO_CLI_EXIT_USAGE;
+    }
+  /* A recipe that cannot be used is a bad file, not a wrong command line. */
+  if (options.recipe_path != NULL
+      && (base = impasto_recipe_load_file (options.recipe_path, &error)) == NULL)
+    {
+      print_error (error->message);
+      options_clear (&options);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  if ((recipe = make_recipe (&options, base, &error)) == NULL)
     {
       print_error (error->message);
       options_clear (&options);
       return IMPASTO_CLI_EXIT_USAGE;
     }
 
-  status = run_job (&options, params);
+  status = run_job (&options, recipe);
   options_clear (&options);
 
   return status;
