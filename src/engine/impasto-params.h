@@ -30,6 +30,7 @@ typedef enum
   IMPASTO_PARAM_SETTING       = 1 << 1,   /* the window keeps it under the same GSettings key */
   IMPASTO_PARAM_SCHEDULE      = 1 << 2,   /* a preset chooses it unless it is given */
   IMPASTO_PARAM_MIN_EXCLUSIVE = 1 << 3,   /* the minimum itself is not allowed */
+  IMPASTO_PARAM_LOGARITHMIC   = 1 << 4,   /* spans decades: a slider for it goes by factors */
 } ImpastoParamFlags;
 
 typedef struct

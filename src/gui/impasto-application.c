@@ -69,6 +69,8 @@ impasto_application_startup (GApplication *app)
     { "win.open-style", { "<Control><Shift>o", NULL } },
     { "win.start", { "<Control>Return", "<Control>KP_Enter", NULL } },
     { "win.stop", { "Escape", NULL } },
+    { "win.pause", { "<Control>p", NULL } },
+    { "win.continue", { "<Control><Shift>Return", "<Control><Shift>KP_Enter", NULL } },
     { "win.save", { "<Control>s", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };

@@ -346,6 +346,22 @@ stop_action (GtkWidget  *widget,
 }
 
 static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  impasto_window_toggle_pause (IMPASTO_WINDOW (widget));
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  impasto_window_continue (IMPASTO_WINDOW (widget));
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -379,6 +395,8 @@ impasto_window_class_actions_init (ImpastoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-style", NULL, open_style_action);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.reset-defaults", NULL,
                                    reset_defaults_action);

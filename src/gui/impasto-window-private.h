@@ -21,6 +21,8 @@ struct _ImpastoWindow
   /* Template widgets */
   GtkStack             *stack;
   GtkButton            *start_button;
+  GtkButton            *pause_button;
+  GtkWidget            *continue_button;
   GtkLinkButton        *model_link;
   GtkLabel             *model_path_label;
   GtkLabel             *model_error_label;
@@ -68,6 +70,8 @@ GtkAdjustment *impasto_window_get_param_adjustment (ImpastoWindow *self,
                                                     const char    *name);
 void impasto_window_update_actions      (ImpastoWindow      *self);
 void impasto_window_start              (ImpastoWindow      *self);
+void impasto_window_toggle_pause       (ImpastoWindow      *self);
+void impasto_window_continue           (ImpastoWindow      *self);
 void impasto_window_stop               (ImpastoWindow      *self);
 void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_choose_model       (ImpastoWindow      *self);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "impasto-file-dialog.h"
+#include "impasto-log-scale.h"
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
 #include "impasto-params.h"
@@ -67,10 +68,21 @@ impasto_window_update_start_button (ImpastoWindow *self,
   gtk_widget_add_css_class (button, running ? "destructive-action" : "suggested-action");
 }
 
+static void
+impasto_window_update_pause_button (ImpastoWindow *self)
+{
+  gboolean paused = self->job != NULL && impasto_job_get_paused (self->job);
+  const char *label = paused ? _("_Resume") : _("Pa_use");
+
+  if (g_strcmp0 (gtk_button_get_label (self->pause_button), label) != 0)
+    gtk_button_set_label (self->pause_button, label);
+}
+
 void
 impasto_window_update_actions (ImpastoWindow *self)
 {
   gboolean running = impasto_window_is_running (self);
+  gboolean can_continue;
   gboolean can_start;
 
   /* Not while a picker loads a new image: Start would paint with the one it replaces. */
@@ -83,6 +95,12 @@ impasto_window_update_actions (ImpastoWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running);
+  impasto_window_update_pause_button (self);
+  can_continue = self->job != NULL && impasto_job_can_continue (self->job);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", can_continue);
+  gtk_widget_set_visible (self->continue_button, can_continue);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
   impasto_window_update_start_button (self, running);
@@ -304,10 +322,12 @@ impasto_window_setup_model_page (ImpastoWindow *self)
   gtk_label_set_label (self->model_path_label, text);
 }
 
+/* "snapshot_every_adjustment", "alpha_scale": a parameter's objects in the template. */
 static char *
-adjustment_id (const ImpastoParamSpec *spec)
+template_id (const ImpastoParamSpec *spec,
+             const char             *kind)
 {
-  g_autofree char *id = g_strdup_printf ("%s_adjustment", spec->name);
+  g_autofree char *id = g_strdup_printf ("%s_%s", spec->name, kind);
 
   g_strdelimit (id, "-", '_');
   return g_steal_pointer (&id);
@@ -322,9 +342,20 @@ impasto_window_get_param_adjustment (ImpastoWindow *self,
 
   g_return_val_if_fail (spec != NULL && (spec->flags & IMPASTO_PARAM_SETTING), NULL);
 
-  id = adjustment_id (spec);
+  id = template_id (spec, "adjustment");
   return GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (self), IMPASTO_TYPE_WINDOW,
                                                         id));
+}
+
+static void
+bind_template_object (GtkWidgetClass         *widget_class,
+                      const ImpastoParamSpec *spec,
+                      const char             *kind)
+{
+  g_autofree char *id = template_id (spec, kind);
+
+  /* The class keeps the name for as long as the program runs. */
+  gtk_widget_class_bind_template_child_full (widget_class, g_intern_string (id), FALSE, 0);
 }
 
 /* Every parameter the window shows has an adjustment of its name and a key of its name. */
@@ -338,12 +369,58 @@ impasto_window_class_bind_params (GtkWidgetClass *widget_class)
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)
       {
-        /* The class keeps the name for as long as the program runs. */
-        char *id = adjustment_id (&specs[i]);
-
-        gtk_widget_class_bind_template_child_full (widget_class, g_intern_string (id), FALSE, 0);
-        g_free (id);
+        bind_template_object (widget_class, &specs[i], "adjustment");
+        if (specs[i].flags & IMPASTO_PARAM_LOGARITHMIC)
+          bind_template_object (widget_class, &specs[i], "scale");
       }
+}
+
+/* A change of a steerable parameter steers the run there is: from its next step while it
+ * goes, from where it stopped when it is continued. */
+static void
+on_steerable_changed (GtkAdjustment *adjustment,
+                      ImpastoWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (adjustment), "impasto-param");
+
+  if (self->job != NULL)
+    impasto_job_steer (self->job, name, gtk_adjustment_get_value (adjustment), NULL);
+}
+
+/* Sliders that go by factors for what spans decades, and steering for what may change. */
+static void
+impasto_window_setup_params (ImpastoWindow *self)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      const ImpastoParamSpec *spec = &specs[i];
+      GtkAdjustment *adjustment;
+
+      if (!(spec->flags & IMPASTO_PARAM_SETTING))
+        continue;
+
+      adjustment = impasto_window_get_param_adjustment (self, spec->name);
+      if (spec->flags & IMPASTO_PARAM_LOGARITHMIC)
+        {
+          g_autofree char *id = template_id (spec, "scale");
+          GtkScale *scale = GTK_SCALE (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                      IMPASTO_TYPE_WINDOW, id));
+
+          /* Eight decades below the top: 0.01 to a million for alpha. */
+          impasto_log_scale_bind (scale, adjustment, spec->maximum * 1e-8,
+                                  spec->type != IMPASTO_PARAM_DOUBLE);
+        }
+      if (spec->flags & IMPASTO_PARAM_STEERABLE)
+        {
+          g_object_set_data (G_OBJECT (adjustment), "impasto-param", (gpointer) spec->name);
+          g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_steerable_changed),
+                            self);
+        }
+    }
 }
 
 static ImpastoRunParams *
@@ -431,8 +508,34 @@ impasto_window_start (ImpastoWindow *self)
                             self);
   g_signal_connect_swapped (job, "notify::state", G_CALLBACK (impasto_window_show_job_state),
                             self);
+  g_signal_connect_swapped (job, "notify::paused", G_CALLBACK (impasto_window_show_job_state),
+                            self);
 
   impasto_job_start (job);
+}
+
+void
+impasto_window_toggle_pause (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (impasto_window_is_running (self))
+    impasto_job_set_paused (self->job, !impasto_job_get_paused (self->job));
+}
+
+/* As many steps again as the Steps setting says, on from the picture there is. */
+void
+impasto_window_continue (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (self->job == NULL || !impasto_job_can_continue (self->job))
+    return;
+
+  impasto_job_set_paused (self->job, FALSE);
+  impasto_job_continue (self->job,
+                        (guint) gtk_adjustment_get_value (
+                          impasto_window_get_param_adjustment (self, "steps")));
 }
 
 void
@@ -659,6 +762,8 @@ impasto_window_class_init (ImpastoWindowClass *klass)
                                                "/io/github/impasto/Impasto/impasto-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, continue_button);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_link);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_path_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_error_label);
@@ -696,6 +801,7 @@ impasto_window_init (ImpastoWindow *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   impasto_window_bind_settings (self);
+  impasto_window_setup_params (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);
