@@ -9,7 +9,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "impasto-image-io.h"
 #include "impasto-session.h"
+#include "recipe-fixtures.h"
 #include "window-fixtures.h"
 
 static GtkAdjustment *
@@ -214,6 +216,91 @@ test_continue (void)
   destroy_window (window);
 }
 
+static gboolean
+pickers_loaded (gpointer data)
+{
+  ImpastoWindow *window = data;
+
+  return !impasto_image_picker_get_loading (window->content_picker)
+         && !impasto_image_picker_get_loading (window->style_picker)
+         && impasto_window_get_model_loaded (window);
+}
+
+/* A result opened like any image brings its controls and its images back. */
+static void
+test_open_result (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *path = g_build_filename (tmpdir, "to-open.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  ImpastoWindow *window;
+
+  set_small_run_settings ();
+  g_settings_set_uint (settings, "steps", 4);
+  g_settings_set_double (settings, "beta", 1234);
+  g_settings_set_double (settings, "noise", 0.25);
+  window = new_ready_window ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  wait_until (job_finished, window, "four steps");
+  g_assert_true (save_and_wait (window, file, &error));
+  g_assert_no_error (error);
+  destroy_window (window);
+
+  window = new_ready_window ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
+  g_assert_cmpfloat (g_settings_get_double (settings, "beta"), ==, 500);
+  destroy_window (window);
+
+  window = impasto_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  impasto_window_set_model_path (window, model_path);
+  impasto_window_open_files (window, file, NULL);
+  wait_until (can_start, window, "the result's images are back");
+  g_assert_cmpfloat (param_value (window, "beta"), ==, 1234);
+  g_assert_cmpfloat (param_value (window, "noise"), ==, 0.25);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 4);
+  g_assert_cmpfloat (param_value (window, "width"), ==, 48);
+  g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (window->content_picker)), ==,
+                   content_path);
+  g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (window->style_picker)), ==,
+                   style_path);
+  g_assert_nonnull (strstr (gtk_label_get_label (window->status_label), "to-open.png"));
+  destroy_window (window);
+}
+
+/* A result whose content is gone and whose style changed names both, and loads neither. */
+static void
+test_open_result_inputs_gone (void)
+{
+  g_autofree char *gone = g_build_filename (tmpdir, "gone.png", NULL);
+  g_autofree char *text = fixture_recipe_text (gone, style_path);
+  g_autofree char *path = g_build_filename (tmpdir, "stale.png", NULL);
+  g_autoptr(ImpastoImage) image = impasto_image_new (4, 4);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ImpastoWindow *window;
+
+  g_assert_true (impasto_image_save_with_recipe (image, path, text, NULL));
+  window = impasto_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  impasto_window_set_model_path (window, model_path);
+  impasto_window_open_files (window, NULL, file);
+  wait_until (pickers_loaded, window, "the pickers have looked");
+
+  g_assert_null (impasto_image_picker_get_image (window->content_picker));
+  g_assert_null (impasto_image_picker_get_image (window->style_picker));
+  g_assert_nonnull (strstr (impasto_image_picker_get_error (window->content_picker),
+                            "The content image “"));
+  g_assert_nonnull (strstr (impasto_image_picker_get_error (window->content_picker),
+                            "gone.png” is missing, and there is no file of that name beside "
+                            "the recipe"));
+  g_assert_cmpstr (impasto_image_picker_get_error (window->style_picker), ==,
+                   "“style.png” is not the file the recipe was made with: its contents have "
+                   "changed");
+  g_assert_false (impasto_window_get_can_start (window));
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +313,8 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/steer/while-painting", test_steer_while_painting);
   g_test_add_func ("/impasto/gui/steer/pause-resume-stop", test_pause_resume_stop);
   g_test_add_func ("/impasto/gui/steer/continue", test_continue);
+  g_test_add_func ("/impasto/gui/recipe/open-result", test_open_result);
+  g_test_add_func ("/impasto/gui/recipe/inputs-gone", test_open_result_inputs_gone);
 
   ret = g_test_run ();
   window_fixtures_clear ();

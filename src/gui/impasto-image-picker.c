@@ -43,6 +43,7 @@ struct _ImpastoImagePicker
   ImpastoImage         *image;
   char                 *sha256;    /* of the file's bytes */
   char                 *recipe;    /* the recipe of a result of Impasto's, or NULL */
+  char                 *expected;  /* the checksum the file must have, a recipe's input */
   GdkTexture           *preview;
   char                 *error;
 };
@@ -229,7 +230,19 @@ on_load_done (GObject      *source_object,
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error)
+      && self->expected != NULL && g_strcmp0 (self->expected, load->sha256) != 0)
+    {
+      g_autofree char *shown = g_file_get_basename (load->file);
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a file name. */
+      text = g_strdup_printf (_("“%s” is not the file the recipe was made with: its contents "
+                                "have changed"), shown);
+      impasto_image_picker_show_error (self, text);
+      return;
+    }
+  if (error == NULL)
     {
       impasto_image_picker_set_loading (self, FALSE);
       impasto_image_picker_set_error (self, NULL);
@@ -247,6 +260,18 @@ on_load_done (GObject      *source_object,
   name = g_file_get_basename (load->file);
   /* Translators: the first %s is a file name, the second says what went wrong. */
   message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
+  impasto_image_picker_show_error (self, message);
+}
+
+/* No image, and why: a file that could not be read, or one a recipe names that is missing
+ * or has changed. */
+void
+impasto_image_picker_show_error (ImpastoImagePicker *self,
+                                 const char         *message)
+{
+  g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
+
+  g_cancellable_cancel (self->cancellable);
   impasto_image_picker_set_loading (self, FALSE);
   impasto_image_picker_set_error (self, message);
   impasto_image_picker_show (self, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -256,11 +281,24 @@ void
 impasto_image_picker_set_file (ImpastoImagePicker *self,
                                GFile              *file)
 {
+  impasto_image_picker_set_file_expecting (self, file, NULL);
+}
+
+/* Loads file as one a recipe names: only with these contents (SHA-256) is it the input the
+ * recipe was made with. A recipe it carries itself is not the picker's to follow then. */
+void
+impasto_image_picker_set_file_expecting (ImpastoImagePicker *self,
+                                         GFile              *file,
+                                         const char         *sha256)
+{
   g_autoptr(GTask) task = NULL;
   LoadData *load;
 
   g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
   g_return_if_fail (G_IS_FILE (file));
+
+  g_free (self->expected);
+  self->expected = g_strdup (sha256);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -371,6 +409,7 @@ impasto_image_picker_finalize (GObject *object)
   g_clear_pointer (&self->image, impasto_image_free);
   g_clear_pointer (&self->sha256, g_free);
   g_clear_pointer (&self->recipe, g_free);
+  g_clear_pointer (&self->expected, g_free);
   g_clear_object (&self->preview);
   g_clear_pointer (&self->error, g_free);
 
@@ -584,13 +623,14 @@ impasto_image_picker_get_sha256 (ImpastoImagePicker *self)
   return self->sha256;
 }
 
-/* The recipe text a result of Impasto's carries, or NULL. */
+/* The recipe text a result of Impasto's carries, or NULL; always NULL for a file a recipe
+ * named, which is an input and no recipe to open. */
 const char *
 impasto_image_picker_get_recipe (ImpastoImagePicker *self)
 {
   g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
 
-  return self->recipe;
+  return self->expected == NULL ? self->recipe : NULL;
 }
 
 /* The image for showing: no larger than PREVIEW_SIZE on its long side; NULL without one. */

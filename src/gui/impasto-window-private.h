@@ -59,6 +59,11 @@ struct _ImpastoWindow
   GtkFileChooserNative *save_chooser;
   GtkFileChooserNative *model_chooser;
 
+  /* The parameters the window has no control for, from a recipe opened; and the preset it
+   * chose then, with which its optimiser and scales hold. NULL: the defaults. */
+  ImpastoRunParams     *base_params;
+  guint                 base_preset;
+
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
@@ -81,6 +86,15 @@ void impasto_window_save_to_file       (ImpastoWindow      *self,
 void impasto_window_show_status        (ImpastoWindow      *self,
                                         const char         *message,
                                         gboolean            is_error);
+
+void impasto_window_set_base_params    (ImpastoWindow      *self,
+                                        const ImpastoRunParams *params,
+                                        guint               preset);
+
+/* impasto-window-recipe.c */
+void impasto_window_open_recipe        (ImpastoWindow      *self,
+                                        GFile              *file,
+                                        const char         *text);
 
 /* impasto-window-progress.c */
 void impasto_window_set_preview        (ImpastoWindow      *self,

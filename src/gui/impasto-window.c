@@ -164,6 +164,17 @@ on_picker_file_changed (ImpastoWindow      *self,
                         GParamSpec         *pspec,
                         ImpastoImagePicker *picker)
 {
+  const char *recipe = impasto_image_picker_get_recipe (picker);
+
+  /* A result of Impasto's: how it was made, rather than an image to paint with. */
+  if (recipe != NULL)
+    {
+      g_autofree char *text = g_strdup (recipe);
+
+      impasto_window_open_recipe (self, impasto_image_picker_get_file (picker), text);
+      return;
+    }
+
   /* A new image makes the last result stale; a running job keeps going with its own copies.
    * A file that could not be read is no new input: the painting stays, to be saved. */
   if (!impasto_window_is_running (self))
@@ -423,17 +434,37 @@ impasto_window_setup_params (ImpastoWindow *self)
     }
 }
 
+void
+impasto_window_set_base_params (ImpastoWindow          *self,
+                                const ImpastoRunParams *params,
+                                guint                   preset)
+{
+  g_clear_pointer (&self->base_params, impasto_run_params_free);
+  if (params != NULL)
+    self->base_params = impasto_run_params_copy (params);
+  self->base_preset = preset;
+}
+
 static ImpastoRunParams *
 impasto_window_dup_params (ImpastoWindow *self)
 {
-  ImpastoRunParams *params = impasto_run_params_new ();
+  guint preset = gtk_drop_down_get_selected (self->preset_dropdown);
+  ImpastoRunParams *params = self->base_params != NULL
+                             ? impasto_run_params_copy (self->base_params)
+                             : impasto_run_params_new ();
   const ImpastoParamSpec *specs;
   guint n_specs;
 
   impasto_window_update_output_size (self);
 
-  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. */
-  impasto_preset_apply (gtk_drop_down_get_selected (self->preset_dropdown), params);
+  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. A
+   * recipe's own optimiser and scales hold while its preset is chosen. */
+  impasto_preset_apply (preset, params);
+  if (self->base_params != NULL && preset == self->base_preset)
+    {
+      params->optimizer = self->base_params->optimizer;
+      params->n_scales = self->base_params->n_scales;
+    }
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)
@@ -559,6 +590,7 @@ impasto_window_reset_defaults (ImpastoWindow *self)
       g_settings_reset (self->settings, specs[i].name);
   g_settings_reset (self->settings, "preset");
   g_settings_reset (self->settings, "keep-aspect");
+  impasto_window_set_base_params (self, NULL, 0);
 }
 
 static gboolean
@@ -697,6 +729,7 @@ impasto_window_finalize (GObject *object)
   g_clear_object (&self->preview_paintable);
   g_clear_pointer (&self->model_path, g_free);
   g_clear_pointer (&self->network, impasto_network_unref);
+  g_clear_pointer (&self->base_params, impasto_run_params_free);
 
   G_OBJECT_CLASS (impasto_window_parent_class)->finalize (object);
 }

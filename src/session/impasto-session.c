@@ -78,16 +78,16 @@ input_error (GError    **error,
 /* Where an input of the recipe may be: its path (relative to the recipe's folder when it is
  * relative), then its name in the recipe's folder. */
 static GPtrArray *
-candidate_paths (ImpastoSession *session,
-                 const char     *path)
+candidate_paths (const char *beside_folder,
+                 const char *path)
 {
   GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *name = g_path_get_basename (path);
 
-  g_ptr_array_add (paths, g_canonicalize_filename (path, session->beside));
-  if (session->beside != NULL)
+  g_ptr_array_add (paths, g_canonicalize_filename (path, beside_folder));
+  if (beside_folder != NULL)
     {
-      char *beside = g_build_filename (session->beside, name, NULL);
+      char *beside = g_build_filename (beside_folder, name, NULL);
 
       if (!g_str_equal (beside, g_ptr_array_index (paths, 0)))
         g_ptr_array_add (paths, beside);
@@ -105,7 +105,7 @@ load_input (ImpastoSession      *session,
             ImpastoImage       **image,
             GError             **error)
 {
-  g_autoptr(GPtrArray) paths = candidate_paths (session, input->path);
+  g_autoptr(GPtrArray) paths = candidate_paths (session->beside, input->path);
   g_autofree char *display = g_filename_display_name (input->path);
   gboolean changed = FALSE;
 
@@ -137,8 +137,34 @@ load_input (ImpastoSession      *session,
     return input_error (error, _("The %s image “%s” is not the file the recipe was made with: "
                                  "its contents have changed"), what, display);
 
-  return input_error (error, _("The %s image “%s” is missing, and there is no file of that "
-                               "name beside the recipe"), what, display);
+  {
+    g_autofree char *message = impasto_recipe_describe_missing (input, what);
+
+    return input_error (error, "%s", message);
+  }
+}
+
+char *
+impasto_recipe_find_input (const ImpastoRecipeInput *input,
+                           const char               *beside)
+{
+  g_autoptr(GPtrArray) paths = candidate_paths (beside, input->path);
+
+  for (guint i = 0; i < paths->len; i++)
+    if (g_file_test (g_ptr_array_index (paths, i), G_FILE_TEST_EXISTS))
+      return g_strdup (g_ptr_array_index (paths, i));
+
+  return NULL;
+}
+
+char *
+impasto_recipe_describe_missing (const ImpastoRecipeInput *input,
+                                 const char               *what)
+{
+  g_autofree char *display = g_filename_display_name (input->path);
+
+  return g_strdup_printf (_("The %s image “%s” is missing, and there is no file of that name "
+                            "beside the recipe"), what, display);
 }
 
 gboolean

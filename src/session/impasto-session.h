@@ -60,6 +60,13 @@ gboolean             impasto_session_save          (ImpastoSession      *session
                                                     const char          *path,
                                                     GError             **error);
 
+/* Where input is now: its path, or its name beside the recipe; NULL when neither exists. */
+char                *impasto_recipe_find_input     (const ImpastoRecipeInput *input,
+                                                    const char          *beside);
+/* "The content image “x” is missing, …"; what: "content" or "style", translated. */
+char                *impasto_recipe_describe_missing (const ImpastoRecipeInput *input,
+                                                      const char        *what);
+
 /* A recipe from a file: a result of Impasto's (PNG or JPEG) or a recipe's text. */
 ImpastoRecipe       *impasto_recipe_load_file      (const char          *path,
                                                     GError             **error);
