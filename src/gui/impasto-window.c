@@ -259,7 +259,9 @@ on_network_loaded (GObject      *source_object,
   if (self->remember_model)
     g_settings_set_string (self->settings, "model-path", self->model_path);
 
-  impasto_window_show_status (self, NULL, FALSE);
+  /* Only the news that it was loading is old now; whatever came meanwhile stays. */
+  if (g_strcmp0 (gtk_label_get_label (self->status_label), _("Loading the model…")) == 0)
+    impasto_window_show_status (self, NULL, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "main");
   impasto_window_set_network (self, network);
 }
