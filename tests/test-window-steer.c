@@ -301,6 +301,137 @@ test_open_result_inputs_gone (void)
   destroy_window (window);
 }
 
+static gboolean
+question_asked (gpointer data)
+{
+  return impasto_window_get_question (data) != NULL;
+}
+
+static void
+answer (ImpastoWindow *window,
+        int            response)
+{
+  GtkWindow *question = impasto_window_get_question (window);
+
+  g_assert_nonnull (question);
+  gtk_dialog_response (GTK_DIALOG (question), response);
+  g_assert_null (impasto_window_get_question (window));
+}
+
+/* The answer is acted on once the dialog is gone: a turn of the main loop. */
+static void
+settle (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Closing asks first while no file holds the painting: Cancel keeps all, Discard closes. */
+static void
+test_unsaved_close (void)
+{
+  ImpastoWindow *window = new_window_with_painting ();
+  ImpastoJob *job = impasto_window_get_job (window);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_nonnull (window);
+  answer (window, GTK_RESPONSE_CANCEL);
+  settle ();
+  g_assert_nonnull (window);
+  g_assert_true (impasto_window_get_job (window) == job);
+  g_assert_true (impasto_job_get_unsaved (job));
+
+  gtk_window_close (GTK_WINDOW (window));
+  answer (window, GTK_RESPONSE_REJECT);
+  wait_until (pointer_cleared, &window, "the window is gone");
+  wait_until (background_idle, NULL, "no worker is left");
+}
+
+/* Start and a new image ask too; Discard goes on with them, Cancel keeps the painting. */
+static void
+test_unsaved_start_and_new_image (void)
+{
+  ImpastoWindow *window = new_window_with_painting ();
+  ImpastoJob *job = impasto_window_get_job (window);
+  g_autoptr(GFile) other = g_file_new_for_path (style_path);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  answer (window, GTK_RESPONSE_CANCEL);
+  settle ();
+  g_assert_true (impasto_window_get_job (window) == job);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  answer (window, GTK_RESPONSE_REJECT);
+  settle ();
+  g_assert_true (impasto_window_get_job (window) != job);
+  g_assert_cmpint (impasto_job_get_state (impasto_window_get_job (window)), ==,
+                   IMPASTO_JOB_RUNNING);
+  wait_until (job_has_snapshot, window, "the new painting");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (background_idle, NULL, "the stopped worker has let go");
+  job = impasto_window_get_job (window);
+
+  impasto_image_picker_set_file (window->content_picker, other);
+  wait_until (question_asked, window, "the new image asks");
+  answer (window, GTK_RESPONSE_CANCEL);
+  settle ();
+  g_assert_true (impasto_window_get_job (window) == job);
+
+  impasto_image_picker_set_file (window->content_picker, other);
+  wait_until (question_asked, window, "the new image asks again");
+  answer (window, GTK_RESPONSE_REJECT);
+  settle ();
+  g_assert_null (impasto_window_get_job (window));
+
+  destroy_window (window);
+}
+
+/* Save goes through the save dialog and closes once the painting is in its file; a saved
+ * painting closes without a question. */
+static void
+test_unsaved_save_then_close (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  ImpastoWindow *window;
+  GtkFileChooserNative *chooser;
+
+  if (!window_fixtures_without_leak_check ())
+    return;
+
+  path = g_build_filename (tmpdir, "saved-before-close.png", NULL);
+  file = g_file_new_for_path (path);
+  window = new_window_with_painting ();
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  answer (window, GTK_RESPONSE_ACCEPT);
+  settle ();
+  chooser = window->save_chooser;
+  g_assert_nonnull (chooser);
+  {
+    g_autoptr(GFile) folder = g_file_new_for_path (tmpdir);
+
+    g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder,
+                                                        NULL));
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "saved-before-close.png");
+  }
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
+  wait_until (pointer_cleared, &window, "the window closes once saved");
+  wait_until (background_idle, NULL, "no worker is left");
+  recipe = impasto_recipe_load_file (path, NULL);
+  g_assert_nonnull (recipe);
+
+  window = new_window_with_painting ();
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_assert_true (save_and_wait (window, file, NULL));
+  g_assert_false (impasto_job_get_unsaved (impasto_window_get_job (window)));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_null (window);
+  wait_until (background_idle, NULL, "no worker is left");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -315,6 +446,9 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/steer/continue", test_continue);
   g_test_add_func ("/impasto/gui/recipe/open-result", test_open_result);
   g_test_add_func ("/impasto/gui/recipe/inputs-gone", test_open_result_inputs_gone);
+  g_test_add_func ("/impasto/gui/unsaved/close", test_unsaved_close);
+  g_test_add_func ("/impasto/gui/unsaved/start-and-new-image", test_unsaved_start_and_new_image);
+  g_test_add_func ("/impasto/gui/unsaved/save-then-close", test_unsaved_save_then_close);
 
   ret = g_test_run ();
   window_fixtures_clear ();

@@ -1072,13 +1072,7 @@ test_window_save_disk_full (void)
 }
 
 /* The native file dialogs: one at a time, shown again rather than twice, gone after their
- * answer, and closed with the window without answering.
- *
- * Without a portal GTK shows its own file chooser, and GTK 4.8's leaks what it was loading
- * when it goes (GFileInfos of the folder, a cancelled GError, the pixbuf formats' filter rule,
- * libcloudproviders' failed bus connection), reported at exit against whatever ran last.
- * Under AddressSanitizer the test therefore runs in a process of its own, with every memory
- * check but the leak check, rather than suppressing GTK's internals wholesale. */
+ * answer, and closed with the window without answering. */
 static void
 test_window_file_dialogs (void)
 {
@@ -1088,23 +1082,8 @@ test_window_file_dialogs (void)
   ImpastoWindow *window;
   GtkFileChooserNative *chooser;
 
-#ifdef __SANITIZE_ADDRESS__
-  if (!g_test_subprocess ())
-    {
-      g_autofree char *saved = g_strdup (g_getenv ("ASAN_OPTIONS"));
-      g_autofree char *options = g_strconcat (saved != NULL ? saved : "", ":detect_leaks=0",
-                                              NULL);
-
-      g_setenv ("ASAN_OPTIONS", options, TRUE);
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      if (saved != NULL)
-        g_setenv ("ASAN_OPTIONS", saved, TRUE);
-      else
-        g_unsetenv ("ASAN_OPTIONS");
-      g_test_trap_assert_passed ();
-      return;
-    }
-#endif
+  if (!window_fixtures_without_leak_check ())
+    return;
 
   settings = g_settings_new (APPLICATION_ID);
   window = new_window_with_painting ();
@@ -1147,17 +1126,24 @@ test_window_file_dialogs (void)
 typedef struct
 {
   ImpastoApplication *app;
+  GtkWindow          *window;
   ImpastoJob         *job;
   guint               source_id;
+  gboolean            asked;
 } QuitDuringRun;
 
-/* Plays the user: once the window can, Start; once the run has stepped, Quit (Ctrl+Q). */
+/* Plays the user: once the window can, Start; once the run has stepped, Quit (Ctrl+Q); asked
+ * to save the painting first, Discard. */
 static gboolean
 drive_quit_during_run (gpointer data)
 {
   QuitDuringRun *quit = data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (quit->app));
+  GtkWindow *window;
 
+  /* Once the question is asked, it is the active window. */
+  if (quit->window == NULL)
+    quit->window = gtk_application_get_active_window (GTK_APPLICATION (quit->app));
+  window = quit->window;
   if (window == NULL)
     return G_SOURCE_CONTINUE;
 
@@ -1168,18 +1154,30 @@ drive_quit_during_run (gpointer data)
       return G_SOURCE_CONTINUE;
     }
 
-  if (!job_has_stepped (window))
+  if (quit->job != NULL)
+    {
+      GtkWindow *question = impasto_window_get_question (IMPASTO_WINDOW (window));
+
+      g_assert_nonnull (question);
+      quit->asked = TRUE;
+      gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_REJECT);
+      quit->source_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!job_has_stepped (window) || impasto_job_get_texture (impasto_window_get_job (
+                                     IMPASTO_WINDOW (window))) == NULL)
     return G_SOURCE_CONTINUE;
 
   quit->job = g_object_ref (impasto_window_get_job (IMPASTO_WINDOW (window)));
   g_action_group_activate_action (G_ACTION_GROUP (quit->app), "quit", NULL);
-  quit->source_id = 0;
 
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
-/* The whole application, as `impasto CONTENT STYLE` starts it: Quit during a run cancels it,
- * g_application_run() returns, and by then no worker is left. */
+/* The whole application, as `impasto CONTENT STYLE` starts it: Quit during a run asks to save
+ * the painting first, then cancels the run, g_application_run() returns, and by then no
+ * worker is left. */
 static void
 test_application_quit_during_run (void)
 {
@@ -1200,6 +1198,7 @@ test_application_quit_during_run (void)
 
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpuint (quit.source_id, ==, 0);
+  g_assert_true (quit.asked);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (quit.app)));
   g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
   g_assert_cmpint (impasto_job_get_state (quit.job), ==, IMPASTO_JOB_STOPPED);

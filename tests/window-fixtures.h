@@ -27,6 +27,8 @@ typedef gboolean (*Condition) (gpointer data);
 void           window_fixtures_init     (int          *argc,
                                          char       ***argv);
 void           window_fixtures_clear    (void);
+/* For a test that opens a file chooser: see window-fixtures.c. */
+gboolean       window_fixtures_without_leak_check (void);
 
 double         param_value              (ImpastoWindow *window,
                                          const char    *name);

@@ -26,9 +26,10 @@ quit_action (GSimpleAction *action,
   GtkApplication *app = user_data;
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
 
-  /* Closing each window stops its run; the application ends with the last one. */
+  /* Closing each window stops its run, once its painting is saved or let go; the
+   * application ends with the last one. */
   for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
+    gtk_window_close (l->data);
 }
 
 static void

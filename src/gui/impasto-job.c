@@ -86,6 +86,7 @@ struct _ImpastoJob
   GArray           *samples;
   GBytes           *pixels;
   guint             pixels_step;   /* the step the pixels show */
+  GBytes           *saved_pixels;  /* the last pixels saved to a file */
   guint             width;
   guint             height;
   GdkTexture       *texture;
@@ -430,6 +431,7 @@ impasto_job_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_pointer (&self->pixels, g_bytes_unref);
+  g_clear_pointer (&self->saved_pixels, g_bytes_unref);
   g_clear_object (&self->texture);
 
   G_OBJECT_CLASS (impasto_job_parent_class)->finalize (object);
@@ -666,6 +668,8 @@ typedef struct
   ImpastoImage *image;
   char         *recipe;
   char         *path;
+  GWeakRef      job;      /* told on the main thread that its pixels are safe */
+  GBytes       *pixels;   /* the ones saved */
 } SaveData;
 
 static void
@@ -676,6 +680,8 @@ save_data_free (gpointer data)
   impasto_image_free (save->image);
   g_free (save->recipe);
   g_free (save->path);
+  g_weak_ref_clear (&save->job);
+  g_bytes_unref (save->pixels);
   g_free (save);
 
   impasto_background_release ();
@@ -738,19 +744,44 @@ impasto_job_save_async (ImpastoJob          *self,
   save->image = impasto_job_dup_image (self);
   save->recipe = impasto_job_dup_recipe_text (self);
   save->path = g_steal_pointer (&path);
+  g_weak_ref_init (&save->job, self);
+  save->pixels = g_bytes_ref (self->pixels);
   impasto_background_hold ();
   g_task_set_task_data (task, save, save_data_free);
   g_task_run_in_thread (task, save_in_thread);
 }
 
+/* On the main thread. */
 gboolean
 impasto_job_save_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  SaveData *save;
+  g_autoptr(ImpastoJob) job = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result, (gpointer) &save_tag), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  save = g_task_get_task_data (G_TASK (result));
+  if (save != NULL && (job = g_weak_ref_get (&save->job)) != NULL)
+    {
+      g_clear_pointer (&job->saved_pixels, g_bytes_unref);
+      job->saved_pixels = g_bytes_ref (save->pixels);
+    }
+
+  return TRUE;
+}
+
+/* A painting is there that no file holds yet: losing the job loses it. */
+gboolean
+impasto_job_get_unsaved (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  return self->pixels != NULL && self->pixels != self->saved_pixels;
 }
 
 /* Returns at once; the worker notices within one step. */

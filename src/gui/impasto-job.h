@@ -61,6 +61,7 @@ void                    impasto_job_save_async           (ImpastoJob            
                                                           gpointer                user_data);
 gboolean                impasto_job_save_finish          (GAsyncResult           *result,
                                                           GError                **error);
+gboolean                impasto_job_get_unsaved          (ImpastoJob             *self);
 ImpastoJobState         impasto_job_get_state            (ImpastoJob             *self);
 const GError           *impasto_job_get_error            (ImpastoJob             *self);
 const ImpastoRunParams *impasto_job_get_params           (ImpastoJob             *self);

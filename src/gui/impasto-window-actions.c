@@ -92,6 +92,7 @@ typedef struct
 {
   ImpastoWindow *window;
   char          *name;
+  ImpastoAfter   after;   /* once saved */
 } SaveRequest;
 
 static void
@@ -125,6 +126,7 @@ on_saved (GObject      *source_object,
       /* Translators: %s is a file name. */
       message = g_strdup_printf (_("Saved as “%s”"), request->name);
       impasto_window_show_status (request->window, message, FALSE);
+      impasto_window_carry_out (request->window, request->after);
       return;
     }
 
@@ -146,6 +148,8 @@ save_to_file (ImpastoWindow *self,
   request = g_new0 (SaveRequest, 1);
   request->window = g_object_ref (self);
   request->name = g_file_get_basename (file);
+  request->after = self->after_save;
+  self->after_save = IMPASTO_AFTER_NOTHING;
   impasto_window_save_async (self, file, on_saved, request);
 }
 
@@ -264,11 +268,20 @@ new_filter (const char *name,
 void
 impasto_window_choose_save_file (ImpastoWindow *self)
 {
+  impasto_window_choose_save_file_then (self, IMPASTO_AFTER_NOTHING);
+}
+
+/* The save dialog; once the painting is saved, after is done. */
+void
+impasto_window_choose_save_file_then (ImpastoWindow *self,
+                                      ImpastoAfter   after)
+{
   GtkFileChooserNative *dialog;
   g_autofree char *folder_path = g_settings_get_string (self->settings, "last-save-folder");
   g_autofree char *name = impasto_window_dup_suggested_name (self);
   g_autoptr(GFile) folder = NULL;
 
+  self->after_save = after;
   if (impasto_file_dialog_reshow (self->save_chooser))
     return;
 

@@ -12,6 +12,15 @@
 
 G_BEGIN_DECLS
 
+/* What waits for the save-before question's answer. */
+typedef enum
+{
+  IMPASTO_AFTER_NOTHING,
+  IMPASTO_AFTER_CLOSE,
+  IMPASTO_AFTER_START,
+  IMPASTO_AFTER_NEW_IMAGE,
+} ImpastoAfter;
+
 struct _ImpastoWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -57,6 +66,10 @@ struct _ImpastoWindow
   guint                 update_tick_id;
 
   GtkFileChooserNative *save_chooser;
+  ImpastoAfter          after_save;        /* for the save the question's Save asked for */
+  GtkWindow            *question;          /* the save-before question, while it is asked */
+  ImpastoAfter          after_question;
+  gboolean              painting_discarded;
   GtkFileChooserNative *model_chooser;
 
   /* The parameters the window has no control for, from a recipe opened; and the preset it
@@ -81,6 +94,9 @@ void impasto_window_stop               (ImpastoWindow      *self);
 void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_choose_model       (ImpastoWindow      *self);
 void impasto_window_choose_save_file   (ImpastoWindow      *self);
+void impasto_window_choose_save_file_then (ImpastoWindow   *self,
+                                        ImpastoAfter        after);
+void impasto_window_drop_painting      (ImpastoWindow      *self);
 void impasto_window_save_to_file       (ImpastoWindow      *self,
                                         GFile              *file);
 void impasto_window_show_status        (ImpastoWindow      *self,
@@ -90,6 +106,14 @@ void impasto_window_show_status        (ImpastoWindow      *self,
 void impasto_window_set_base_params    (ImpastoWindow      *self,
                                         const ImpastoRunParams *params,
                                         guint               preset);
+
+/* impasto-window-unsaved.c */
+void      impasto_window_class_unsaved_init (ImpastoWindowClass *klass);
+gboolean  impasto_window_may_drop_painting  (ImpastoWindow      *self,
+                                             ImpastoAfter        after);
+void      impasto_window_carry_out          (ImpastoWindow      *self,
+                                             ImpastoAfter        after);
+GtkWindow *impasto_window_get_question      (ImpastoWindow      *self);
 
 /* impasto-window-recipe.c */
 void impasto_window_open_recipe        (ImpastoWindow      *self,

@@ -152,6 +152,7 @@ impasto_window_set_job (ImpastoWindow *self,
   impasto_window_cancel_update (self);
 
   g_set_object (&self->job, job);
+  self->painting_discarded = FALSE;
   self->n_plotted = 0;
   impasto_loss_plot_clear (self->loss_plot);
   gtk_widget_set_visible (self->progress_box, job != NULL);
@@ -175,17 +176,31 @@ on_picker_file_changed (ImpastoWindow      *self,
       return;
     }
 
-  /* A new image makes the last result stale; a running job keeps going with its own copies.
-   * A file that could not be read is no new input: the painting stays, to be saved. */
+  /* A new image makes the last result stale, once it is saved or the user lets it go; a
+   * running job keeps going with its own copies. A file that could not be read is no new
+   * input: the painting stays, to be saved. */
   if (!impasto_window_is_running (self))
     {
-      if (impasto_image_picker_get_image (picker) != NULL)
+      if (impasto_image_picker_get_image (picker) != NULL
+          && impasto_window_may_drop_painting (self, IMPASTO_AFTER_NEW_IMAGE))
         impasto_window_set_job (self, NULL);
       if (self->job == NULL)
         impasto_window_show_content (self);
     }
 
   impasto_window_update_output_size (self);
+  impasto_window_update_actions (self);
+}
+
+/* The painting goes; the content image shows again. */
+void
+impasto_window_drop_painting (ImpastoWindow *self)
+{
+  if (impasto_window_is_running (self))
+    return;
+
+  impasto_window_set_job (self, NULL);
+  impasto_window_show_content (self);
   impasto_window_update_actions (self);
 }
 
@@ -523,7 +538,7 @@ impasto_window_start (ImpastoWindow *self)
 
   g_return_if_fail (IMPASTO_IS_WINDOW (self));
 
-  if (!self->can_start)
+  if (!self->can_start || !impasto_window_may_drop_painting (self, IMPASTO_AFTER_START))
     return;
 
   params = impasto_window_dup_params (self);
@@ -822,6 +837,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_output_size_changed);
 
   impasto_window_class_actions_init (klass);
+  impasto_window_class_unsaved_init (klass);
 }
 
 static void
