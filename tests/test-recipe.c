@@ -35,6 +35,30 @@ test_round_trip (void)
   g_assert_cmpstr (again, ==, text);
 }
 
+/* A run that starts from a picture names it, as it names its inputs. */
+static void
+test_start_round_trip (void)
+{
+  g_autofree char *text = fixture_recipe_text ("/a/content.png", "/a/style.png");
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, NULL);
+  g_autoptr(ImpastoRecipe) again = NULL;
+  g_autofree char *with_start = NULL;
+  g_autofree char *truncated = NULL;
+
+  g_assert_null (recipe->start.path);
+  impasto_recipe_set_input (&recipe->start, "/a/first.png",
+                            "00000000000000000000000000000000000000000000000000000000000000ff");
+  with_start = impasto_recipe_to_text (recipe);
+  again = impasto_recipe_from_text (with_start, -1, NULL);
+  g_assert_nonnull (again);
+  g_assert_cmpstr (again->start.path, ==, "/a/first.png");
+  g_assert_cmpstr (again->start.sha256, ==, recipe->start.sha256);
+
+  /* A [Start] without its checksum is cut short, not a run from the noise. */
+  truncated = g_strndup (with_start, strstr (with_start, "SHA256=000") - with_start);
+  g_assert_null (impasto_recipe_from_text (truncated, -1, NULL));
+}
+
 /* One message for what is wrong, and no recipe. */
 static void
 test_bad (void)
@@ -406,6 +430,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/impasto/recipe/round-trip", test_round_trip);
+  g_test_add_func ("/impasto/recipe/start-round-trip", test_start_round_trip);
   g_test_add_func ("/impasto/recipe/bad", test_bad);
   g_test_add_func ("/impasto/recipe/truncated-anywhere", test_truncated_anywhere);
   g_test_add_func ("/impasto/recipe/in-image-files", test_in_image_files);

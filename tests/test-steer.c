@@ -198,6 +198,26 @@ test_replay (Fixture       *f,
   assert_same_pixels (first, again);
 }
 
+/* A run can start from a picture instead of the noisy photo, and goes on from there. */
+static void
+test_start_image (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(ImpastoRun) run = new_run (f, 3);
+  g_autoptr(ImpastoImage) start = test_make_image (WIDTH, HEIGHT, 99);
+  g_autoptr(ImpastoImage) shown = NULL;
+  g_autoptr(ImpastoImage) after = NULL;
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+
+  impasto_run_set_start_image (run, start);
+  shown = impasto_run_dup_image (run);
+  g_assert_cmpmem (shown->pixels, impasto_image_get_n_bytes (shown), start->pixels,
+                   impasto_image_get_n_bytes (start));
+  execute (run, losses);
+  after = impasto_run_dup_image (run);
+  g_assert_true (memcmp (after->pixels, start->pixels, impasto_image_get_n_bytes (start)) != 0);
+}
+
 static void
 test_steer_refused (void)
 {
@@ -376,6 +396,7 @@ main (int    argc,
   ADD ("replay/adam", test_replay, IMPASTO_OPTIMIZER_ADAM);
   ADD ("replay/lbfgs", test_replay, IMPASTO_OPTIMIZER_LBFGS);
   ADD ("pause", test_pause, IMPASTO_OPTIMIZER_ADAM);
+  ADD ("start-image", test_start_image, IMPASTO_OPTIMIZER_ADAM);
 #undef ADD
   g_test_add_func ("/impasto/steer/refused", test_steer_refused);
 

@@ -432,6 +432,33 @@ test_unsaved_save_then_close (void)
   wait_until (background_idle, NULL, "no worker is left");
 }
 
+/* Start from This Picture: a new run from the painting as saved, named in the new recipe. */
+static void
+test_start_from_picture (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "start-here.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  ImpastoWindow *window = new_window_with_painting ();
+  ImpastoJob *first = impasto_window_get_job (window);
+
+  g_assert_true (save_and_wait (window, file, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-from-picture", NULL);
+  g_assert_null (impasto_window_get_question (window));
+  g_assert_true (impasto_window_get_job (window) != first);
+  wait_until (job_has_snapshot, window, "the new painting's first snapshot");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (background_idle, NULL, "the worker has let go");
+
+  text = impasto_job_dup_recipe_text (impasto_window_get_job (window));
+  recipe = impasto_recipe_from_text (text, -1, NULL);
+  g_assert_nonnull (recipe);
+  g_assert_cmpstr (recipe->start.path, ==, path);
+  g_assert_nonnull (recipe->start.sha256);
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +473,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/steer/continue", test_continue);
   g_test_add_func ("/impasto/gui/recipe/open-result", test_open_result);
   g_test_add_func ("/impasto/gui/recipe/inputs-gone", test_open_result_inputs_gone);
+  g_test_add_func ("/impasto/gui/steer/start-from-picture", test_start_from_picture);
   g_test_add_func ("/impasto/gui/unsaved/close", test_unsaved_close);
   g_test_add_func ("/impasto/gui/unsaved/start-and-new-image", test_unsaved_start_and_new_image);
   g_test_add_func ("/impasto/gui/unsaved/save-then-close", test_unsaved_save_then_close);

@@ -16,6 +16,7 @@
 #define GROUP_PARAMETERS "Parameters"
 #define GROUP_CONTENT    "Content"
 #define GROUP_STYLE      "Style"
+#define GROUP_START      "Start"
 
 G_DEFINE_QUARK (impasto-recipe-error-quark, impasto_recipe_error)
 
@@ -57,6 +58,7 @@ impasto_recipe_copy (const ImpastoRecipe *recipe)
   copy->params = impasto_run_params_copy (recipe->params);
   input_copy (&copy->content, &recipe->content);
   input_copy (&copy->style, &recipe->style);
+  input_copy (&copy->start, &recipe->start);
   copy->model_sha256 = g_strdup (recipe->model_sha256);
   copy->steering = g_array_copy (recipe->steering);
 
@@ -73,6 +75,7 @@ impasto_recipe_free (ImpastoRecipe *recipe)
   impasto_run_params_free (recipe->params);
   input_clear (&recipe->content);
   input_clear (&recipe->style);
+  input_clear (&recipe->start);
   g_free (recipe->model_sha256);
   g_array_unref (recipe->steering);
   g_free (recipe);
@@ -142,6 +145,7 @@ impasto_recipe_to_text (const ImpastoRecipe *recipe)
 
   write_input (file, GROUP_CONTENT, &recipe->content, FALSE);
   write_input (file, GROUP_STYLE, &recipe->style, TRUE);
+  write_input (file, GROUP_START, &recipe->start, FALSE);
 
   return g_key_file_to_data (file, NULL, NULL);
 }
@@ -390,7 +394,7 @@ impasto_recipe_from_text (const char *text,
 
   {
     static const char * const known[] = {
-      GROUP_RECIPE, GROUP_PARAMETERS, GROUP_CONTENT, GROUP_STYLE, NULL
+      GROUP_RECIPE, GROUP_PARAMETERS, GROUP_CONTENT, GROUP_STYLE, GROUP_START, NULL
     };
     g_auto(GStrv) groups = g_key_file_get_groups (file, NULL);
 
@@ -405,7 +409,9 @@ impasto_recipe_from_text (const char *text,
   if (!read_header (file, recipe, error)
       || !read_parameters (file, recipe->params, error)
       || !read_input (file, GROUP_CONTENT, &recipe->content, FALSE, error)
-      || !read_input (file, GROUP_STYLE, &recipe->style, TRUE, error))
+      || !read_input (file, GROUP_STYLE, &recipe->style, TRUE, error)
+      || (g_key_file_has_group (file, GROUP_START)
+          && !read_input (file, GROUP_START, &recipe->start, FALSE, error)))
     return NULL;
 
   for (guint i = 0; i < recipe->steering->len; i++)

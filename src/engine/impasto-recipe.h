@@ -39,6 +39,7 @@ typedef struct
   ImpastoRunParams   *params;         /* as the run started */
   ImpastoRecipeInput  content;
   ImpastoRecipeInput  style;
+  ImpastoRecipeInput  start;          /* the image the run starts from; no path: the noise */
   char               *model_sha256;   /* of the layers in use, see impasto_network_dup_checksum() */
   GArray             *steering;       /* ImpastoSteer, at the steps they took effect */
 } ImpastoRecipe;

@@ -87,6 +87,8 @@ struct _ImpastoJob
   GBytes           *pixels;
   guint             pixels_step;   /* the step the pixels show */
   GBytes           *saved_pixels;  /* the last pixels saved to a file */
+  char             *saved_path;    /* that file */
+  char             *saved_sha256;
   guint             width;
   guint             height;
   GdkTexture       *texture;
@@ -330,8 +332,10 @@ make_run (RunData  *data,
   Mailbox *mailbox = data->mailbox;
   ImpastoRun *run;
 
-  /* The model's checksum for the recipe takes a moment on the full model. */
+  /* The model's checksum for the recipe takes a moment on the full model, and a starting
+   * image is read from its file. */
   if (!impasto_session_set_network (data->session, data->network, error)
+      || !impasto_session_load_start (data->session, error)
       || (run = impasto_session_create_run (data->session, error)) == NULL)
     return NULL;
 
@@ -432,6 +436,8 @@ impasto_job_finalize (GObject *object)
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   g_clear_pointer (&self->saved_pixels, g_bytes_unref);
+  g_clear_pointer (&self->saved_path, g_free);
+  g_clear_pointer (&self->saved_sha256, g_free);
   g_clear_object (&self->texture);
 
   G_OBJECT_CLASS (impasto_job_parent_class)->finalize (object);
@@ -670,6 +676,7 @@ typedef struct
   char         *path;
   GWeakRef      job;      /* told on the main thread that its pixels are safe */
   GBytes       *pixels;   /* the ones saved */
+  char         *sha256;   /* of the file written */
 } SaveData;
 
 static void
@@ -682,6 +689,7 @@ save_data_free (gpointer data)
   g_free (save->path);
   g_weak_ref_clear (&save->job);
   g_bytes_unref (save->pixels);
+  g_free (save->sha256);
   g_free (save);
 
   impasto_background_release ();
@@ -694,12 +702,21 @@ save_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   SaveData *save = task_data;
+  g_autofree char *bytes = NULL;
   GError *error = NULL;
+  gsize size;
 
-  if (impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (!impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* What a recipe starting from this picture will name it by; the file was just written. */
+  if (g_file_get_contents (save->path, &bytes, &size, NULL))
+    save->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes,
+                                                size);
+  g_task_return_boolean (task, TRUE);
 }
 
 /* Saves the latest snapshot with its recipe, during a run or after it, as PNG or JPEG by the
@@ -770,8 +787,28 @@ impasto_job_save_finish (GAsyncResult  *result,
     {
       g_clear_pointer (&job->saved_pixels, g_bytes_unref);
       job->saved_pixels = g_bytes_ref (save->pixels);
+      g_free (job->saved_path);
+      job->saved_path = g_strdup (save->path);
+      g_free (job->saved_sha256);
+      job->saved_sha256 = g_strdup (save->sha256);
     }
 
+  return TRUE;
+}
+
+/* The file that holds the painting on show, and its checksum; FALSE while none does. */
+gboolean
+impasto_job_get_saved_file (ImpastoJob  *self,
+                            const char **path,
+                            const char **sha256)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  if (self->pixels == NULL || self->pixels != self->saved_pixels || self->saved_sha256 == NULL)
+    return FALSE;
+
+  *path = self->saved_path;
+  *sha256 = self->saved_sha256;
   return TRUE;
 }
 

@@ -62,6 +62,9 @@ void                    impasto_job_save_async           (ImpastoJob            
 gboolean                impasto_job_save_finish          (GAsyncResult           *result,
                                                           GError                **error);
 gboolean                impasto_job_get_unsaved          (ImpastoJob             *self);
+gboolean                impasto_job_get_saved_file       (ImpastoJob             *self,
+                                                          const char            **path,
+                                                          const char            **sha256);
 ImpastoJobState         impasto_job_get_state            (ImpastoJob             *self);
 const GError           *impasto_job_get_error            (ImpastoJob             *self);
 const ImpastoRunParams *impasto_job_get_params           (ImpastoJob             *self);

@@ -359,6 +359,14 @@ stop_action (GtkWidget  *widget,
 }
 
 static void
+start_from_picture_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  impasto_window_start_from_picture (IMPASTO_WINDOW (widget));
+}
+
+static void
 pause_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -409,6 +417,8 @@ impasto_window_class_actions_init (ImpastoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.start-from-picture", NULL,
+                                   start_from_picture_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.reset-defaults", NULL,

@@ -19,6 +19,7 @@ typedef enum
   IMPASTO_AFTER_CLOSE,
   IMPASTO_AFTER_START,
   IMPASTO_AFTER_NEW_IMAGE,
+  IMPASTO_AFTER_START_FROM_PICTURE,
 } ImpastoAfter;
 
 struct _ImpastoWindow
@@ -88,6 +89,7 @@ GtkAdjustment *impasto_window_get_param_adjustment (ImpastoWindow *self,
                                                     const char    *name);
 void impasto_window_update_actions      (ImpastoWindow      *self);
 void impasto_window_start              (ImpastoWindow      *self);
+void impasto_window_start_from_picture (ImpastoWindow      *self);
 void impasto_window_toggle_pause       (ImpastoWindow      *self);
 void impasto_window_continue           (ImpastoWindow      *self);
 void impasto_window_stop               (ImpastoWindow      *self);

@@ -38,6 +38,10 @@ impasto_window_carry_out (ImpastoWindow *self,
       impasto_window_drop_painting (self);
       break;
 
+    case IMPASTO_AFTER_START_FROM_PICTURE:
+      impasto_window_start_from_picture (self);
+      break;
+
     case IMPASTO_AFTER_NOTHING:
     default:
       break;

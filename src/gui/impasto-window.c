@@ -94,6 +94,9 @@ impasto_window_update_actions (ImpastoWindow *self)
               !impasto_image_picker_get_loading (self->style_picker);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-from-picture",
+                                 can_start && self->job != NULL
+                                 && impasto_job_get_texture (self->job) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running);
@@ -511,9 +514,12 @@ set_input (ImpastoRecipeInput *input,
   impasto_recipe_set_input (input, name, impasto_image_picker_get_sha256 (picker));
 }
 
-/* What the controls and the pickers say, with the images themselves. */
+/* What the controls and the pickers say, with the images themselves; the run starts from
+ * the picture in start_path when it is set. */
 static ImpastoSession *
-impasto_window_new_session (ImpastoWindow *self)
+impasto_window_new_session (ImpastoWindow *self,
+                            const char    *start_path,
+                            const char    *start_sha256)
 {
   g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
   ImpastoSession *session;
@@ -522,6 +528,8 @@ impasto_window_new_session (ImpastoWindow *self)
   recipe->params = impasto_window_dup_params (self);
   set_input (&recipe->content, self->content_picker);
   set_input (&recipe->style, self->style_picker);
+  if (start_path != NULL)
+    impasto_recipe_set_input (&recipe->start, start_path, start_sha256);
 
   session = impasto_session_new (recipe, NULL);
   impasto_session_set_inputs (session, impasto_image_picker_get_image (self->content_picker),
@@ -529,26 +537,23 @@ impasto_window_new_session (ImpastoWindow *self)
   return session;
 }
 
-void
-impasto_window_start (ImpastoWindow *self)
+static void
+impasto_window_run (ImpastoWindow *self,
+                    const char    *start_path,
+                    const char    *start_sha256)
 {
-  g_autoptr(ImpastoRunParams) params = NULL;
+  g_autoptr(ImpastoRunParams) params = impasto_window_dup_params (self);
   g_autoptr(ImpastoJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_return_if_fail (IMPASTO_IS_WINDOW (self));
-
-  if (!self->can_start || !impasto_window_may_drop_painting (self, IMPASTO_AFTER_START))
-    return;
-
-  params = impasto_window_dup_params (self);
   if (!impasto_run_params_validate (params, &error))
     {
       impasto_window_show_status (self, error->message, TRUE);
       return;
     }
 
-  job = impasto_job_new (impasto_window_new_session (self), self->network);
+  job = impasto_job_new (impasto_window_new_session (self, start_path, start_sha256),
+                         self->network);
   impasto_window_set_job (self, job);
 
   g_signal_connect_swapped (job, "notify::step", G_CALLBACK (impasto_window_queue_update), self);
@@ -560,6 +565,43 @@ impasto_window_start (ImpastoWindow *self)
                             self);
 
   impasto_job_start (job);
+}
+
+void
+impasto_window_start (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (!self->can_start || !impasto_window_may_drop_painting (self, IMPASTO_AFTER_START))
+    return;
+
+  impasto_window_run (self, NULL, NULL);
+}
+
+/* A new run that starts from the painting there is, as its file holds it, so that the new
+ * painting's recipe names where it began; an unsaved painting is saved first. */
+void
+impasto_window_start_from_picture (ImpastoWindow *self)
+{
+  const char *path, *sha256;
+
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (!self->can_start || self->job == NULL || impasto_job_get_texture (self->job) == NULL)
+    return;
+
+  if (!impasto_job_get_saved_file (self->job, &path, &sha256))
+    {
+      impasto_window_choose_save_file_then (self, IMPASTO_AFTER_START_FROM_PICTURE);
+      return;
+    }
+
+  {
+    g_autofree char *start_path = g_strdup (path);
+    g_autofree char *start_sha256 = g_strdup (sha256);
+
+    impasto_window_run (self, start_path, start_sha256);
+  }
 }
 
 void

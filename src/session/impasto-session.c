@@ -18,6 +18,7 @@ struct _ImpastoSession
   char           *beside;
   ImpastoImage   *content;
   ImpastoImage   *style;
+  ImpastoImage   *start;     /* NULL: the noisy photo */
   ImpastoNetwork *network;
 };
 
@@ -45,6 +46,7 @@ impasto_session_free (ImpastoSession *session)
   g_free (session->beside);
   impasto_image_free (session->content);
   impasto_image_free (session->style);
+  impasto_image_free (session->start);
   g_clear_pointer (&session->network, impasto_network_unref);
   g_free (session);
 }
@@ -176,13 +178,27 @@ impasto_session_load_inputs (ImpastoSession  *session,
 
   /* Translators: the kind of image, in "The content image “photo.jpg” is missing". */
   if (!load_input (session, &session->recipe->content, _("content"), &session->content, error)
-      || !load_input (session, &session->recipe->style, _("style"), &session->style, error))
+      || !load_input (session, &session->recipe->style, _("style"), &session->style, error)
+      || !impasto_session_load_start (session, error))
     {
       g_clear_pointer (&session->content, impasto_image_free);
+      g_clear_pointer (&session->style, impasto_image_free);
       return FALSE;
     }
 
   return TRUE;
+}
+
+gboolean
+impasto_session_load_start (ImpastoSession  *session,
+                            GError         **error)
+{
+  g_clear_pointer (&session->start, impasto_image_free);
+  if (session->recipe->start.path == NULL)
+    return TRUE;
+
+  /* Translators: the kind of image, in "The starting image “x.png” is missing". */
+  return load_input (session, &session->recipe->start, _("starting"), &session->start, error);
 }
 
 void
@@ -283,6 +299,13 @@ impasto_session_create_run (ImpastoSession  *session,
   run = impasto_run_new (session->network, params, content, style, error);
   if (run == NULL)
     return NULL;
+  if (session->start != NULL)
+    {
+      g_autoptr(ImpastoImage) start = impasto_image_resize (session->start, params->width,
+                                                            params->height);
+
+      impasto_run_set_start_image (run, start);
+    }
 
   for (guint i = 0; i < recipe->steering->len; i++)
     {

@@ -36,6 +36,9 @@ gboolean             impasto_session_load_inputs   (ImpastoSession      *session
 void                 impasto_session_set_inputs    (ImpastoSession      *session,
                                                     const ImpastoImage  *content,
                                                     const ImpastoImage  *style);
+/* The starting image the recipe names, if any, as impasto_session_load_inputs() loads it. */
+gboolean             impasto_session_load_start    (ImpastoSession      *session,
+                                                    GError             **error);
 /* explicit_path as impasto_model_find() takes it. The checksum of the layers in use must be
  * the recipe's when it has one. */
 gboolean             impasto_session_load_model    (ImpastoSession      *session,
