@@ -63,16 +63,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->recipe);
 }
 
-static char *
-sha256_of_file (const char *path)
-{
-  g_autofree char *bytes = NULL;
-  gsize size;
-
-  g_assert_true (g_file_get_contents (path, &bytes, &size, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
-}
-
 /* Runs --recipe path and checks the refusal: status 1, the message, one line, no output, and
  * the inputs as they were. */
 static void
@@ -81,17 +71,17 @@ assert_refused (Fixture    *f,
                 const char *message)
 {
   g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->dir);
-  g_autofree char *content_sum = sha256_of_file (f->content);
-  g_autofree char *style_sum = sha256_of_file (f->style);
-  g_autofree char *recipe_sum = sha256_of_file (path);
+  g_autofree char *content_sum = test_sha256_of_file (f->content);
+  g_autofree char *style_sum = test_sha256_of_file (f->style);
+  g_autofree char *recipe_sum = test_sha256_of_file (path);
   const char *argv[] = {
     g_getenv ("IMPASTO_CLI"), "--recipe", path, "--output", f->output, "--model", f->model,
     NULL
   };
   g_auto(CliResult) r = cli_run (l, argv);
-  g_autofree char *content_after = sha256_of_file (f->content);
-  g_autofree char *style_after = sha256_of_file (f->style);
-  g_autofree char *recipe_after = sha256_of_file (path);
+  g_autofree char *content_after = test_sha256_of_file (f->content);
+  g_autofree char *style_after = test_sha256_of_file (f->style);
+  g_autofree char *recipe_after = test_sha256_of_file (path);
 
   g_test_message ("%s", r.err);
   g_assert_cmpint (r.status, ==, 1);
@@ -183,7 +173,7 @@ test_inputs (Fixture       *f,
   {
     g_autoptr(GRegex) regex = g_regex_new ("\\[Content\\]\nPath=[^\n]*\nSHA256=[^\n]*\n", 0, 0,
                                            NULL);
-    g_autofree char *sum = sha256_of_file (notes);
+    g_autofree char *sum = test_sha256_of_file (notes);
     g_autofree char *group = g_strdup_printf ("[Content]\nPath=%s\nSHA256=%s\n", notes, sum);
 
     pointed = g_regex_replace_literal (regex, text, -1, 0, group, 0, NULL);

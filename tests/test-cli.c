@@ -11,6 +11,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "cli-runner.h"
 #include "impasto-image-io.h"
@@ -228,16 +229,6 @@ test_steer (Fixture       *f,
                        2 * g_array_index (plain, double, step));
 }
 
-static char *
-sha256_of_file (const char *path)
-{
-  g_autofree char *bytes = NULL;
-  gsize size;
-
-  g_assert_true (g_file_get_contents (path, &bytes, &size, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
-}
-
 /* A result's recipe, in the result or in a file of its own, makes it again to the byte,
  * steering included; an option after it changes that one field. */
 static void
@@ -271,8 +262,8 @@ test_recipe (Fixture       *f,
 
       g_assert_cmpint (a.status, ==, 0);
       g_assert_cmpint (b.status, ==, 0);
-      first_sum = sha256_of_file (first);
-      again_sum = sha256_of_file (again);
+      first_sum = test_sha256_of_file (first);
+      again_sum = test_sha256_of_file (again);
       g_test_message ("%s: made %s, made again %s", formats[i], first_sum, again_sum);
       g_assert_cmpstr (first_sum, ==, again_sum);
 
@@ -282,7 +273,7 @@ test_recipe (Fixture       *f,
       c = run_cli (f, "--recipe", recipe_path, "--output", from_text, "--model", f->model,
                    NULL);
       g_assert_cmpint (c.status, ==, 0);
-      text_sum = sha256_of_file (from_text);
+      text_sum = test_sha256_of_file (from_text);
       g_assert_cmpstr (text_sum, ==, first_sum);
 
       d = run_cli (f, "--recipe", first, "--steps", "2", "--output", shorter, "--model",
@@ -295,6 +286,43 @@ test_recipe (Fixture       *f,
       /* the change at step 3 never came */
       g_assert_cmpuint (recipe->steering->len, ==, 0);
     }
+}
+
+/* Names relative to the current folder, for the inputs and for --recipe: the recipe records
+ * where the inputs are, and finds them from any folder. */
+static void
+test_recipe_relative (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *elsewhere = g_build_filename (f->dir, "elsewhere", NULL);
+  g_autoptr(GSubprocessLauncher) here = cli_launcher_new (f->dir);
+  g_autoptr(GSubprocessLauncher) there = cli_launcher_new (f->dir);
+  g_autofree char *first_sum = NULL;
+  g_autofree char *again_sum = NULL;
+  g_autofree char *again = g_build_filename (elsewhere, "again.png", NULL);
+  g_autofree char *first = g_build_filename (f->dir, "first.png", NULL);
+  const char *make[] = {
+    g_getenv ("IMPASTO_CLI"), "--content", "content.png", "--style", "./style.jpg",
+    "--output", "first.png", "--model", f->model, "--width", "40", "--height", "28",
+    "--steps", "3", NULL
+  };
+  const char *remake[] = {
+    g_getenv ("IMPASTO_CLI"), "--recipe", "../first.png", "--output", "again.png",
+    "--model", f->model, NULL
+  };
+  g_auto(CliResult) a = { 0 };
+  g_auto(CliResult) b = { 0 };
+
+  g_assert_no_errno (g_mkdir (elsewhere, 0755));
+  g_subprocess_launcher_set_cwd (here, f->dir);
+  g_subprocess_launcher_set_cwd (there, elsewhere);
+  a = cli_run (here, make);
+  g_assert_cmpint (a.status, ==, 0);
+  b = cli_run (there, remake);
+  g_assert_cmpint (b.status, ==, 0);
+  first_sum = test_sha256_of_file (first);
+  again_sum = test_sha256_of_file (again);
+  g_assert_cmpstr (first_sum, ==, again_sum);
 }
 
 /* A preset picks the optimiser; --scales and --steps still override it. The log then says at
@@ -474,6 +502,7 @@ main (int    argc,
   ADD ("preset-and-scales", test_preset);
   ADD ("steer", test_steer);
   ADD ("recipe-makes-it-again", test_recipe);
+  ADD ("recipe-relative-names", test_recipe_relative);
   ADD ("help-shows-defaults", test_help);
   ADD ("missing-model", test_missing_model);
   ADD ("bad-arguments", test_bad_arguments);

@@ -118,6 +118,36 @@ impasto_run_params_get_loss_layers (const ImpastoRunParams *params)
   return g_strv_builder_end (builder);
 }
 
+int
+impasto_run_params_find_deepest_layer (const ImpastoRunParams *params,
+                                       const ImpastoNetwork   *network,
+                                       GError                **error)
+{
+  g_auto(GStrv) names = impasto_run_params_get_loss_layers (params);
+  int deepest = -1;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      int index = impasto_network_find_layer (network, names[i]);
+
+      if (index < 0)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                       "The model has no layer “%s”", names[i]);
+          return -1;
+        }
+      if (impasto_network_get_layer (network, index)->kind != IMPASTO_LAYER_CONV)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                       "Layer “%s” is a pooling layer; losses use convolution layers", names[i]);
+          return -1;
+        }
+      deepest = MAX (deepest, index);
+    }
+
+  return deepest;
+}
+
 void
 impasto_run_params_get_mean (const ImpastoRunParams *params,
                              float                   mean[3])

@@ -130,6 +130,11 @@ gboolean          impasto_run_params_validate   (const ImpastoRunParams *params,
                                                  GError                **error);
 /* NULL-terminated names of every layer a loss uses; free with g_strfreev(). */
 char            **impasto_run_params_get_loss_layers (const ImpastoRunParams *params);
+/* The index in network of the deepest layer a loss of params uses: the run computes the
+ * layers up to it. -1 with error set when network lacks one or it is no convolution. */
+int               impasto_run_params_find_deepest_layer (const ImpastoRunParams *params,
+                                                         const ImpastoNetwork   *network,
+                                                         GError                **error);
 void              impasto_run_params_get_mean   (const ImpastoRunParams *params,
                                                  float                   mean[3]);
 

@@ -31,7 +31,8 @@ impasto_session_new (const ImpastoRecipe *recipe,
   g_return_val_if_fail (recipe != NULL, NULL);
 
   session->recipe = impasto_recipe_copy (recipe);
-  session->beside = g_strdup (beside);
+  /* From the current folder, once: inputs are named from it, with absolute paths. */
+  session->beside = beside != NULL ? g_canonicalize_filename (beside, NULL) : NULL;
 
   return session;
 }
@@ -55,26 +56,6 @@ const ImpastoRecipe *
 impasto_session_get_recipe (ImpastoSession *session)
 {
   return session->recipe;
-}
-
-static gboolean
-input_error (GError    **error,
-             const char *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-input_error (GError    **error,
-             const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INPUT, message);
-  return FALSE;
 }
 
 /* Where an input of the recipe may be: its path (relative to the recipe's folder when it is
@@ -135,14 +116,19 @@ load_input (ImpastoSession      *session,
     }
 
   if (changed)
-    /* Translators: the first %s is "content" or "style", the second a file name. */
-    return input_error (error, _("The %s image “%s” is not the file the recipe was made with: "
-                                 "its contents have changed"), what, display);
+    {
+      /* Translators: the first %s is "content" or "style", the second a file name. */
+      g_set_error (error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INPUT,
+                   _("The %s image “%s” is not the file the recipe was made with: its "
+                     "contents have changed"), what, display);
+      return FALSE;
+    }
 
   {
     g_autofree char *message = impasto_recipe_describe_missing (input, what);
 
-    return input_error (error, "%s", message);
+    g_set_error_literal (error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INPUT, message);
+    return FALSE;
   }
 }
 
@@ -212,32 +198,6 @@ impasto_session_set_inputs (ImpastoSession     *session,
   session->style = impasto_image_copy (style);
 }
 
-/* The stages a run of params computes, up to its deepest loss layer; 0 with error set when
- * the network lacks one. */
-static guint
-layers_in_use (ImpastoNetwork         *network,
-               const ImpastoRunParams *params,
-               GError                **error)
-{
-  g_auto(GStrv) names = impasto_run_params_get_loss_layers (params);
-  int deepest = -1;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      int index = impasto_network_find_layer (network, names[i]);
-
-      if (index < 0)
-        {
-          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                       "The model has no layer “%s”", names[i]);
-          return 0;
-        }
-      deepest = MAX (deepest, index);
-    }
-
-  return deepest + 1;
-}
-
 gboolean
 impasto_session_set_network (ImpastoSession  *session,
                              ImpastoNetwork  *network,
@@ -245,16 +205,20 @@ impasto_session_set_network (ImpastoSession  *session,
 {
   ImpastoRecipe *recipe = session->recipe;
   g_autofree char *checksum = NULL;
-  guint n_layers = layers_in_use (network, recipe->params, error);
+  int deepest = impasto_run_params_find_deepest_layer (recipe->params, network, error);
 
-  if (n_layers == 0)
+  if (deepest < 0)
     return FALSE;
 
-  checksum = impasto_network_dup_checksum (network, n_layers);
+  checksum = impasto_network_dup_checksum (network, deepest + 1);
   if (recipe->model_sha256 != NULL && !g_str_equal (recipe->model_sha256, checksum))
-    return input_error (error, _("The model's layers are not the ones the recipe was made "
-                                 "with, so the painting would come out different; use the "
-                                 "model it was made with"));
+    {
+      g_set_error_literal (error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INPUT,
+                           _("The model's layers are not the ones the recipe was made with, "
+                             "so the painting would come out different; use the model it "
+                             "was made with"));
+      return FALSE;
+    }
 
   g_free (recipe->model_sha256);
   recipe->model_sha256 = g_steal_pointer (&checksum);

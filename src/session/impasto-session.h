@@ -19,8 +19,9 @@ G_BEGIN_DECLS
 
 typedef struct _ImpastoSession ImpastoSession;
 
-/* A copy of recipe. beside: the folder the recipe came from, where inputs that moved along
- * with it are looked for by name; NULL for a recipe made here and now. */
+/* A copy of recipe. beside: the folder the recipe came from (relative to the current one, or
+ * absolute), where inputs that moved along with it are looked for by name; NULL for a recipe
+ * made here and now. */
 ImpastoSession      *impasto_session_new           (const ImpastoRecipe *recipe,
                                                     const char          *beside);
 void                 impasto_session_free          (ImpastoSession      *session);
