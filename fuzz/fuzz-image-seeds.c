@@ -12,6 +12,7 @@
 #include "fuzz-seeds.h"
 #include "image-fixtures.h"
 #include "impasto-image-io-private.h"
+#include "recipe-fixtures.h"
 
 static void
 add_text (GPtrArray  *seeds,
@@ -104,6 +105,45 @@ add_hand_written (GPtrArray *seeds)
   fuzz_seeds_add (seeds, "tiny.tga", g_bytes_new_static (tga, sizeof tga));
 }
 
+/* Results carrying recipes, good and spoiled, as PNG text chunks and JPEG comments. */
+static void
+add_results (GPtrArray          *seeds,
+             const ImpastoImage *image)
+{
+  g_autoptr(GdkPixbuf) pixbuf = impasto_image_wrap_pixbuf (image);
+  g_autofree char *good = fixture_recipe_text ("/photos/content.png", "/paintings/style.jpg");
+  GArray *cases = fixture_bad_recipes (good);
+  RecipeCase good_case = { "good", g_strdup (good), NULL };
+  char *buffer = NULL;
+  gsize size = 0;
+  g_autoptr(GBytes) jpeg = NULL;
+
+  g_array_prepend_val (cases, good_case);
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", NULL, NULL))
+    g_error ("cannot write a JPEG seed");
+  jpeg = g_bytes_new_take (buffer, size);
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const RecipeCase *c = &g_array_index (cases, RecipeCase, i);
+      g_autofree char *png_name = g_strdup_printf ("recipe-%s.png", c->name);
+      g_autofree char *jpeg_name = g_strdup_printf ("recipe-%s.jpg", c->name);
+
+      /* A seed stays small; the limit is tested by the recipe tests. */
+      if (strlen (c->text) > 64 * 1024)
+        continue;
+      fuzz_seeds_add (seeds, jpeg_name, impasto_jpeg_add_recipe (jpeg, c->text));
+      /* A PNG text chunk holds text only. */
+      if (!g_utf8_validate (c->text, -1, NULL))
+        continue;
+      if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", NULL,
+                                      IMPASTO_PNG_RECIPE_OPTION, c->text, NULL))
+        g_error ("cannot write the PNG seed %s", png_name);
+      fuzz_seeds_add (seeds, png_name, g_bytes_new_take (buffer, size));
+    }
+  fixture_bad_recipes_free (cases);
+}
+
 GPtrArray *
 fuzz_seeds_make (void)
 {
@@ -118,6 +158,7 @@ fuzz_seeds_make (void)
   for (guint i = 0; i < G_N_ELEMENTS (saved); i++)
     add_saved (seeds, noise, saved[i]);
   add_hand_written (seeds);
+  add_results (seeds, noise);
 
   return seeds;
 }

@@ -12,6 +12,7 @@
 
 #include "fuzz-target.h"
 #include "impasto-image-io.h"
+#include "impasto-recipe.h"
 
 /* gdk-pixbuf's GIF loader asks for the rowstride of a frame 0 pixels wide or high before it
  * checks the frame, and then fails the load properly ("not enough memory"). */
@@ -55,7 +56,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
   g_autoptr(GError) error = NULL;
-  g_autoptr(ImpastoImage) image = impasto_image_load_bytes (bytes, &error);
+  g_autofree char *text = NULL;
+  g_autoptr(ImpastoImage) image = impasto_image_load_bytes_with_recipe (bytes, &text, &error);
 
   if (image == NULL)
     {
@@ -66,6 +68,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       || image->width > IMPASTO_IMAGE_MAX_SIDE || image->height > IMPASTO_IMAGE_MAX_SIDE
       || (guint64) image->width * image->height > IMPASTO_IMAGE_MAX_PIXELS)
     abort ();
+
+  /* A result's recipe is read or refused with a message of its own. */
+  if (text != NULL)
+    {
+      g_autoptr(GError) recipe_error = NULL;
+      g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, &recipe_error);
+
+      if ((recipe == NULL) == (recipe_error == NULL)
+          || (recipe_error != NULL && (recipe_error->domain != IMPASTO_RECIPE_ERROR
+                                       || !g_utf8_validate (recipe_error->message, -1, NULL))))
+        abort ();
+    }
 
   /* The run's default size, a one-pixel image, and something wider than the source. */
   check_resize (image, 450, 300);

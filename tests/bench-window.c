@@ -83,11 +83,42 @@ run_is_over (gpointer data)
          impasto_job_get_state (job) != IMPASTO_JOB_RUNNING;
 }
 
+static gboolean background_idle (gpointer data);
+
+/* As a user dragging the style weight back and forth, ten times a second. */
+static gboolean
+steer (gpointer data)
+{
+  GtkAdjustment *beta = impasto_window_get_param_adjustment (data, "beta");
+
+  gtk_adjustment_set_value (beta, gtk_adjustment_get_value (beta) == 500 ? 5000 : 500);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The painting of one phase goes before the next begins, without a question. */
+static void
+start_run (ImpastoWindow *window,
+           int            steps)
+{
+  impasto_window_drop_painting (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_object_set_data (G_OBJECT (impasto_window_get_job (window)), "bench-until",
+                     GUINT_TO_POINTER (steps));
+}
+
+static void
+stop_run (ImpastoWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (background_idle, NULL);
+}
+
 static gboolean
 background_idle (gpointer data)
 {
   return impasto_background_get_n_active () == 0;
 }
+
 
 static char *
 write_image (const char *dir,
@@ -204,9 +235,7 @@ main (int    argc,
 
   /* The same run with the window deaf to it: the worker's load on the machine without any
    * drawing. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  g_object_set_data (G_OBJECT (impasto_window_get_job (window)), "bench-until",
-                     GUINT_TO_POINTER (steps));
+  start_run (window, steps);
   g_signal_handlers_block_matched (impasto_window_get_job (window), G_SIGNAL_MATCH_DATA,
                                    0, 0, NULL, NULL, window);
   meter = main_loop_meter_start (GTK_WIDGET (window));
@@ -214,17 +243,29 @@ main (int    argc,
   report (main_loop_meter_stop (meter, "a run, not shown"));
   g_signal_handlers_unblock_matched (impasto_window_get_job (window), G_SIGNAL_MATCH_DATA,
                                      0, 0, NULL, NULL, window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  wait_until (background_idle, NULL);
+  stop_run (window);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  g_object_set_data (G_OBJECT (impasto_window_get_job (window)), "bench-until",
-                     GUINT_TO_POINTER (steps));
+  start_run (window, steps);
   meter = main_loop_meter_start (GTK_WIDGET (window));
   wait_until (run_is_over, window);
   report (main_loop_meter_stop (meter, "a run"));
   g_print ("%.3f s per step\n",
            impasto_job_get_seconds_per_step (impasto_window_get_job (window)));
+  stop_run (window);
+
+  {
+    guint source;
+
+    start_run (window, steps);
+    meter = main_loop_meter_start (GTK_WIDGET (window));
+    source = g_timeout_add (100, steer, window);
+    wait_until (run_is_over, window);
+    g_source_remove (source);
+    report (main_loop_meter_stop (meter, "a run, steered ten times a second"));
+    g_print ("%.3f s per step\n",
+             impasto_job_get_seconds_per_step (impasto_window_get_job (window)));
+    stop_run (window);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   wait_until (background_idle, NULL);

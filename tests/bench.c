@@ -209,7 +209,8 @@ measure (ImpastoNetwork *network,
              (g_get_monotonic_time () - start) / 1e6);
 
   t.threads = g_get_num_processors ();
-  t.pool = impasto_pool_new (t.threads);
+  t.pool = impasto_pool_new (t.threads, &error);
+  g_assert_no_error (error);
   t.a = g_new (float, (gsize) GEMM_M * GEMM_K);
   t.b = g_new (float, (gsize) GEMM_K * GEMM_N);
   t.c = g_new (float, (gsize) GEMM_M * GEMM_N);

@@ -14,7 +14,10 @@
 
 #include <grp.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -43,6 +46,12 @@ typedef struct
   GPtrArray *extra;          /* more arguments for this case */
   gboolean   as_nobody;      /* run as an unprivileged user, for permissions to count */
   gboolean   library_noise;  /* a system library logs its own line on this input */
+  gboolean   no_mime;        /* XDG_DATA_DIRS without the system's MIME database */
+  gboolean   closed_streams; /* started with stdout and stderr closed */
+  rlim_t     max_threads;    /* RLIMIT_NPROC for the run; 0: as it is */
+  char      *env_model;      /* IMPASTO_MODEL, when not NULL (and --model is left out) */
+  char      *not_left;       /* a file the run must not leave behind, when not NULL */
+  GBytes    *inputs[3];      /* content, style and model as they were, to stay so */
 } Fixture;
 
 typedef void (*MakeInput) (Fixture *f);
@@ -101,6 +110,10 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  for (guint i = 0; i < G_N_ELEMENTS (f->inputs); i++)
+    g_clear_pointer (&f->inputs[i], g_bytes_unref);
+  g_free (f->env_model);
+  g_free (f->not_left);
   test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->model);
@@ -125,14 +138,38 @@ add_arguments (Fixture    *f,
 
 /* Running impasto-cli */
 
-/* Root may write anywhere, so a read-only folder only refuses an ordinary user. */
+/* Root may write anywhere, so a read-only folder only refuses an ordinary user; root may
+ * also start any number of threads. */
 static void
-become_nobody (gpointer user_data)
+become_nobody (void)
 {
   if (geteuid () != 0)
     return;
   if (setgroups (0, NULL) != 0 || setgid (65534) != 0 || setuid (65534) != 0)
     _exit (99);
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void
+child_setup (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  if (f->max_threads > 0)
+    {
+      struct rlimit limit = { f->max_threads, f->max_threads };
+
+      become_nobody ();
+      if (setrlimit (RLIMIT_NPROC, &limit) != 0)
+        _exit (99);
+    }
+  if (f->as_nobody)
+    become_nobody ();
+  if (f->closed_streams)
+    {
+      close (STDOUT_FILENO);
+      close (STDERR_FILENO);
+    }
 }
 
 /* G_DEBUG stays (a critical of ours aborts) unless a system library is known to log one on
@@ -144,31 +181,88 @@ launcher (Fixture *f)
 
   if (f->library_noise)
     g_subprocess_launcher_unsetenv (l, "G_DEBUG");
-  if (f->as_nobody)
-    g_subprocess_launcher_set_child_setup (l, become_nobody, NULL, NULL);
+  /* Only the data home, which holds no mime/ folder. */
+  if (f->no_mime)
+    g_subprocess_launcher_setenv (l, "XDG_DATA_DIRS", f->dir, TRUE);
+  if (f->env_model != NULL)
+    g_subprocess_launcher_setenv (l, "IMPASTO_MODEL", f->env_model, TRUE);
+  /* LeakSanitizer's check at exit starts a thread, which the limit refuses as well; the
+   * memory checks stay. */
+  if (f->max_threads > 0)
+    {
+      const char *asan = g_getenv ("ASAN_OPTIONS");
+      g_autofree char *options = g_strconcat (asan != NULL ? asan : "", ":detect_leaks=0", NULL);
+
+      g_subprocess_launcher_setenv (l, "ASAN_OPTIONS", options, TRUE);
+    }
+  g_subprocess_launcher_set_child_setup (l, child_setup, f, NULL);
 
   return l;
 }
 
-static CliResult
-run_cli (Fixture *f)
+/* The command line, strings borrowed from f. */
+static GPtrArray *
+arguments (Fixture *f)
 {
-  g_autoptr(GSubprocessLauncher) l = launcher (f);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  GPtrArray *argv = g_ptr_array_new ();
   const char *fixed[] = {
     "--content", f->content, "--style", f->style, "--output", f->output,
-    "--model", f->model, "--width", G_STRINGIFY (WIDTH), "--height", G_STRINGIFY (HEIGHT),
+    "--width", G_STRINGIFY (WIDTH), "--height", G_STRINGIFY (HEIGHT),
     "--steps", "2", "--snapshot-every", "1",
   };
 
   g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));
   for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
     g_ptr_array_add (argv, (char *) fixed[i]);
+  if (f->env_model == NULL)
+    {
+      g_ptr_array_add (argv, "--model");
+      g_ptr_array_add (argv, f->model);
+    }
   for (guint i = 0; i < f->extra->len; i++)
     g_ptr_array_add (argv, g_ptr_array_index (f->extra, i));
   g_ptr_array_add (argv, NULL);
 
+  return argv;
+}
+
+/* A FIFO would block the read, and nothing writes to /dev/zero: only regular files. */
+static GBytes *
+read_if_regular (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? fixture_read (path) : NULL;
+}
+
+/* The inputs are read before the run, to be compared after it. */
+static CliResult
+run_cli (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) l = launcher (f);
+  g_autoptr(GPtrArray) argv = arguments (f);
+  const char *inputs[] = { f->content, f->style, f->model };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_clear_pointer (&f->inputs[i], g_bytes_unref);
+      f->inputs[i] = inputs[i] != NULL ? read_if_regular (inputs[i]) : NULL;
+    }
+
   return cli_run (l, (const char * const *) argv->pdata);
+}
+
+/* Whatever the run did, it never changed what the user gave it. */
+static void
+assert_inputs_kept (Fixture *f)
+{
+  const char *inputs[] = { f->content, f->style, f->model };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    if (f->inputs[i] != NULL)
+      {
+        g_autoptr(GBytes) now = fixture_read (inputs[i]);
+
+        g_assert_true (g_bytes_equal (now, f->inputs[i]));
+      }
 }
 
 /* The error is the last line on stderr, and the only one unless a library spoke first. */
@@ -202,6 +296,9 @@ test_bad_input (Fixture       *f,
   r = run_cli (f);
 
   g_assert_cmpint (r.status, ==, input->status);
+  assert_inputs_kept (f);
+  if (f->not_left != NULL)
+    g_assert_false (g_file_test (f->not_left, G_FILE_TEST_EXISTS));
   if (input->message == NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -224,14 +321,23 @@ test_bad_input (Fixture       *f,
 
 /* Model files */
 
+/* The model becomes name in the fixture's folder, whatever is (or is not) there. */
+static const char *
+use_model_path (Fixture    *f,
+                const char *name)
+{
+  g_free (f->model);
+  f->model = g_build_filename (f->dir, name, NULL);
+
+  return f->model;
+}
+
 /* Takes bytes. */
 static void
 use_model_bytes (Fixture *f,
                  GBytes  *bytes)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "bad.mat", NULL);
-  write_bytes (f->model, bytes);
+  write_bytes (use_model_path (f, "bad.mat"), bytes);
   g_bytes_unref (bytes);
 }
 
@@ -241,8 +347,7 @@ use_fixture_model (Fixture               *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "model.mat", NULL);
+  use_model_path (f, "model.mat");
   options->factor = FACTOR;
   options->seed = 7;
   impasto_fixture_write (f->model, options, &error);
@@ -294,16 +399,13 @@ model_random_after_header (Fixture *f)
 static void
 model_folder (Fixture *f)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "folder.mat", NULL);
-  g_assert_no_errno (g_mkdir (f->model, 0755));
+  g_assert_no_errno (g_mkdir (use_model_path (f, "folder.mat"), 0755));
 }
 
 static void
 model_missing (Fixture *f)
 {
-  g_free (f->model);
-  f->model = g_build_filename (f->dir, "nowhere.mat", NULL);
+  use_model_path (f, "nowhere.mat");
 }
 
 static void
@@ -577,12 +679,35 @@ model_nested_deep (Fixture *f)
   use_model_bytes (f, g_byte_array_free_to_bytes (out));
 }
 
+/* Opened for reading, it would block until someone writes to it. */
+static void
+model_fifo (Fixture *f)
+{
+  g_assert_no_errno (mkfifo (use_model_path (f, "fifo.mat"), 0644));
+}
+
+static void
+model_link_to_dev_zero (Fixture *f)
+{
+  g_assert_no_errno (symlink ("/dev/zero", use_model_path (f, "zero.mat")));
+}
+
+static void
+model_variable_missing (Fixture *f)
+{
+  f->env_model = g_build_filename (f->dir, "nowhere.mat", NULL);
+}
+
 static const BadInput model_inputs[] = {
   MADE ("model/empty", model_empty, 1, "is not a MAT file"),
   MADE ("model/random-bytes", model_random, 1, "is not a MAT file"),
   MADE ("model/random-after-header", model_random_after_header, 1, "damaged"),
   MADE ("model/folder", model_folder, 1, "is a folder"),
   MADE ("model/missing", model_missing, 1, "does not exist"),
+  MADE ("model/fifo", model_fifo, 1, "fifo.mat” is not a regular file"),
+  MADE ("model/link-to-dev-zero", model_link_to_dev_zero, 1, "zero.mat” is not a regular file"),
+  MADE ("model/variable-missing", model_variable_missing, 1,
+        "IMPASTO_MODEL is set to “"),
   MADE ("model/without-layers", model_without_layers, 1, "there is no variable “layers”"),
   MADE ("model/double-kernels", model_double_kernels, 0, NULL),
   MADE ("model/string-kernel", model_string_kernel, 1,
@@ -595,7 +720,7 @@ static const BadInput model_inputs[] = {
         "layer conv1_1: its kernel holds NaN or an infinity (element 1)"),
   { "model/huge-weight", model_huge_weight, NULL, NULL, 1,
     "The loss of the starting image is not finite: the model's weights or the content and "
-    "style weights are too large", TRUE },
+    "style weights are too large; the starting image is kept", TRUE },
   MADE ("model/missing-layer", model_missing_layer, 1, "has no layer"),
   MADE ("model/absurd-channels", model_absurd_channels, 1,
         "layer conv1_1: kernel is 3x3x3x2147483647, expected 3x3x3x(1 to 65536)"),
@@ -853,6 +978,13 @@ image_animated_gif (Fixture *f)
   use_content_bytes (f, "animated.gif", fixture_gif_two_frames (8, 6, 4, 4));
 }
 
+/* A PNG content and a JPEG style, told by their first bytes. */
+static void
+image_without_mime_database (Fixture *f)
+{
+  f->no_mime = TRUE;
+}
+
 static const BadInput image_inputs[] = {
   MADE ("image/empty", image_empty, 1, "empty.png” is empty"),
   MADE ("image/truncated", image_truncated, 1, "the file ends before the image does"),
@@ -873,6 +1005,7 @@ static const BadInput image_inputs[] = {
   MADE ("image/cmyk-jpeg", image_cmyk, 0, NULL),
   MADE ("image/exif-rotated", image_exif_rotated, 0, NULL),
   MADE ("image/animated-gif", image_animated_gif, 0, NULL),
+  MADE ("image/without-mime-database", image_without_mime_database, 0, NULL),
 };
 
 /* Parameters */
@@ -884,36 +1017,100 @@ static const BadInput image_inputs[] = {
  * a run that cannot fit its memory limit (1) and weights that make the run diverge, which is
  * only known once it runs (1, with the last good image written). */
 static const BadInput parameter_inputs[] = {
-  BAD_VALUE ("steps-zero", "--steps", "0", 2, "--steps must be at least 1"),
-  BAD_VALUE ("steps-minus-one", "--steps", "-1", 2, "--steps must be at least 1"),
-  BAD_VALUE ("steps-negative", "--steps", "-3", 2, "--steps must be at least 1"),
-  BAD_VALUE ("steps-not-a-number", "--steps", "many", 2, "“many” for --steps"),
-  BAD_VALUE ("noise-negative", "--noise", "-0.1", 2, "noise ratio must be between 0 and 1"),
-  BAD_VALUE ("noise-above-one", "--noise", "1.5", 2, "noise ratio must be between 0 and 1"),
-  BAD_VALUE ("noise-nan", "--noise", "nan", 2, "noise ratio must be between 0 and 1"),
-  BAD_VALUE ("alpha-nan", "--alpha", "nan", 2, "weights must be finite and not negative"),
-  BAD_VALUE ("beta-negative", "--beta", "-1", 2, "weights must be finite and not negative"),
-  BAD_VALUE ("beta-infinite", "--beta", "inf", 2, "weights must be finite and not negative"),
-  BAD_VALUE ("lr-zero", "--lr", "0", 2, "learning rate must be a positive number"),
-  BAD_VALUE ("lr-nan", "--lr", "nan", 2, "learning rate must be a positive number"),
-  BAD_VALUE ("width-zero", "--width", "0", 2, "--width and --height must be positive"),
-  BAD_VALUE ("height-negative", "--height", "-5", 2, "--width and --height must be positive"),
-  BAD_VALUE ("width-beyond-limit", "--width", "8193", 2,
-             "output size must be between 1x1 and 8192x8192"),
-  BAD_VALUE ("height-beyond-int", "--height", "99999999999", 2, "for --height out of range"),
+  BAD_VALUE ("steps-zero", "--steps", "0", 2, "--steps must be 1 to 100000, not 0"),
+  BAD_VALUE ("steps-minus-one", "--steps", "-1", 2,
+             "--steps must be a whole number (1 to 100000), not “-1”"),
+  BAD_VALUE ("steps-negative", "--steps", "-3", 2, "--steps must be a whole number"),
+  BAD_VALUE ("steps-not-a-number", "--steps", "many", 2,
+             "--steps must be a whole number (1 to 100000), not “many”"),
+  BAD_VALUE ("steps-beyond-limit", "--steps", "100001", 2, "--steps must be 1 to 100000"),
+  BAD_VALUE ("noise-negative", "--noise", "-0.1", 2, "--noise must be 0 to 1, not -0.1"),
+  BAD_VALUE ("noise-above-one", "--noise", "1.5", 2, "--noise must be 0 to 1, not 1.5"),
+  BAD_VALUE ("noise-nan", "--noise", "nan", 2, "--noise must be 0 to 1, not nan"),
+  BAD_VALUE ("noise-not-a-number", "--noise", "0.5x", 2,
+             "--noise must be a number (0 to 1), not “0.5x”"),
+  BAD_VALUE ("alpha-nan", "--alpha", "nan", 2, "--alpha must be 0 to 1000000, not nan"),
+  BAD_VALUE ("beta-negative", "--beta", "-1", 2, "--beta must be 0 to 1000000000, not -1"),
+  BAD_VALUE ("beta-infinite", "--beta", "inf", 2, "--beta must be 0 to 1000000000, not inf"),
+  BAD_VALUE ("beta-huge", "--beta", "1e300", 2, "--beta must be 0 to 1000000000, not 1e+300"),
+  BAD_VALUE ("lr-zero", "--lr", "0", 2, "--lr must be more than 0, at most 1e+30, not 0"),
+  BAD_VALUE ("lr-nan", "--lr", "nan", 2, "--lr must be more than 0, at most 1e+30, not nan"),
+  BAD_VALUE ("width-zero", "--width", "0", 2, "--width must be 1 to 8192, not 0"),
+  BAD_VALUE ("height-negative", "--height", "-5", 2,
+             "--height must be a whole number (1 to 8192), not “-5”"),
+  BAD_VALUE ("width-beyond-limit", "--width", "8193", 2, "--width must be 1 to 8192, not 8193"),
+  BAD_VALUE ("height-beyond-int", "--height", "99999999999", 2,
+             "--height must be 1 to 8192, not 99999999999"),
   BAD_VALUE ("snapshot-every-negative", "--snapshot-every", "-1", 2,
-             "--snapshot-every must be 0 or more"),
-  BAD_VALUE ("seed-negative", "--seed", "-1", 2, "--seed must be 0 or more"),
-  BAD_VALUE ("threads-negative", "--threads", "-2", 2, "--threads must be 0 or more"),
-  BAD_VALUE ("mean-unknown", "--mean", "blue", 2, "--mean must be “seed” or “imagenet”"),
+             "--snapshot-every must be a whole number (0 to 100000)"),
+  BAD_VALUE ("seed-negative", "--seed", "-1", 2, "--seed must be a whole number"),
+  BAD_VALUE ("threads-negative", "--threads", "-2", 2, "--threads must be a whole number"),
+  BAD_VALUE ("threads-too-many", "--threads", "100000", 2, "--threads must be 0 to 256"),
+  BAD_VALUE ("mean-unknown", "--mean", "blue", 2, "--mean must be seed or imagenet, not blue"),
+  BAD_VALUE ("optimizer-unknown", "--optimizer", "sgd", 2,
+             "--optimizer must be adam or lbfgs, not sgd"),
+  BAD_VALUE ("scales-too-many", "--scales", "4", 2, "--scales must be 1 to 3, not 4"),
+  /* a value without its flag; the flag is the word, there is no value */
+  BAD_VALUE ("stray-argument", "extra.png", NULL, 2,
+             "Unexpected argument “extra.png”; usage: impasto-cli --content FILE"),
+  BAD_VALUE ("after-double-dash", "--", "--steps", 2,
+             "Unexpected argument “--steps”; usage: impasto-cli --content FILE"),
+  BAD_VALUE ("weights-huge", "--alpha", "1e308", 2, "--alpha must be 0 to 1000000, not 1e+308"),
   BAD_VALUE ("max-memory-negative", "--max-memory", "-1", 2, "--max-memory must be"),
-  { "parameter/beta-huge", NULL, "--beta", "1e300", 1,
-    "The image became NaN or infinite at step 1; the image of step 0 is kept", TRUE },
-  { "parameter/lr-huge", NULL, "--lr", "1e38", 1,
+  BAD_VALUE ("layer-unknown", "--style-layers", "conv1_1,conv6_1", 2,
+             "“conv6_1” is not a layer: give conv1_1 to conv5_4"),
+  BAD_VALUE ("layer-leading-zero", "--content-layers", "conv04_2", 2,
+             "“conv04_2” is not a layer"),
+  BAD_VALUE ("layer-weight-negative", "--content-layers", "conv4_2:-1", 2,
+             "--content-layers: The weight of layer conv4_2 must be a number, 0 or more, "
+             "not “-1”"),
+  BAD_VALUE ("layers-too-many", "--style-layers",
+             "conv1_1,conv1_2,conv2_1,conv2_2,conv3_1,conv3_2,conv3_3,conv3_4,conv4_1,conv4_2,"
+             "conv4_3,conv4_4,conv5_1,conv5_2,conv5_3,conv5_4,conv1_1", 2,
+             "At most 16 layers can be given"),
+  BAD_VALUE ("steer-not-steerable", "--steer", "1:noise=0.2", 2,
+             "--steer: “noise” cannot be changed during a run; alpha and beta can"),
+  BAD_VALUE ("steer-out-of-range", "--steer", "1:beta=-5", 2,
+             "--steer: beta must be 0 to 1000000000, not -5"),
+  BAD_VALUE ("steer-syntax", "--steer", "beta=5", 2,
+             "--steer: “beta=5” is no change: write STEP:NAME=VALUE, as in “200:beta=2000”"),
+  { "parameter/lr-huge", NULL, "--lr", "1e30", 1,
     "at step 1; the image of step 0 is kept. Try a lower learning rate", TRUE },
 };
 
 #undef BAD_VALUE
+
+static void
+no_layers (Fixture *f)
+{
+  add_arguments (f, "--content-layers", "", "--style-layers", "", NULL);
+}
+
+/* The first trial step of L-BFGS is so long that no shorter one it tries lowers the loss. */
+static void
+lbfgs_no_step (Fixture *f)
+{
+  add_arguments (f, "--optimizer", "lbfgs", "--lr", "1e30", NULL);
+}
+
+/* A user's limit on processes, which threads count against: the workers cannot all start. */
+static void
+threads_beyond_process_limit (Fixture *f)
+{
+  /* nobody must reach the inputs and may write the result, to be refused at the workers */
+  g_assert_no_errno (g_chmod (f->dir, 0777));
+  f->max_threads = 1;
+  add_arguments (f, "--threads", "8", NULL);
+}
+
+/* Runs that go wrong once they run, or cannot run at all */
+static const BadInput run_inputs[] = {
+  { "parameter/lbfgs-no-step", lbfgs_no_step, NULL, NULL, 1,
+    "L-BFGS could not make a single step: none it tried lowered the loss (25 evaluations); "
+    "the starting image is kept. Try a lower learning rate", TRUE },
+  MADE ("parameter/threads-beyond-process-limit", threads_beyond_process_limit, 1,
+        "Could not start worker thread 2 of 8 ("),
+};
 
 /* The run is refused before it allocates, with its estimate (not pinned here: it follows the
  * engine) and the limit. */
@@ -958,6 +1155,17 @@ snapshot_folder_under_a_file (Fixture *f)
 }
 
 static void
+snapshot_folder_read_only (Fixture *f)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "snapshots", NULL);
+
+  g_assert_no_errno (g_chmod (f->dir, 0777));
+  g_assert_no_errno (g_mkdir (dir, 0555));
+  add_arguments (f, "--snapshot-dir", dir, NULL);
+  f->as_nobody = TRUE;
+}
+
+static void
 log_in_missing_folder (Fixture *f)
 {
   g_autofree char *log = g_build_filename (f->dir, "no", "such", "log.csv", NULL);
@@ -965,8 +1173,121 @@ log_in_missing_folder (Fixture *f)
   add_arguments (f, "--log", log, NULL);
 }
 
+/* The result written over the inputs: by their own names, through "." and a link. */
+static void
+output_is_content (Fixture *f)
+{
+  add_arguments (f, "--output", f->content, NULL);
+}
+
+static void
+output_is_content_through_dot (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, ".", "content.png", NULL);
+
+  add_arguments (f, "--output", path, NULL);
+}
+
+static void
+output_is_style_through_link (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "painting.jpg", NULL);
+
+  g_assert_no_errno (symlink (f->style, path));
+  add_arguments (f, "--output", path, NULL);
+}
+
+/* A log is written in place: through a hard link it would truncate the photo itself. */
+static void
+log_is_content_hard_link (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "run.csv", NULL);
+
+  g_assert_no_errno (link (f->content, path));
+  add_arguments (f, "--log", path, NULL);
+}
+
+static void
+log_is_model (Fixture *f)
+{
+  add_arguments (f, "--log", f->model, NULL);
+}
+
+/* Neither exists yet: the same name in the same folder, one through "..". */
+static void
+log_is_result (Fixture *f)
+{
+  g_autofree char *name = g_path_get_basename (f->dir);
+  g_autofree char *path = g_build_filename (f->dir, "..", name, "out.png", NULL);
+
+  add_arguments (f, "--log", path, NULL);
+}
+
+static void
+snapshot_over_content (Fixture *f)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "snapshots", NULL);
+  g_autofree char *content = g_build_filename (dir, "step-00001.png", NULL);
+
+  g_assert_no_errno (g_mkdir (dir, 0755));
+  g_assert_no_errno (g_rename (f->content, content));
+  g_free (f->content);
+  f->content = g_steal_pointer (&content);
+  add_arguments (f, "--snapshot-dir", dir, NULL);
+}
+
+/* Refused before the first step, the run leaves no log. */
+static void
+log_of_a_failed_start (Fixture *f)
+{
+  f->not_left = g_build_filename (f->dir, "run.csv", NULL);
+  model_huge_weight (f);
+  add_arguments (f, "--log", f->not_left, NULL);
+}
+
+static void
+log_of_a_missing_image (Fixture *f)
+{
+  image_missing (f);
+  f->not_left = g_build_filename (f->dir, "run.csv", NULL);
+  add_arguments (f, "--log", f->not_left, NULL);
+}
+
+static void
+log_on_full_disk (Fixture *f)
+{
+  add_arguments (f, "--log", "/dev/full", NULL);
+}
+
+/* 300 bytes: more than any Linux file system takes in one name. */
+static char *
+long_name (Fixture    *f,
+           const char *extension)
+{
+  g_autofree char *stem = g_strnfill (300, 'x');
+  g_autofree char *name = g_strconcat (stem, extension, NULL);
+
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static void
+output_name_too_long (Fixture *f)
+{
+  g_free (f->output);
+  f->output = long_name (f, ".png");
+}
+
+static void
+log_name_too_long (Fixture *f)
+{
+  g_autofree char *log = long_name (f, ".csv");
+
+  add_arguments (f, "--log", log, NULL);
+}
+
 /* Where the results go, and the memory they take */
 static const BadInput output_inputs[] = {
+  MADE ("parameter/no-layers", no_layers, 2, "A run needs at least one content or style layer"),
   MADE ("parameter/max-memory-too-small", memory_over_limit, 1,
         /* g_format_size() puts a no-break space before the unit */
         "of memory, more than its limit of 1.0\u00a0MB; choose a smaller output size"),
@@ -975,8 +1296,153 @@ static const BadInput output_inputs[] = {
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
   MADE ("output/snapshots-under-a-file", snapshot_folder_under_a_file, 1,
         "Cannot create the snapshot folder"),
+  MADE ("output/snapshot-folder-read-only", snapshot_folder_read_only, 1,
+        "snapshots”: Permission denied"),
   MADE ("output/log-in-missing-folder", log_in_missing_folder, 1, "Cannot write the log"),
+  MADE ("output/is-the-content", output_is_content, 1,
+        "content.png”: it is the content image “"),
+  MADE ("output/is-the-content-through-dot", output_is_content_through_dot, 1,
+        "content.png”: it is the content image “"),
+  MADE ("output/is-the-style-through-link", output_is_style_through_link, 1,
+        "painting.jpg”: it is the style image “"),
+  MADE ("output/log-is-a-hard-link-to-the-content", log_is_content_hard_link, 1,
+        "run.csv”: it is the content image “"),
+  MADE ("output/log-is-the-model", log_is_model, 1, ".mat”: it is the model “"),
+  MADE ("output/log-is-the-result", log_is_result, 1,
+        "out.png”: it is the log “"),
+  MADE ("output/snapshot-over-the-content", snapshot_over_content, 1,
+        "snapshots”: one would replace the content image “"),
+  { "output/no-log-from-a-failed-start", log_of_a_failed_start, NULL, NULL, 1,
+    "The loss of the starting image is not finite", TRUE },
+  MADE ("output/no-log-from-a-missing-image", log_of_a_missing_image, 1,
+        "No such file or directory"),
+  { "output/log-on-full-disk", log_on_full_disk, NULL, NULL, 1,
+    "Cannot write the log “/dev/full”: No space left on device; stopped at step ", TRUE },
+  MADE ("output/name-too-long", output_name_too_long, 1,
+        ".png”: its name is 304 bytes long, and names there can have at most "),
+  MADE ("output/log-name-too-long", log_name_too_long, 1,
+        ".csv”: its name is 304 bytes long, and names there can have at most "),
 };
+
+/* Signals and closed streams */
+
+static GSubprocess *
+spawn_long_run (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) l = launcher (f);
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+
+  /* the last --steps counts */
+  add_arguments (f, "--steps", "100000", NULL);
+  argv = arguments (f);
+  g_subprocess_launcher_set_flags (l, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; i < G_N_ELEMENTS (f->inputs); i++)
+    g_clear_pointer (&f->inputs[i], g_bytes_unref);
+  f->inputs[0] = fixture_read (f->content);
+  f->inputs[1] = fixture_read (f->style);
+  f->inputs[2] = fixture_read (f->model);
+  proc = g_subprocess_launcher_spawnv (l, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  return proc;
+}
+
+/* The run stopped after a step, wrote the image it reached and exited with status. */
+static void
+assert_stopped (Fixture     *f,
+                GSubprocess *proc,
+                int          status)
+{
+  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoImage) image = NULL;
+  g_autofree char *text = NULL;
+
+  g_output_stream_splice (err, g_subprocess_get_stderr_pipe (proc),
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  text = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (err)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (err)));
+  g_test_message ("stderr:\n%s", text);
+
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, status);
+  g_assert_nonnull (strstr (text, "Stopped at step "));
+  image = impasto_image_load (f->output, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (image->width, ==, WIDTH);
+  assert_inputs_kept (f);
+}
+
+/* SIGHUP (the terminal went away) and SIGTERM stop the run as Ctrl-C does: after its step,
+ * with the image written, and 128 + the signal as the status. */
+static void
+test_signal (Fixture       *f,
+             gconstpointer  data)
+{
+  int signo = GPOINTER_TO_INT (data);
+  g_autoptr(GSubprocess) proc = spawn_long_run (f);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "step 0/100000"));
+  g_subprocess_send_signal (proc, signo);
+  assert_stopped (f, proc, 128 + signo);
+}
+
+/* Nobody reads the progress any more (`impasto-cli … | head -c1`): that stops the run like a
+ * signal, SIGPIPE's status, rather than killing it. */
+static void
+test_stdout_closed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = spawn_long_run (f);
+  g_autoptr(GError) error = NULL;
+
+  g_input_stream_close (g_subprocess_get_stdout_pipe (proc), NULL, &error);
+  g_assert_no_error (error);
+  assert_stopped (f, proc, 128 + SIGPIPE);
+}
+
+/* Started with stdout and stderr closed, the log must not get their descriptors: it holds the
+ * CSV and nothing else, and the run goes on as usual. */
+static void
+test_streams_closed_at_start (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *log = g_build_filename (f->dir, "run.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(ImpastoImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(CliResult) r = { 0 };
+
+  f->closed_streams = TRUE;
+  add_arguments (f, "--log", log, NULL);
+  r = run_cli (f);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, "");
+  image = impasto_image_load (f->output, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (log, &csv, NULL, NULL));
+  /* the recipe, as comments, before the header */
+  g_assert_true (g_str_has_prefix (csv, "# "));
+  lines = g_strsplit (strstr (csv, "\nstep,") + 1, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);   /* the header, steps 0 to 2, "" */
+  g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds,scale,evaluations");
+  for (guint i = 1; i < 4; i++)
+    g_assert_true (g_regex_match_simple ("^[0-9]+(,[-+.0-9e]+){6}$", lines[i], 0, 0));
+  g_assert_cmpstr (lines[4], ==, "");
+}
 
 static void
 add_inputs (const BadInput *inputs,
@@ -1002,6 +1468,15 @@ main (int    argc,
   add_inputs (image_inputs, G_N_ELEMENTS (image_inputs));
   add_inputs (parameter_inputs, G_N_ELEMENTS (parameter_inputs));
   add_inputs (output_inputs, G_N_ELEMENTS (output_inputs));
+  add_inputs (run_inputs, G_N_ELEMENTS (run_inputs));
+  g_test_add ("/impasto/bad-input/signal/hangup", Fixture, GINT_TO_POINTER (SIGHUP),
+              fixture_set_up, test_signal, fixture_tear_down);
+  g_test_add ("/impasto/bad-input/signal/terminate", Fixture, GINT_TO_POINTER (SIGTERM),
+              fixture_set_up, test_signal, fixture_tear_down);
+  g_test_add ("/impasto/bad-input/stream/stdout-closed-during-run", Fixture, NULL,
+              fixture_set_up, test_stdout_closed, fixture_tear_down);
+  g_test_add ("/impasto/bad-input/stream/closed-at-start", Fixture, NULL, fixture_set_up,
+              test_streams_closed_at_start, fixture_tear_down);
 
   return g_test_run ();
 }

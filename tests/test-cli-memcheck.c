@@ -120,12 +120,12 @@ test_refused (Fixture       *f,
   g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
 }
 
-/* A style weight that overflows the gradient: the run stops and writes its last good image. */
+/* A learning rate that overflows the image: the run stops and writes its last good image. */
 static void
 test_diverged (Fixture       *f,
                gconstpointer  data)
 {
-  g_auto(CliResult) r = run_memcheck (f, f->model, "--beta", "1e300");
+  g_auto(CliResult) r = run_memcheck (f, f->model, "--lr", "1e30");
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "the image of step 0 is kept"));

@@ -11,9 +11,12 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "cli-runner.h"
 #include "impasto-image-io.h"
+#include "impasto-params.h"
+#include "impasto-session.h"
 #include "test-util.h"
 
 #define WIDTH  40
@@ -99,6 +102,33 @@ assert_png (const char *path,
   g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, height);
 }
 
+/* The log starts with the run's recipe, as comment lines; returns what follows them. */
+static const char *
+skip_recipe (const char *text)
+{
+  g_autoptr(GString) recipe = g_string_new (NULL);
+  g_autoptr(ImpastoRecipe) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *line = text;
+
+  while (*line == '#')
+    {
+      const char *end = strchr (line, '\n');
+
+      g_assert_nonnull (end);
+      g_assert_true (line[1] == ' ' || line[1] == '\n');
+      if (line[1] == ' ')
+        g_string_append_len (recipe, line + 2, end + 1 - (line + 2));
+      else
+        g_string_append_c (recipe, '\n');
+      line = end + 1;
+    }
+  parsed = impasto_recipe_from_text (recipe->str, recipe->len, &error);
+  g_assert_no_error (error);
+
+  return line;
+}
+
 /* Returns the total loss column; checks every row's shape and the step sequence. */
 static GArray *
 parse_log (const char *path,
@@ -111,7 +141,7 @@ parse_log (const char *path,
 
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
-  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  lines = g_strsplit (g_strchomp ((char *) skip_recipe (text)), "\n", -1);
   g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds,scale,evaluations");
   g_assert_cmpuint (g_strv_length (lines), ==, steps + 2);
 
@@ -168,6 +198,133 @@ test_end_to_end (Fixture       *f,
                      0.9 * g_array_index (totals, double, 0));
 }
 
+/* --steer changes beta at step 4: the losses are the unsteered run's up to there, then the
+ * style term weighs ten times as much. */
+static void
+test_steer (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *plain_log = g_build_filename (f->dir, "plain.csv", NULL);
+  g_autofree char *steered_log = g_build_filename (f->dir, "steered.csv", NULL);
+  g_autoptr(GArray) plain = NULL;
+  g_autoptr(GArray) steered = NULL;
+  g_auto(CliResult) a = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28", "--steps", "8",
+                                 "--log", plain_log, NULL);
+  g_auto(CliResult) b = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28", "--steps", "8",
+                                 "--steer", "4:beta=5000", "--log", steered_log, NULL);
+
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+  plain = parse_log (plain_log, 8);
+  steered = parse_log (steered_log, 8);
+  for (guint step = 0; step <= 4; step++)
+    g_assert_cmpfloat (g_array_index (steered, double, step), ==,
+                       g_array_index (plain, double, step));
+  for (guint step = 5; step <= 8; step++)
+    g_assert_cmpfloat (g_array_index (steered, double, step), >,
+                       2 * g_array_index (plain, double, step));
+}
+
+/* A result's recipe, in the result or in a file of its own, makes it again to the byte,
+ * steering included; an option after it changes that one field. */
+static void
+test_recipe (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *formats[] = { "png", "jpg" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *first = g_strdup_printf ("%s/first.%s", f->dir, formats[i]);
+      g_autofree char *again = g_strdup_printf ("%s/again.%s", f->dir, formats[i]);
+      g_autofree char *from_text = g_strdup_printf ("%s/from-text.%s", f->dir, formats[i]);
+      g_autofree char *shorter = g_strdup_printf ("%s/shorter.%s", f->dir, formats[i]);
+      g_autofree char *recipe_path = g_build_filename (f->dir, "recipe.txt", NULL);
+      g_autofree char *first_sum = NULL;
+      g_autofree char *again_sum = NULL;
+      g_autofree char *text_sum = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(ImpastoImage) image = NULL;
+      g_autoptr(ImpastoRecipe) recipe = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(CliResult) a = run_cli (f, "--content", f->content, "--style", f->style,
+                                     "--output", first, "--model", f->model, "--width", "40",
+                                     "--height", "28", "--steps", "6", "--threads", "2",
+                                     "--steer", "3:beta=2000", NULL);
+      g_auto(CliResult) b = run_cli (f, "--recipe", first, "--output", again, "--model",
+                                     f->model, NULL);
+      g_auto(CliResult) c = { 0 };
+      g_auto(CliResult) d = { 0 };
+
+      g_assert_cmpint (a.status, ==, 0);
+      g_assert_cmpint (b.status, ==, 0);
+      first_sum = test_sha256_of_file (first);
+      again_sum = test_sha256_of_file (again);
+      g_test_message ("%s: made %s, made again %s", formats[i], first_sum, again_sum);
+      g_assert_cmpstr (first_sum, ==, again_sum);
+
+      image = impasto_image_load_full (first, NULL, &text, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents (recipe_path, text, -1, NULL));
+      c = run_cli (f, "--recipe", recipe_path, "--output", from_text, "--model", f->model,
+                   NULL);
+      g_assert_cmpint (c.status, ==, 0);
+      text_sum = test_sha256_of_file (from_text);
+      g_assert_cmpstr (text_sum, ==, first_sum);
+
+      d = run_cli (f, "--recipe", first, "--steps", "2", "--output", shorter, "--model",
+                   f->model, NULL);
+      g_assert_cmpint (d.status, ==, 0);
+      recipe = impasto_recipe_load_file (shorter, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (recipe->params->steps, ==, 2);
+      g_assert_cmpuint (recipe->params->width, ==, 40);
+      /* the change at step 3 never came */
+      g_assert_cmpuint (recipe->steering->len, ==, 0);
+    }
+}
+
+/* Names relative to the current folder, for the inputs and for --recipe: the recipe records
+ * where the inputs are, and finds them from any folder. */
+static void
+test_recipe_relative (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *elsewhere = g_build_filename (f->dir, "elsewhere", NULL);
+  g_autoptr(GSubprocessLauncher) here = cli_launcher_new (f->dir);
+  g_autoptr(GSubprocessLauncher) there = cli_launcher_new (f->dir);
+  g_autofree char *first_sum = NULL;
+  g_autofree char *again_sum = NULL;
+  g_autofree char *again = g_build_filename (elsewhere, "again.png", NULL);
+  g_autofree char *first = g_build_filename (f->dir, "first.png", NULL);
+  const char *make[] = {
+    g_getenv ("IMPASTO_CLI"), "--content", "content.png", "--style", "./style.jpg",
+    "--output", "first.png", "--model", f->model, "--width", "40", "--height", "28",
+    "--steps", "3", NULL
+  };
+  const char *remake[] = {
+    g_getenv ("IMPASTO_CLI"), "--recipe", "../first.png", "--output", "again.png",
+    "--model", f->model, NULL
+  };
+  g_auto(CliResult) a = { 0 };
+  g_auto(CliResult) b = { 0 };
+
+  g_assert_no_errno (g_mkdir (elsewhere, 0755));
+  g_subprocess_launcher_set_cwd (here, f->dir);
+  g_subprocess_launcher_set_cwd (there, elsewhere);
+  a = cli_run (here, make);
+  g_assert_cmpint (a.status, ==, 0);
+  b = cli_run (there, remake);
+  g_assert_cmpint (b.status, ==, 0);
+  first_sum = test_sha256_of_file (first);
+  again_sum = test_sha256_of_file (again);
+  g_assert_cmpstr (first_sum, ==, again_sum);
+}
+
 /* A preset picks the optimiser; --scales and --steps still override it. The log then says at
  * which scale each loss was measured: coarse first, the output size last. */
 static void
@@ -192,7 +349,7 @@ test_preset (Fixture       *f,
   assert_png (f->output, WIDTH, HEIGHT);
 
   g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
-  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  lines = g_strsplit (g_strchomp ((char *) skip_recipe (text)), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 22);
   for (guint i = 1; lines[i] != NULL; i++)
     {
@@ -206,19 +363,34 @@ test_preset (Fixture       *f,
   g_assert_cmpuint (previous_scale, ==, 0);
 }
 
+/* Every parameter of the engine's table is an option, with its default in its help. */
 static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
   g_auto(CliResult) r = run_cli (f, "--help", NULL);
-  static const char *defaults[] = {
-    "default: 450", "default: 300", "default: 1)", "default: 500", "default: 0.5",
-    "default: 3000", "default: 50", "default: seed", "default: adam", "seed-exact",
-  };
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  g_auto(GStrv) lines = g_strsplit (r.out, "\n", -1);
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
   g_assert_cmpint (r.status, ==, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
-    g_assert_nonnull (strstr (r.out, defaults[i]));
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *option = g_strdup_printf ("  --%s=%s ", specs[i].name, specs[i].arg);
+      g_autofree char *value = impasto_param_to_string (defaults, &specs[i]);
+      g_autofree char *range = impasto_param_describe_range (&specs[i]);
+      const char *line = NULL;
+
+      for (guint l = 0; lines[l] != NULL && line == NULL; l++)
+        if (strstr (lines[l], option) != NULL)
+          line = lines[l];
+      g_assert_nonnull (line);
+      g_assert_nonnull (strstr (line, value));
+      g_assert_nonnull (strstr (line, range));
+    }
+  g_assert_nonnull (strstr (r.out, "seed-exact"));
 }
 
 static void
@@ -253,11 +425,13 @@ test_bad_arguments (Fixture       *f,
   const BadArgument cases[] = {
     { "--noise", "nan", "noise" },
     { "--noise", "1.5", "noise" },
-    { "--steps", "0", "--steps" },
-    { "--steps", "-3", "--steps" },
+    { "--steps", "0", "--steps must be 1 to 100000, not 0" },
+    { "--steps", "-3", "--steps must be a whole number" },
     { "--width", "0", "--width" },
-    { "--width", "100000", "output size" },
-    { "--beta", "inf", "weights" },
+    { "--width", "100000", "--width must be 1 to 8192, not 100000" },
+    { "--beta", "inf", "--beta must be 0 to 1000000000, not inf" },
+    { "--content-layers", "conv4_2:x", "The weight of layer conv4_2" },
+    { "--style-layers", "fc7", "“fc7” is not a layer" },
     { "--mean", "blue", "--mean" },
     { "--optimizer", "sgd", "--optimizer" },
     { "--scales", "4", "--scales" },
@@ -300,13 +474,13 @@ test_interrupt (Fixture       *f,
                                       "--content", f->content, "--style", f->style,
                                       "--output", f->output, "--model", f->model,
                                       "--width", "40", "--height", "28",
-                                      "--steps", "1000000", "--snapshot-every", "2", NULL);
+                                      "--steps", "100000", "--snapshot-every", "2", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "step 0/1000000"));
+  g_assert_true (g_str_has_prefix (line, "step 0/100000"));
 
   g_subprocess_send_signal (proc, SIGINT);
   g_subprocess_wait (proc, NULL, &error);
@@ -326,6 +500,9 @@ main (int    argc,
   g_test_add ("/impasto/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("end-to-end", test_end_to_end);
   ADD ("preset-and-scales", test_preset);
+  ADD ("steer", test_steer);
+  ADD ("recipe-makes-it-again", test_recipe);
+  ADD ("recipe-relative-names", test_recipe_relative);
   ADD ("help-shows-defaults", test_help);
   ADD ("missing-model", test_missing_model);
   ADD ("bad-arguments", test_bad_arguments);

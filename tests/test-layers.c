@@ -75,7 +75,7 @@ conv_setup (ConvSetup       *setup,
   /* Tiny: one row of pixels or tiles, what a layer of height 1 asks for. */
   setup->ws_len = impasto_conv_workspace_size (setup->conv, mode->tiny ? 1 : s->h, s->w);
   setup->ws = g_new (float, setup->ws_len);
-  setup->pool = mode->threads > 0 ? impasto_pool_new (mode->threads) : NULL;
+  setup->pool = mode->threads > 0 ? impasto_pool_new (mode->threads, NULL) : NULL;
 }
 
 static void
@@ -374,10 +374,12 @@ static void
 test_pool (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (4);
-  g_autoptr(ImpastoPool) pool = impasto_pool_new (2);
+  g_autoptr(ImpastoPool) pool = impasto_pool_new (2, NULL);
   static const guint sizes[][3] = {
     { 1, 1, 1 }, { 2, 1, 5 }, { 3, 4, 4 }, { 4, 7, 5 }, { 5, 300, 1 }, { 8, 19, 29 },
   };
+
+  g_assert_nonnull (pool);
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {

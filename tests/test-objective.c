@@ -134,30 +134,30 @@ naive_loss (Fixture      *f,
   double **feat = naive_forward (f, image);
   double content = 0, style = 0;
 
-  for (guint l = 0; l < params->n_content_layers; l++)
+  for (guint l = 0; l < params->content_layers.n; l++)
     {
-      int i = stage_of (f, params->content_layers[l].name);
+      int i = stage_of (f, params->content_layers.items[l].name);
       Shape s = stage_shape (f, i);
       double m = (double) s.h * s.w, n = s.c, sum = 0;
 
       for (gsize k = 0; k < (gsize) s.c * s.h * s.w; k++)
         sum += (feat[i][k] - f->p[i][k]) * (feat[i][k] - f->p[i][k]);
-      content += sum / (2 * m * n) * params->content_layers[l].weight;
+      content += sum / (2 * m * n) * params->content_layers.items[l].weight;
     }
-  content /= params->n_content_layers;
+  content /= params->content_layers.n;
 
-  for (guint l = 0; l < params->n_style_layers; l++)
+  for (guint l = 0; l < params->style_layers.n; l++)
     {
-      int i = stage_of (f, params->style_layers[l].name);
+      int i = stage_of (f, params->style_layers.items[l].name);
       Shape s = stage_shape (f, i);
       g_autofree double *g = naive_gram (feat[i], s);
       double m = (double) s.h * s.w, n = s.c, sum = 0;
 
       for (gsize k = 0; k < (gsize) s.c * s.c; k++)
         sum += (g[k] - f->a[i][k]) * (g[k] - f->a[i][k]);
-      style += sum / (4 * m * m * n * n) * params->style_layers[l].weight;
+      style += sum / (4 * m * m * n * n) * params->style_layers.items[l].weight;
     }
-  style /= params->n_style_layers;
+  style /= params->style_layers.n;
 
   free_stages (f, feat);
   return params->alpha * content + params->beta * style;

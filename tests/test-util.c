@@ -112,3 +112,15 @@ test_remove_tree (const char *path)
 
   remove_recursively (file);
 }
+
+char *
+test_sha256_of_file (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+
+  g_file_get_contents (path, &bytes, &size, &error);
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
+}

@@ -23,6 +23,8 @@ char         *test_write_model  (const char *dir,
 GBytes       *test_make_model_bytes (guint     factor,
                                      guint32   seed);
 char         *test_make_tmpdir  (void);
+/* SHA-256 of a file's bytes, lower-case hex. */
+char         *test_sha256_of_file (const char *path);
 void          test_remove_tree  (const char *path);
 
 G_END_DECLS

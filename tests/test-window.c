@@ -19,145 +19,7 @@
 #include "impasto-model-path.h"
 #include "impasto-window-private.h"
 #include "main-loop-meter.h"
-
-/* Only there to stop a broken build from hanging forever; nothing is timed against it. */
-#define HANG_GUARD_SECONDS 300
-
-static char *tmpdir;
-static char *model_path;
-static char *content_path;
-static char *style_path;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_SECONDS * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (20, wake_up, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting until %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (ticker);
-}
-
-static gboolean
-can_start (gpointer data)
-{
-  return impasto_window_get_can_start (data);
-}
-
-static gboolean
-background_idle (gpointer data)
-{
-  return impasto_background_get_n_active () == 0;
-}
-
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static void
-write_image (const char *path,
-             int         width,
-             int         height,
-             guint       pattern)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  g_autoptr(GError) error = NULL;
-
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        guint8 *p = pixels + y * stride + x * 3;
-
-        p[0] = (guint8) ((x * 255) / width);
-        p[1] = (guint8) ((y * 255) / height);
-        p[2] = (guint8) (((x / 4 + y / 4) % 2) * 200 * pattern);
-      }
-
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-}
-
-static void
-write_model (const char *path)
-{
-  ImpastoFixtureOptions options;
-  g_autoptr(GError) error = NULL;
-
-  impasto_fixture_options_init (&options);
-  options.factor = 16;
-  options.seed = 7;
-
-  impasto_fixture_write (path, &options, &error);
-  g_assert_no_error (error);
-}
-
-/* A small, short-lived painting: the preview changes often and the run outlives the test. */
-static void
-set_small_run_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-
-  g_settings_set_uint (settings, "width", 48);
-  g_settings_set_uint (settings, "height", 32);
-  g_settings_set_boolean (settings, "keep-aspect", FALSE);
-  g_settings_set_uint (settings, "steps", 10000);
-  g_settings_set_uint (settings, "snapshot-every", 1);
-}
-
-/* The window with both images and the model, ready to start, as the pickers leave it. */
-static ImpastoWindow *
-new_ready_window (void)
-{
-  ImpastoWindow *window = impasto_window_new (NULL);
-  g_autoptr(GFile) content = g_file_new_for_path (content_path);
-  g_autoptr(GFile) style = g_file_new_for_path (style_path);
-
-  gtk_window_present (GTK_WINDOW (window));
-
-  impasto_image_picker_set_file (impasto_window_get_content_picker (window), content);
-  impasto_image_picker_set_file (impasto_window_get_style_picker (window), style);
-  impasto_window_set_model_path (window, model_path);
-
-  wait_until (can_start, window, "the window can start");
-
-  return window;
-}
-
-static void
-destroy_window (ImpastoWindow *window)
-{
-  ImpastoJob *job = impasto_window_get_job (window);
-
-  if (job != NULL)
-    g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-
-  wait_until (pointer_cleared, &window, "the window is finalized");
-  wait_until (pointer_cleared, &job, "the job is finalized");
-  wait_until (background_idle, NULL, "no worker is left");
-}
+#include "window-fixtures.h"
 
 typedef struct
 {
@@ -189,34 +51,6 @@ preview_changed_twice (gpointer data)
   PreviewLog *log = data;
 
   return log->textures->len >= 2;
-}
-
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
-on_saved (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* As the save dialog's response does. */
-static gboolean
-save_and_wait (ImpastoWindow  *window,
-               GFile          *file,
-               GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  impasto_window_save_async (window, file, on_saved, &result);
-  wait_until (pointer_set, &result, "the painting is saved");
-
-  return impasto_window_save_finish (result, error);
 }
 
 static void
@@ -669,23 +503,23 @@ test_window_settings_and_defaults (void)
 
   /* Sliders and GSettings are one. */
   g_settings_set_double (settings, "beta", 1234.0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 1234.0);
-  gtk_adjustment_set_value (window->steps_adjustment, 77);
+  g_assert_cmpfloat (param_value (window, "beta"), ==, 1234.0);
+  set_param_value (window, "steps", 77);
   g_assert_cmpuint (g_settings_get_uint (settings, "steps"), ==, 77);
 
   /* Keep aspect: the 64x40 content makes 80 wide into 50 high. */
   g_settings_set_uint (settings, "width", 80);
   g_settings_set_boolean (settings, "keep-aspect", TRUE);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->height_adjustment), ==, 50);
+  g_assert_cmpfloat (param_value (window, "height"), ==, 50);
   g_assert_false (gtk_widget_get_sensitive (window->height_spin));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->alpha_adjustment), ==, 1.0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->beta_adjustment), ==, 500.0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->noise_adjustment), ==, 0.5);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 3000);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->width_adjustment), ==, 450);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->height_adjustment), ==, 300);
+  g_assert_cmpfloat (param_value (window, "alpha"), ==, 1.0);
+  g_assert_cmpfloat (param_value (window, "beta"), ==, 500.0);
+  g_assert_cmpfloat (param_value (window, "noise"), ==, 0.5);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
+  g_assert_cmpfloat (param_value (window, "width"), ==, 450);
+  g_assert_cmpfloat (param_value (window, "height"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
 
   /* The model that loaded is remembered. */
@@ -791,7 +625,7 @@ test_window_presets (void)
   window = new_ready_window ();
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
   /* Loading the setting left the steps as they were. */
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 10000);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 10000);
 
   /* From seed-exact on, every choice is a change. */
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -801,43 +635,35 @@ test_window_presets (void)
       gtk_drop_down_set_selected (window->preset_dropdown, i);
       name = g_settings_get_string (settings, "preset");
       g_assert_cmpstr (name, ==, expected[i].name);
-      g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==,
+      g_assert_cmpfloat (param_value (window, "steps"), ==,
                          expected[i].steps);
-      g_assert_cmpfloat (gtk_adjustment_get_value (window->snapshot_adjustment), ==,
+      g_assert_cmpfloat (param_value (window, "snapshot-every"), ==,
                          expected[i].snapshot_every);
       assert_run_params (window, expected[i].optimizer, expected[i].steps);
     }
 
   gtk_drop_down_set_selected (window->preset_dropdown, 0);
-  gtk_adjustment_set_value (window->steps_adjustment, 80);
+  set_param_value (window, "steps", 80);
   assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 80);
   destroy_window (window);
 
   /* The next window opens with Draft and the steps of the last. */
   window = new_ready_window ();
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 0);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 80);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 80);
   assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 80);
 
   /* A preset set from elsewhere (dconf, another window) is the window's choice too. */
   g_settings_set_string (settings, "preset", "balanced");
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 1);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 120);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 120);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
-  g_assert_cmpfloat (gtk_adjustment_get_value (window->steps_adjustment), ==, 3000);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
   assert_run_params (window, IMPASTO_OPTIMIZER_ADAM, 3000);
 
   destroy_window (window);
-}
-
-static gboolean
-job_finished (gpointer data)
-{
-  ImpastoJob *job = impasto_window_get_job (data);
-
-  return job != NULL && impasto_job_get_state (job) != IMPASTO_JOB_RUNNING;
 }
 
 /* Draft to its end on the small model: L-BFGS paints, the preview shows its last image, and
@@ -889,31 +715,6 @@ test_window_draft_run (void)
 
   g_settings_reset (settings, "preset");
   destroy_window (window);
-}
-
-static gboolean
-job_has_snapshot (gpointer data)
-{
-  ImpastoJob *job = impasto_window_get_job (data);
-
-  return job != NULL && impasto_job_get_texture (job) != NULL;
-}
-
-/* The window with a painting: a run started, stopped after its first snapshot, and its
- * worker gone. */
-static ImpastoWindow *
-new_window_with_painting (void)
-{
-  ImpastoWindow *window;
-
-  set_small_run_settings ();
-  window = new_ready_window ();
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  wait_until (job_has_snapshot, window, "the first snapshot");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  wait_until (background_idle, NULL, "the stopped worker has let go");
-
-  return window;
 }
 
 /* A label somewhere inside widget that shows text and can be seen. */
@@ -1053,7 +854,7 @@ test_window_one_pixel_images (void)
   g_assert_cmpuint (impasto_image_picker_get_image (window->content_picker)->width, ==, 1);
   g_assert_true (impasto_window_get_can_start (window));
 
-  gtk_adjustment_set_value (window->steps_adjustment, 5);
+  set_param_value (window, "steps", 5);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   job = impasto_window_get_job (window);
   wait_until (job_finished, window, "the one-pixel painting is done");
@@ -1179,6 +980,62 @@ test_window_save_read_only_folder (void)
   fixture_remove_tree (folder);
 }
 
+static char *
+message_dialog_text (GtkMessageDialog *dialog)
+{
+  char *text = NULL;
+
+  g_object_get (dialog, "text", &text, NULL);
+  return text;
+}
+
+/* Saving over the content or the style image, by whatever path, asks first: cancelled, the
+ * image stays as it was to the byte; confirmed, the painting replaces it. */
+static void
+test_window_save_over_input (void)
+{
+  g_autofree char *link = g_build_filename (tmpdir, "link-to-content.png", NULL);
+  g_autoptr(GFile) link_file = g_file_new_for_path (link);
+  g_autoptr(GFile) style_file = g_file_new_for_path (style_path);
+  g_autoptr(GBytes) content = fixture_read (content_path);
+  g_autoptr(GBytes) style = fixture_read (style_path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ImpastoWindow *window = new_window_with_painting ();
+  GtkMessageDialog *dialog;
+
+  g_assert_no_errno (symlink (content_path, link));
+  impasto_window_save_to_file (window, link_file);
+  dialog = find_error_dialog (window);
+  g_assert_nonnull (dialog);
+  text = message_dialog_text (dialog);
+  g_assert_cmpstr (text, ==, "Replace the content image “link-to-content.png”?");
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (find_error_dialog (window));
+  g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
+  after = fixture_read (content_path);
+  g_assert_true (g_bytes_equal (after, content));
+
+  impasto_window_save_to_file (window, style_file);
+  dialog = find_error_dialog (window);
+  g_assert_nonnull (dialog);
+  g_free (text);
+  text = message_dialog_text (dialog);
+  g_assert_cmpstr (text, ==, "Replace the style image “style.png”?");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  wait_until (background_idle, NULL, "the painting is saved over the style image");
+  g_assert_null (find_error_dialog (window));
+  assert_decodes_to (style_path, 48, 32);
+
+  destroy_window (window);
+  g_remove (link);
+  g_file_set_contents (style_path, g_bytes_get_data (style, NULL), g_bytes_get_size (style),
+                       &error);
+  g_assert_no_error (error);
+}
+
 #define SMALL_FOLDER_VARIABLE "IMPASTO_TEST_SMALL_FOLDER"
 
 /* A full disk, with an earlier painting filling it: the same as a locked folder. */
@@ -1215,13 +1072,7 @@ test_window_save_disk_full (void)
 }
 
 /* The native file dialogs: one at a time, shown again rather than twice, gone after their
- * answer, and closed with the window without answering.
- *
- * Without a portal GTK shows its own file chooser, and GTK 4.8's leaks what it was loading
- * when it goes (GFileInfos of the folder, a cancelled GError, the pixbuf formats' filter rule,
- * libcloudproviders' failed bus connection), reported at exit against whatever ran last.
- * Under AddressSanitizer the test therefore runs in a process of its own, with every memory
- * check but the leak check, rather than suppressing GTK's internals wholesale. */
+ * answer, and closed with the window without answering. */
 static void
 test_window_file_dialogs (void)
 {
@@ -1231,23 +1082,8 @@ test_window_file_dialogs (void)
   ImpastoWindow *window;
   GtkFileChooserNative *chooser;
 
-#ifdef __SANITIZE_ADDRESS__
-  if (!g_test_subprocess ())
-    {
-      g_autofree char *saved = g_strdup (g_getenv ("ASAN_OPTIONS"));
-      g_autofree char *options = g_strconcat (saved != NULL ? saved : "", ":detect_leaks=0",
-                                              NULL);
-
-      g_setenv ("ASAN_OPTIONS", options, TRUE);
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      if (saved != NULL)
-        g_setenv ("ASAN_OPTIONS", saved, TRUE);
-      else
-        g_unsetenv ("ASAN_OPTIONS");
-      g_test_trap_assert_passed ();
-      return;
-    }
-#endif
+  if (!window_fixtures_without_leak_check ())
+    return;
 
   settings = g_settings_new (APPLICATION_ID);
   window = new_window_with_painting ();
@@ -1290,17 +1126,24 @@ test_window_file_dialogs (void)
 typedef struct
 {
   ImpastoApplication *app;
+  GtkWindow          *window;
   ImpastoJob         *job;
   guint               source_id;
+  gboolean            asked;
 } QuitDuringRun;
 
-/* Plays the user: once the window can, Start; once the run has stepped, Quit (Ctrl+Q). */
+/* Plays the user: once the window can, Start; once the run has stepped, Quit (Ctrl+Q); asked
+ * to save the painting first, Discard. */
 static gboolean
 drive_quit_during_run (gpointer data)
 {
   QuitDuringRun *quit = data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (quit->app));
+  GtkWindow *window;
 
+  /* Once the question is asked, it is the active window. */
+  if (quit->window == NULL)
+    quit->window = gtk_application_get_active_window (GTK_APPLICATION (quit->app));
+  window = quit->window;
   if (window == NULL)
     return G_SOURCE_CONTINUE;
 
@@ -1311,18 +1154,30 @@ drive_quit_during_run (gpointer data)
       return G_SOURCE_CONTINUE;
     }
 
-  if (!job_has_stepped (window))
+  if (quit->job != NULL)
+    {
+      GtkWindow *question = impasto_window_get_question (IMPASTO_WINDOW (window));
+
+      g_assert_nonnull (question);
+      quit->asked = TRUE;
+      gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_REJECT);
+      quit->source_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!job_has_stepped (window) || impasto_job_get_texture (impasto_window_get_job (
+                                     IMPASTO_WINDOW (window))) == NULL)
     return G_SOURCE_CONTINUE;
 
   quit->job = g_object_ref (impasto_window_get_job (IMPASTO_WINDOW (window)));
   g_action_group_activate_action (G_ACTION_GROUP (quit->app), "quit", NULL);
-  quit->source_id = 0;
 
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
-/* The whole application, as `impasto CONTENT STYLE` starts it: Quit during a run cancels it,
- * g_application_run() returns, and by then no worker is left. */
+/* The whole application, as `impasto CONTENT STYLE` starts it: Quit during a run asks to save
+ * the painting first, then cancels the run, g_application_run() returns, and by then no
+ * worker is left. */
 static void
 test_application_quit_during_run (void)
 {
@@ -1343,6 +1198,7 @@ test_application_quit_during_run (void)
 
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpuint (quit.source_id, ==, 0);
+  g_assert_true (quit.asked);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (quit.app)));
   g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
   g_assert_cmpint (impasto_job_get_state (quit.job), ==, IMPASTO_JOB_STOPPED);
@@ -1367,8 +1223,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_home = NULL;
   const char *small_folder = g_getenv (SMALL_FOLDER_VARIABLE);
   int ret;
 
@@ -1377,23 +1231,7 @@ main (int   argc,
   if (small_folder != NULL)
     fixture_mount_small_tmpfs (small_folder, "4k");
 
-  tmpdir = g_dir_make_tmp ("impasto-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  /* No model from the developer's own data dir may creep in. (The system data dirs stay: the
-   * MIME database that gdk-pixbuf sniffs images with lives there.) */
-  data_home = g_build_filename (tmpdir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_unsetenv ("IMPASTO_MODEL");
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  model_path = g_build_filename (tmpdir, "vgg19-small.mat", NULL);
-  content_path = g_build_filename (tmpdir, "content.png", NULL);
-  style_path = g_build_filename (tmpdir, "style.png", NULL);
-  write_model (model_path);
-  write_image (content_path, 64, 40, 0);
-  write_image (style_path, 50, 50, 1);
+  window_fixtures_init (&argc, &argv);
 
   g_test_add_func ("/impasto/gui/icons/in-resources", test_icons_in_resources);
   g_test_add_func ("/impasto/gui/picker/shows-errors", test_picker_shows_errors);
@@ -1410,15 +1248,13 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/window/save-read-only-folder",
                    test_window_save_read_only_folder);
   g_test_add_func ("/impasto/gui/window/save-disk-full", test_window_save_disk_full);
+  g_test_add_func ("/impasto/gui/window/save-over-input", test_window_save_over_input);
   g_test_add_func ("/impasto/gui/window/file-dialogs", test_window_file_dialogs);
   g_test_add_func ("/impasto/gui/application/quit-during-run", test_application_quit_during_run);
   g_test_add_func ("/impasto/gui/window/main-loop-gaps", test_window_main_loop_gaps);
 
   ret = g_test_run ();
-
-  g_assert_cmpuint (impasto_background_get_n_active (), ==, 0);
-  /* With the folders GTK makes in XDG_DATA_HOME. */
-  fixture_remove_tree (tmpdir);
+  window_fixtures_clear ();
 
   return ret;
 }

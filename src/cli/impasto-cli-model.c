@@ -28,6 +28,7 @@ typedef struct
   gint64               last_line;     /* when the progress line was last written */
   gboolean             line_open;     /* a terminal's line, rewritten in place, not ended */
   GAsyncResult        *result;
+  int                  stop_signal;   /* the signal that cancelled the download, or 0 */
 } Fetch;
 
 static void
@@ -73,12 +74,35 @@ on_progress (ImpastoModelDownload *download,
   fflush (stdout);
 }
 
-static gboolean
-on_interrupt (gpointer data)
+/* A signal cancels the download, keeping what can be resumed, and the exit status names it
+ * as a stopped run's does. */
+static void
+interrupt (Fetch *fetch,
+           int    signo)
 {
-  Fetch *fetch = data;
-
+  if (fetch->stop_signal == 0)
+    fetch->stop_signal = signo;
   g_cancellable_cancel (fetch->cancellable);
+}
+
+static gboolean
+on_sigint (gpointer data)
+{
+  interrupt (data, SIGINT);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer data)
+{
+  interrupt (data, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sighup (gpointer data)
+{
+  interrupt (data, SIGHUP);
   return G_SOURCE_CONTINUE;
 }
 
@@ -115,22 +139,23 @@ impasto_cli_download_model (const char *url,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(ImpastoTransferRate) rate = impasto_transfer_rate_new ();
   g_autoptr(GError) error = NULL;
-  Fetch fetch = { cancellable, rate, isatty (STDOUT_FILENO), 0, FALSE, NULL };
-  guint sigint, sigterm;
+  Fetch fetch = { cancellable, rate, isatty (STDOUT_FILENO), 0, FALSE, NULL, 0 };
+  guint sources[3];
   gboolean ok;
 
   download = impasto_model_download_new (url != NULL ? url : IMPASTO_MODEL_URL,
                                          path != NULL ? path : default_path,
                                          md5 != NULL ? &chosen : vgg19);
   g_signal_connect (download, "progress", G_CALLBACK (on_progress), &fetch);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, &fetch);
-  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &fetch);
+  sources[0] = g_unix_signal_add (SIGINT, on_sigint, &fetch);
+  sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, &fetch);
+  sources[2] = g_unix_signal_add (SIGHUP, on_sighup, &fetch);
 
   impasto_model_download_run_async (download, cancellable, on_done, &fetch);
   while (fetch.result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_source_remove (sources[i]);
   end_line (&fetch);
 
   ok = impasto_model_download_run_finish (download, fetch.result, &error);
@@ -138,8 +163,8 @@ impasto_cli_download_model (const char *url,
   if (!ok)
     {
       g_printerr ("impasto-cli: %s\n", error->message);
-      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-             ? IMPASTO_CLI_EXIT_CANCELLED : IMPASTO_CLI_EXIT_FAILURE;
+      return fetch.stop_signal != 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+             ? IMPASTO_CLI_EXIT_SIGNAL + fetch.stop_signal : IMPASTO_CLI_EXIT_FAILURE;
     }
 
   g_print (_("The model is in place: %s\n"), impasto_model_download_get_path (download));

@@ -19,15 +19,20 @@
 #include <glib-unix.h>
 
 #include "impasto-cli.h"
+#include "impasto-cli-files.h"
 #include "impasto-cli-model.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
+#include "impasto-params.h"
 #include "impasto-preset.h"
 #include "impasto-run.h"
+#include "impasto-session.h"
 
-/* GOption cannot tell an option left out from one given; the options a preset decides when
- * they are left out start at this value, which no one types. */
-#define UNSET G_MININT
+typedef struct
+{
+  const ImpastoParamSpec *spec;
+  char                   *text;
+} Given;
 
 typedef struct
 {
@@ -37,21 +42,11 @@ typedef struct
   char   *model_path;
   char   *snapshot_dir;
   char   *log_path;
-  char   *mean;
-  char   *optimizer;
   char   *preset;
-  int     width;
-  int     height;
-  double  alpha;
-  double  beta;
-  double  noise;
-  int     steps;
-  double  learning_rate;
-  int     snapshot_every;
-  gint64  seed;
-  int     threads;
-  int     scales;
-  gint64  max_memory;   /* megabytes; 0: whatever is available */
+  char   *recipe_path;
+  char   *steer;
+  GArray *given;        /* of Given: the table's options, in the order typed */
+  GPtrArray *help;      /* the table's options' descriptions, while the parser needs them */
   gboolean download_model;
   char    *model_url;
   char    *model_md5;
@@ -59,12 +54,23 @@ typedef struct
   gboolean remove_original;
 } Options;
 
+/* What the run's thread and the main one share. */
 typedef struct
 {
-  const Options *options;
-  FILE          *log;
+  const Options          *options;
+  const ImpastoRunParams *params;
+  ImpastoCliLog          *log;              /* NULL without --log */
+  GError                 *log_error;        /* the first line that could not be written */
   GError        *snapshot_error;   /* the first snapshot that could not be saved */
+  GCancellable  *cancellable;
+  int            stop_signal;      /* atomic: the signal that stopped the run, or 0 */
 } Job;
+
+static void
+given_clear (gpointer data)
+{
+  g_free (((Given *) data)->text);
+}
 
 static void
 options_clear (Options *options)
@@ -75,17 +81,79 @@ options_clear (Options *options)
   g_free (options->model_path);
   g_free (options->snapshot_dir);
   g_free (options->log_path);
-  g_free (options->mean);
-  g_free (options->optimizer);
   g_free (options->preset);
   g_free (options->model_url);
   g_free (options->model_md5);
+  g_free (options->recipe_path);
+  g_free (options->steer);
+  g_clear_pointer (&options->given, g_array_unref);
+  g_clear_pointer (&options->help, g_ptr_array_unref);
 }
 
 static void
 print_error (const char *message)
 {
   g_printerr ("impasto-cli: %s\n", message);
+}
+
+/* Every option of the parameter table is taken as text and checked once all are in, so that
+ * a preset can fill in what was not given whichever comes first. */
+static gboolean
+on_param_option (const char  *option_name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  Options *options = data;
+  Given given = { impasto_params_find (option_name + 2), g_strdup (value) };
+
+  g_assert (given.spec != NULL);
+  g_array_append_val (options->given, given);
+
+  return TRUE;
+}
+
+/* "How much the painting keeps of the photo, 0 to 1000000 (default: 1)" */
+static char *
+describe_param (const ImpastoParamSpec *spec)
+{
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  g_autofree char *range = impasto_param_describe_range (spec);
+  g_autofree char *value = impasto_param_to_string (defaults, spec);
+  g_autofree char *shown = NULL;
+
+  if (spec->unit != NULL)
+    shown = g_strdup_printf ("%s %s", value, _(spec->unit));
+  if (spec->flags & IMPASTO_PARAM_SCHEDULE)
+    /* Translators: an option's help: what it does, its range and its default value. */
+    return g_strdup_printf (_("%s; %s (default: the preset's, else %s)"), _(spec->help), range,
+                            shown != NULL ? shown : value);
+
+  /* Translators: an option's help: what it does, its range and its default value. */
+  return g_strdup_printf (_("%s; %s (default: %s)"), _(spec->help), range,
+                          shown != NULL ? shown : value);
+}
+
+static void
+add_param_entries (GOptionGroup *group,
+                   Options      *options)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      char *help = describe_param (&specs[i]);
+      GOptionEntry entry[2] = {
+        { specs[i].name, 0, 0, G_OPTION_ARG_CALLBACK, G_GNUC_EXTENSION (gpointer) on_param_option, help,
+          specs[i].arg },
+        { NULL },
+      };
+
+      g_ptr_array_add (options->help, help);
+      g_option_group_add_entries (group, entry);
+    }
 }
 
 static gboolean
@@ -96,98 +164,79 @@ parse_options (Options  *options,
 {
   const GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &options->content_path,
-      N_("The photo to repaint"), N_("FILE") },
+      _("The photo to repaint"), _("FILE") },
     { "style", 's', 0, G_OPTION_ARG_FILENAME, &options->style_path,
-      N_("The painting whose style to use"), N_("FILE") },
+      _("The painting whose style to use"), _("FILE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output_path,
-      N_("Where to write the result (.png, .jpg or .jpeg)"), N_("FILE") },
+      _("Where to write the result (.png, .jpg or .jpeg)"), _("FILE") },
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options->model_path,
-      N_("The VGG19 model (default: $IMPASTO_MODEL, then "
-         "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
-      N_("FILE") },
-    { "width", 0, 0, G_OPTION_ARG_INT, &options->width,
-      N_("Output width in pixels (default: 450)"), N_("N") },
-    { "height", 0, 0, G_OPTION_ARG_INT, &options->height,
-      N_("Output height in pixels (default: 300)"), N_("N") },
-    { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &options->alpha,
-      N_("Content weight (default: 1)"), N_("X") },
-    { "beta", 0, 0, G_OPTION_ARG_DOUBLE, &options->beta,
-      N_("Style weight (default: 500)"), N_("X") },
-    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &options->noise,
-      N_("Share of noise in the starting image, 0 to 1 (default: 0.5)"), N_("X") },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &options->steps,
-      N_("Optimisation steps, all scales together (default: 3000)"), N_("N") },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &options->optimizer,
-      N_("“adam” (the seed's) or “lbfgs” (fewer steps to the same loss) (default: adam)"),
-      N_("NAME") },
-    { "scales", 0, 0, G_OPTION_ARG_INT, &options->scales,
-      N_("Work coarse to fine over this many scales, each half the next, 1 to 3 (default: 1)"),
-      N_("N") },
+      _("The VGG19 model (default: $IMPASTO_MODEL, then "
+        "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
+      _("FILE") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
-      N_("“draft” (L-BFGS, 50 steps), “balanced” (L-BFGS, 120 steps) or “seed-exact” (Adam, "
-         "3000 steps); the options above override it"),
-      N_("NAME") },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &options->learning_rate,
-      N_("Adam's learning rate; L-BFGS's largest first change of a pixel (default: 1)"),
-      N_("X") },
-    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &options->snapshot_every,
-      N_("Report and save a snapshot every N steps, 0 for none (default: the preset's, 50 for the seed's)"), N_("N") },
+      _("“draft” (L-BFGS, 50 steps), “balanced” (L-BFGS, 120 steps) or “seed-exact” (Adam, "
+        "3000 steps) chooses the optimizer, scales, steps and snapshot interval; the options "
+        "for those override it"),
+      _("NAME") },
+    { "recipe", 'r', 0, G_OPTION_ARG_FILENAME, &options->recipe_path,
+      _("Make a picture again from its recipe: a result of Impasto's (PNG or JPEG) or a recipe "
+        "file; the other options change single fields of it"),
+      _("FILE") },
+    { "steer", 0, 0, G_OPTION_ARG_STRING, &options->steer,
+      _("Change parameters during the run: “200:beta=2000,400:alpha=5” sets beta to 2000 from "
+        "step 200 on and alpha to 5 from step 400 on (alpha and beta can be changed)"),
+      _("STEP:NAME=VALUE,…") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
-      N_("Save snapshots there as step-NNNNN.png (default: not saved)"), N_("DIR") },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed,
-      N_("Seed of the starting noise (default: 0)"), N_("N") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &options->mean,
-      N_("Pixel mean to subtract: “seed” (128) or “imagenet” (default: seed)"), N_("NAME") },
+      _("Save snapshots there as step-NNNNN.png (default: not saved)"), _("DIR") },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
-      N_("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
-      N_("FILE.csv") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &options->threads,
-      N_("Threads to compute with (default: one per core)"), N_("N") },
-    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &options->max_memory,
-      N_("Refuse to start a run that needs more than MB megabytes "
-         "(default: the memory available)"), N_("MB") },
+      _("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
+      _("FILE.csv") },
     { "download-model", 0, 0, G_OPTION_ARG_NONE, &options->download_model,
-      N_("Download the VGG19 model (about 510 MB) to where --model says, or to "
-         "$XDG_DATA_HOME/impasto/, resuming an interrupted download; then paint if "
-         "--content, --style and --output are given"), NULL },
+      _("Download the VGG19 model (about 510 MB) to where --model says, or to "
+        "$XDG_DATA_HOME/impasto/, resuming an interrupted download; then paint if "
+        "--content, --style and --output are given"), NULL },
     { "model-url", 0, 0, G_OPTION_ARG_STRING, &options->model_url,
-      N_("Download from this mirror instead of MatConvNet's site"), N_("URL") },
+      _("Download from this mirror instead of MatConvNet's site"), _("URL") },
     { "model-md5", 0, 0, G_OPTION_ARG_STRING, &options->model_md5,
-      N_("Accept only the file with this MD5 (a mirror's own copy, such as a compact one)"),
-      N_("MD5") },
+      _("Accept only the file with this MD5 (a mirror's own copy, such as a compact one)"),
+      _("MD5") },
     { "compact-model", 0, 0, G_OPTION_ARG_NONE, &options->compact_model,
-      N_("Write a copy of the model with only the layers Impasto uses (about 80 MB instead "
-         "of 510 MB) beside it, checked against it"), NULL },
+      _("Write a copy of the model with only the layers Impasto uses (about 80 MB instead "
+        "of 510 MB) beside it, checked against it"), NULL },
     { "remove-original", 0, 0, G_OPTION_ARG_NONE, &options->remove_original,
-      N_("With --compact-model: remove the original once the copy is checked"), NULL },
+      _("With --compact-model: remove the original once the copy is checked"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, options, NULL);
 
+  options->given = g_array_new (FALSE, FALSE, sizeof (Given));
+  g_array_set_clear_func (options->given, given_clear);
+  options->help = g_ptr_array_new_with_free_func (g_free);
+
+  g_option_group_add_entries (group, entries);
+  add_param_entries (group, options);
+  g_option_context_set_main_group (context, group);
   g_option_context_set_summary (context,
                                 _("Repaint a photo in the style of a painting "
                                   "(Gatys, Ecker and Bethge's neural style transfer)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  return g_option_context_parse (context, argc, argv, error);
-}
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
 
-static void
-set_defaults (Options *options)
-{
-  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  /* A word the parser left over is a mistake (a name without its flag, a forgotten quote):
+   * run without it, the user would not get what was asked for. */
+  if (*argc > 1)
+    {
+      /* GOption keeps a "--" only when words follow it: the first is the one to name. */
+      const char *word = g_str_equal ((*argv)[1], "--") && *argc > 2 ? (*argv)[2] : (*argv)[1];
 
-  options->width = params->width;
-  options->height = params->height;
-  options->alpha = params->alpha;
-  options->beta = params->beta;
-  options->noise = params->noise;
-  /* from the preset, else the seed's */
-  options->steps = UNSET;
-  options->scales = UNSET;
-  options->learning_rate = params->learning_rate;
-  options->snapshot_every = UNSET;
-  options->seed = params->seed;
-  options->threads = 0;
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Unexpected argument “%s”; usage: impasto-cli --content FILE --style FILE "
+                     "--output FILE [OPTION…] (see --help)"), word);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -198,7 +247,16 @@ usage_error (GError    **error,
   return FALSE;
 }
 
-/* Everything that can be checked before minutes of work are spent. */
+/* Whether the command line asks for a picture, or only for the model's download or copy. */
+static gboolean
+will_paint (const Options *options)
+{
+  return options->content_path != NULL || options->style_path != NULL
+         || options->output_path != NULL || options->recipe_path != NULL;
+}
+
+/* What only the command line has to check; the parameters are the engine's to check. */
+
 static gboolean
 check_options (const Options *options,
                GError       **error)
@@ -212,142 +270,76 @@ check_options (const Options *options,
     return usage_error (error, _("--model-md5 must be 32 hexadecimal digits"));
   if (options->remove_original && !options->compact_model)
     return usage_error (error, _("--remove-original goes with --compact-model"));
-  if ((options->download_model || options->compact_model) && options->content_path == NULL
-      && options->style_path == NULL && options->output_path == NULL)
+  if ((options->download_model || options->compact_model) && !will_paint (options))
     return TRUE;
-  if (options->content_path == NULL || options->style_path == NULL
-      || options->output_path == NULL)
-    return usage_error (error, _("--content, --style and --output are required (see --help)"));
-  if (options->width <= 0 || options->height <= 0)
-    return usage_error (error, _("--width and --height must be positive"));
-  if (options->steps != UNSET && options->steps < 1)
-    return usage_error (error, _("--steps must be at least 1"));
-  if (options->scales != UNSET && (options->scales < 1 || options->scales > IMPASTO_MAX_SCALES))
-    return usage_error (error, _("--scales must be 1, 2 or 3"));
-  if (options->optimizer != NULL && !g_str_equal (options->optimizer, "adam")
-      && !g_str_equal (options->optimizer, "lbfgs"))
-    return usage_error (error, _("--optimizer must be “adam” or “lbfgs”"));
+  if (options->output_path == NULL
+      || (options->recipe_path == NULL
+          && (options->content_path == NULL || options->style_path == NULL)))
+    return usage_error (error, _("--content, --style and --output are required, or --recipe "
+                                 "and --output (see --help)"));
   if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
-  if (options->snapshot_every != UNSET && options->snapshot_every < 0)
-    return usage_error (error, _("--snapshot-every must be 0 or more"));
-  if (options->seed < 0)
-    return usage_error (error, _("--seed must be 0 or more"));
-  if (options->threads < 0)
-    return usage_error (error, _("--threads must be 0 or more"));
-  if (options->max_memory < 0 || options->max_memory > G_MAXINT64 / 1000000)
-    return usage_error (error, _("--max-memory must be a number of megabytes, 0 or more"));
-  if (options->mean != NULL && !g_str_equal (options->mean, "seed")
-      && !g_str_equal (options->mean, "imagenet"))
-    return usage_error (error, _("--mean must be “seed” or “imagenet”"));
 
   return TRUE;
 }
 
-/* The preset's choices where the command line made none; the seed's where neither did. */
+/* The engine names a parameter as the table does; here it is an option. */
 static void
-apply_schedule (const Options    *options,
-                ImpastoRunParams *params)
+name_option (GError                **error,
+             const ImpastoParamSpec *spec)
 {
+  if (g_str_has_prefix ((*error)->message, spec->name))
+    g_prefix_error (error, "--");
+  else
+    g_prefix_error (error, "--%s: ", spec->name);
+}
+
+/* The recipe's values (the seed's without one), then the preset's, then the options given,
+ * the last one of each kind winning. */
+static ImpastoRecipe *
+make_recipe (const Options       *options,
+             const ImpastoRecipe *base,
+             GError             **error)
+{
+  g_autoptr(ImpastoRecipe) recipe = base != NULL ? impasto_recipe_copy (base)
+                                                 : impasto_recipe_new ();
+  ImpastoRunParams *params = recipe->params;
   ImpastoPreset preset;
 
   if (options->preset != NULL && impasto_preset_from_name (options->preset, &preset))
     impasto_preset_apply (preset, params);
-  if (options->optimizer != NULL)
-    params->optimizer = g_str_equal (options->optimizer, "lbfgs") ? IMPASTO_OPTIMIZER_LBFGS
-                                                                  : IMPASTO_OPTIMIZER_ADAM;
-  if (options->scales != UNSET)
-    params->n_scales = options->scales;
-  if (options->steps != UNSET)
-    params->steps = options->steps;
-  if (options->snapshot_every != UNSET)
-    params->snapshot_every = options->snapshot_every;
-}
 
-static ImpastoRunParams *
-make_params (const Options *options,
-             GError       **error)
-{
-  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  for (guint i = 0; i < options->given->len; i++)
+    {
+      const Given *given = &g_array_index (options->given, Given, i);
 
-  params->width = options->width;
-  params->height = options->height;
-  params->alpha = options->alpha;
-  params->beta = options->beta;
-  params->noise = options->noise;
-  apply_schedule (options, params);
-  params->threads = options->threads;
-  params->learning_rate = options->learning_rate;
-  params->seed = options->seed;
-  params->memory_limit = (guint64) options->max_memory * 1000000;
-  if (g_strcmp0 (options->mean, "imagenet") == 0)
-    params->mean = IMPASTO_MEAN_IMAGENET;
+      if (!impasto_param_parse (params, given->spec, given->text, error))
+        {
+          name_option (error, given->spec);
+          return NULL;
+        }
+    }
 
   if (!impasto_run_params_validate (params, error))
     return NULL;
 
-  return g_steal_pointer (&params);
-}
-
-/* A folder that does not exist or cannot be written should stop us now, not after the run. */
-static gboolean
-check_output_folder (const char *path,
-                     GError    **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+  if (options->steer != NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("Cannot write “%s”: folder “%s” does not exist"), path, dir);
-      return FALSE;
-    }
-  /* Found only once the run is over, this would lose all of its work. */
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   _("Cannot write “%s”: a folder of that name is in the way"), path);
-      return FALSE;
-    }
-  if (access (dir, W_OK) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
+      g_array_set_size (recipe->steering, 0);
+      if (!impasto_steering_parse (options->steer, recipe->steering, error))
+        {
+          g_prefix_error (error, "--steer: ");
+          return NULL;
+        }
     }
 
-  return TRUE;
-}
+  /* Files given are used as they are, not held to a checksum. */
+  if (options->content_path != NULL)
+    impasto_recipe_set_input (&recipe->content, options->content_path, NULL);
+  if (options->style_path != NULL)
+    impasto_recipe_set_input (&recipe->style, options->style_path, NULL);
 
-static gboolean
-check_output_name (const char *path,
-                   GError    **error)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  if (g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg")
-      || g_str_has_suffix (lower, ".jpeg"))
-    return check_output_folder (path, error);
-
-  g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_FORMAT,
-               _("Cannot write “%s”: the name must end in .png, .jpg or .jpeg"), path);
-  return FALSE;
-}
-
-static ImpastoImage *
-load_sized (const char *path,
-            guint       width,
-            guint       height,
-            GError    **error)
-{
-  g_autoptr(ImpastoImage) image = impasto_image_load (path, error);
-
-  if (image == NULL)
-    return NULL;
-
-  return impasto_image_resize (image, width, height);
+  return g_steal_pointer (&recipe);
 }
 
 static char *
@@ -362,17 +354,37 @@ format_duration (double seconds)
   return g_strdup_printf ("%us", s);
 }
 
+/* Asks the run to stop after its step, for the signal signo (SIGPIPE for a closed stdout)
+ * or, with 0, for an error of the log. The first reason is the one reported. */
 static void
+request_stop (Job *job,
+              int  signo)
+{
+  if (signo != 0 && g_atomic_int_compare_and_exchange (&job->stop_signal, 0, signo))
+    g_printerr (_("Stopping after the current step…\n"));
+  g_cancellable_cancel (job->cancellable);
+}
+
+/* FALSE once nobody reads stdout any more (a pipe into head that has closed). */
+static gboolean
 print_progress (const ImpastoProgress *p)
 {
   g_autofree char *left = format_duration (p->seconds_per_step * (p->total_steps - p->step));
+  int saved;
 
   if (p->scale > 0)   /* a coarse scale of a coarse-to-fine run: 1/2 or 1/4 of the size */
     g_print ("[1/%u] ", 1u << p->scale);
   g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
            p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
            p->seconds_per_step, left);
-  fflush (stdout);
+
+  /* g_print() flushes by itself: a failed write shows in the stream's error flag, and errno
+   * still says why. */
+  if (!ferror (stdout))
+    return TRUE;
+  saved = errno;
+  clearerr (stdout);
+  return saved != EPIPE;
 }
 
 static void
@@ -391,21 +403,6 @@ save_snapshot (Job                   *job,
     }
 }
 
-/* Always with a decimal point, whatever the locale, so that the CSV parses everywhere. */
-static void
-write_log_line (FILE                  *log,
-                const ImpastoProgress *p)
-{
-  const double values[] = { p->total_loss, p->content_loss, p->style_loss, p->elapsed };
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  fprintf (log, "%u", p->step);
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    fprintf (log, ",%s", g_ascii_formatd (buffer, sizeof buffer, "%.9g", values[i]));
-  fprintf (log, ",%u,%" G_GUINT64_FORMAT "\n", p->scale, p->evaluations);
-  fflush (log);
-}
-
 /* On the run's thread. */
 static void
 on_progress (const ImpastoProgress *p,
@@ -413,26 +410,27 @@ on_progress (const ImpastoProgress *p,
 {
   Job *job = user_data;
 
-  if (job->log != NULL)
-    write_log_line (job->log, p);
+  if (job->log != NULL && job->log_error == NULL
+      && !impasto_cli_log_write (job->log, p, &job->log_error))
+    request_stop (job, 0);
 
   if (p->snapshot == NULL)
     return;
 
-  print_progress (p);
-  /* unset is the preset's interval, never 0 */
-  if (job->options->snapshot_dir != NULL && job->options->snapshot_every != 0)
+  /* SIGPIPE is ignored (it would kill the run and its work): EPIPE stands for it. */
+  if (!print_progress (p))
+    request_stop (job, SIGPIPE);
+  if (job->options->snapshot_dir != NULL && job->params->snapshot_every != 0)
     save_snapshot (job, p);
 }
 
 typedef struct
 {
-  ImpastoRun   *run;
-  Job          *job;
-  GCancellable *cancellable;
-  GMainLoop    *loop;
-  GError       *error;
-  gboolean      done;
+  ImpastoRun *run;
+  Job        *job;
+  GMainLoop  *loop;
+  GError     *error;
+  gboolean    done;
 } Execution;
 
 static gpointer
@@ -440,7 +438,7 @@ run_thread (gpointer data)
 {
   Execution *exec = data;
 
-  impasto_run_execute (exec->run, on_progress, exec->job, exec->cancellable, &exec->error);
+  impasto_run_execute (exec->run, on_progress, exec->job, exec->job->cancellable, &exec->error);
   g_atomic_int_set (&exec->done, TRUE);
   g_main_loop_quit (exec->loop);
 
@@ -448,156 +446,169 @@ run_thread (gpointer data)
 }
 
 static gboolean
-on_interrupt (gpointer user_data)
+on_sigint (gpointer user_data)
 {
-  Execution *exec = user_data;
-
-  if (!g_cancellable_is_cancelled (exec->cancellable))
-    g_printerr (_("Stopping after the current step…\n"));
-  g_cancellable_cancel (exec->cancellable);
-
+  request_stop (user_data, SIGINT);
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs on a worker while the main loop waits for Ctrl-C or the end; returns the run's error. */
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  request_stop (user_data, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A closed terminal, or a logout. */
+static gboolean
+on_sighup (gpointer user_data)
+{
+  request_stop (user_data, SIGHUP);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs on a worker while the main loop waits for a signal or the end; returns the run's
+ * error. */
 static GError *
 execute (ImpastoRun *run,
          Job        *job)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Execution exec = { run, job, cancellable, loop, NULL, FALSE };
-  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &exec);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &exec);
-  GThread *thread = g_thread_new ("impasto-run", run_thread, &exec);
+  Execution exec = { run, job, loop, NULL, FALSE };
+  guint sources[3];
+  GThread *thread;
 
-  while (!g_atomic_int_get (&exec.done))
-    g_main_loop_run (loop);
-  g_thread_join (thread);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  job->cancellable = cancellable;
+  sources[0] = g_unix_signal_add (SIGINT, on_sigint, job);
+  sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, job);
+  sources[2] = g_unix_signal_add (SIGHUP, on_sighup, job);
+  thread = g_thread_try_new ("impasto-run", run_thread, &exec, &exec.error);
+  if (thread != NULL)
+    {
+      while (!g_atomic_int_get (&exec.done))
+        g_main_loop_run (loop);
+      g_thread_join (thread);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_source_remove (sources[i]);
+  job->cancellable = NULL;
 
   return exec.error;
 }
 
-static FILE *
-open_log (const char *path,
-          GError    **error)
-{
-  FILE *log = fopen (path, "w");
-
-  if (log == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write the log “%s”: %s"), path, g_strerror (saved));
-      return NULL;
-    }
-  fputs ("step,total,content,style,seconds,scale,evaluations\n", log);
-
-  return log;
-}
-
 static gboolean
-prepare_files (const Options *options,
-               Job           *job,
-               GError       **error)
+prepare_files (const Options       *options,
+               const ImpastoRecipe *recipe,
+               const char          *model_path,
+               GError             **error)
 {
-  if (!check_output_name (options->output_path, error))
-    return FALSE;
-  if (options->snapshot_dir != NULL && options->snapshot_every != 0
-      && g_mkdir_with_parents (options->snapshot_dir, 0777) != 0)
-    {
-      int saved = errno;
+  ImpastoCliPaths paths = {
+    recipe->content.path, recipe->style.path, model_path, options->output_path,
+    options->log_path, recipe->params->snapshot_every != 0 ? options->snapshot_dir : NULL,
+  };
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot create the snapshot folder “%s”: %s"),
-                   options->snapshot_dir, g_strerror (saved));
-      return FALSE;
-    }
-  if (options->log_path != NULL && (job->log = open_log (options->log_path, error)) == NULL)
-    return FALSE;
-
-  return TRUE;
+  return impasto_cli_prepare_files (&paths, error);
 }
 
-static ImpastoRun *
-create_run (const Options          *options,
-            const ImpastoRunParams *params,
-            GError                **error)
+/* Why the run ended, once the image it reached is written. */
+static int
+report_end (ImpastoRun    *run,
+            const Options *options,
+            Job           *job,
+            GError        *run_error)
 {
-  g_autofree char *model_path = NULL;
-  g_autoptr(ImpastoImage) content = NULL;
-  g_autoptr(ImpastoImage) style = NULL;
-  g_autoptr(ImpastoNetwork) network = NULL;
-  g_auto(GStrv) layers = NULL;
+  g_autoptr(GError) close_error = NULL;
+  int stop_signal = g_atomic_int_get (&job->stop_signal);
 
-  if ((model_path = impasto_model_find (options->model_path, error)) == NULL
-      || (content = load_sized (options->content_path, params->width, params->height,
-                                error)) == NULL
-      || (style = load_sized (options->style_path, params->width, params->height,
-                              error)) == NULL)
-    return NULL;
+  if (job->log_error != NULL)
+    {
+      g_autofree char *message = NULL;
 
-  layers = impasto_run_params_get_loss_layers (params);
-  network = impasto_network_load (model_path, (const char * const *) layers, error);
-  if (network == NULL)
-    return NULL;
+      /* Translators: the first %s is why the log could not be written; the second a file. */
+      message = g_strdup_printf (_("%s; stopped at step %u and wrote %s"),
+                                 job->log_error->message, impasto_run_get_step (run),
+                                 options->output_path);
+      print_error (message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  if (job->log != NULL && !impasto_cli_log_close (job->log, &close_error))
+    {
+      print_error (close_error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  if (stop_signal != 0)
+    {
+      g_printerr (_("Stopped at step %u; wrote %s\n"), impasto_run_get_step (run),
+                  options->output_path);
+      return IMPASTO_CLI_EXIT_SIGNAL + stop_signal;
+    }
+  if (run_error != NULL)
+    {
+      print_error (run_error->message);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
 
-  return impasto_run_new (network, params, content, style, error);
+  return EXIT_SUCCESS;
 }
 
 /* Writes whatever image the run reached, whether it finished, was stopped or diverged. */
 static int
-finish (ImpastoRun    *run,
-        const Options *options,
-        GError        *run_error)
+finish (ImpastoSession *session,
+        ImpastoRun     *run,
+        const Options  *options,
+        Job            *job,
+        GError         *run_error)
 {
   g_autoptr(ImpastoImage) image = impasto_run_dup_image (run);
   g_autoptr(GError) error = NULL;
 
-  if (!impasto_image_save (image, options->output_path, &error))
+  if (!impasto_session_save (session, run, image, options->output_path, &error))
     {
       print_error (error->message);
       return IMPASTO_CLI_EXIT_FAILURE;
     }
 
-  if (run_error == NULL)
-    return EXIT_SUCCESS;
-
-  if (g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_printerr (_("Stopped at step %u; wrote %s\n"), impasto_run_get_step (run),
-                  options->output_path);
-      return IMPASTO_CLI_EXIT_CANCELLED;
-    }
-
-  print_error (run_error->message);
-  return IMPASTO_CLI_EXIT_FAILURE;
+  return report_end (run, options, job, run_error);
 }
 
+/* The inputs first, where a recipe may send us looking; then every file to be written
+ * checked against them before the model, the slow part, is loaded. */
 static int
-run_job (const Options          *options,
-         const ImpastoRunParams *params)
+run_job (const Options       *options,
+         const ImpastoRecipe *recipe)
 {
+  g_autofree char *beside = options->recipe_path != NULL
+                            ? g_path_get_dirname (options->recipe_path) : NULL;
+  g_autoptr(ImpastoSession) session = impasto_session_new (recipe, beside);
+  const ImpastoRecipe *resolved = impasto_session_get_recipe (session);
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) run_error = NULL;
-  Job job = { options, NULL, NULL };
+  g_autofree char *model_path = NULL;
+  Job job = { options, resolved->params, NULL, NULL, NULL, NULL, 0 };
   int status;
 
-  if (!prepare_files (options, &job, &error)
-      || (run = create_run (options, params, &error)) == NULL)
+  if (!impasto_session_load_inputs (session, &error)
+      || (model_path = impasto_model_find (options->model_path, &error)) == NULL
+      || !prepare_files (options, resolved, model_path, &error)
+      || !impasto_session_load_model (session, model_path, &error)
+      || (run = impasto_session_create_run (session, &error)) == NULL)
     {
       print_error (error->message);
-      g_clear_pointer (&job.log, fclose);
       return IMPASTO_CLI_EXIT_FAILURE;
     }
 
+  if (options->log_path != NULL)
+    {
+      g_autofree char *text = impasto_session_dup_recipe_text (session, NULL, 0);
+
+      job.log = impasto_cli_log_new (options->log_path, text);
+    }
   run_error = execute (run, &job);
-  status = finish (run, options, run_error);
-  g_clear_pointer (&job.log, fclose);
+  status = finish (session, run, options, &job, run_error);
+  g_clear_pointer (&job.log, impasto_cli_log_free);
+  g_clear_error (&job.log_error);
   g_clear_error (&job.snapshot_error);
 
   return status;
@@ -608,20 +619,37 @@ impasto_cli_main (int    argc,
                   char **argv)
 {
   Options options = { 0 };
-  g_autoptr(ImpastoRunParams) params = NULL;
+  g_autoptr(ImpastoRecipe) base = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+
+  /* Before any file is opened. */
+  impasto_cli_open_std_streams ();
+  signal (SIGPIPE, SIG_IGN);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  set_defaults (&options);
   /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
    * too, and gets the same status as one the parser refuses. */
-  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error)
-      || (params = make_params (&options, &error)) == NULL)
+  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+    {
+      print_error (error->message);
+      options_clear (&options);
+      return IMPASTO_CLI_EXIT_USAGE;
+    }
+  /* A recipe that cannot be used is a bad file, not a wrong command line. */
+  if (will_paint (&options) && options.recipe_path != NULL
+      && (base = impasto_recipe_load_file (options.recipe_path, &error)) == NULL)
+    {
+      print_error (error->message);
+      options_clear (&options);
+      return IMPASTO_CLI_EXIT_FAILURE;
+    }
+  if (will_paint (&options) && (recipe = make_recipe (&options, base, &error)) == NULL)
     {
       print_error (error->message);
       options_clear (&options);
@@ -634,8 +662,8 @@ impasto_cli_main (int    argc,
                                          options.model_md5);
   if (status == 0 && options.compact_model)
     status = impasto_cli_compact_model (options.model_path, options.remove_original);
-  if (status == 0 && options.content_path != NULL)
-    status = run_job (&options, params);
+  if (status == 0 && will_paint (&options))
+    status = run_job (&options, recipe);
   options_clear (&options);
 
   return status;

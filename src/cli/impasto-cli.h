@@ -12,7 +12,10 @@ G_BEGIN_DECLS
 /* Exit statuses besides 0 (done): */
 #define IMPASTO_CLI_EXIT_FAILURE   1    /* an error, reported in one line on stderr */
 #define IMPASTO_CLI_EXIT_USAGE     2    /* the command line itself is wrong */
-#define IMPASTO_CLI_EXIT_CANCELLED 130  /* interrupted; the image reached so far was written */
+/* Stopped by a signal, the image reached so far written: 128 + the signal's number, as a
+ * shell reports a program killed by it. 129 SIGHUP, 130 SIGINT (Ctrl-C), 143 SIGTERM, and
+ * 141 SIGPIPE, which a closed stdout stands for. */
+#define IMPASTO_CLI_EXIT_SIGNAL    128
 
 int impasto_cli_main (int    argc,
                       char **argv);

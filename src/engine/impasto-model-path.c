@@ -39,34 +39,58 @@ impasto_model_get_search_paths (void)
   return g_strv_builder_end (builder);
 }
 
+/* What is wrong with a model path that is not a regular file, or TRUE when nothing is;
+ * the message is subject, the path, then the reason. Only stat()ed: opening a FIFO for
+ * reading would block until someone writes to it. */
+static gboolean
+check_model_path (const char *path,
+                  const char *subject,
+                  const char *joiner,
+                  GError    **error)
+{
+  GIOErrorEnum code = G_IO_ERROR_NOT_FOUND;
+  const char *reason = "does not exist";
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      code = G_IO_ERROR_IS_DIRECTORY;
+      reason = "is a folder; give the path of the .mat file in it";
+    }
+  else if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      code = G_IO_ERROR_NOT_REGULAR_FILE;
+      reason = "is not a regular file; give the path of the .mat file";
+    }
+  g_set_error (error, G_IO_ERROR, code, "%s “%s”%s %s", subject, path, joiner, reason);
+  return FALSE;
+}
+
 char *
 impasto_model_find (const char  *explicit_path,
                     GError     **error)
 {
   g_auto(GStrv) paths = NULL;
   g_autofree char *user_path = NULL;
+  const char *env = g_getenv ("IMPASTO_MODEL");
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (explicit_path != NULL)
-    {
-      if (g_file_test (explicit_path, G_FILE_TEST_IS_REGULAR))
-        return g_strdup (explicit_path);
-
-      if (g_file_test (explicit_path, G_FILE_TEST_IS_DIR))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                     "Model file “%s” is a folder; give the path of the .mat file in it",
-                     explicit_path);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     "Model file “%s” does not exist", explicit_path);
-      return NULL;
-    }
+    return check_model_path (explicit_path, "Model file", "", error) ? g_strdup (explicit_path)
+                                                                      : NULL;
 
   paths = impasto_model_get_search_paths ();
   for (guint i = 0; paths[i] != NULL; i++)
     if (g_file_test (paths[i], G_FILE_TEST_IS_REGULAR))
       return g_strdup (paths[i]);
+
+  /* The variable was meant to name the model: what is wrong with it is the news. */
+  if (env != NULL && *env != '\0'
+      && !check_model_path (env, "IMPASTO_MODEL is set to", ", which", error))
+    return NULL;
 
   user_path = g_build_filename (g_get_user_data_dir (), "impasto", IMPASTO_MODEL_FILE_NAME, NULL);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 
 /* The first existing file among: explicit (when not NULL), $IMPASTO_MODEL,
  * $XDG_DATA_HOME/impasto/FILE, then each system data dir's impasto/FILE, where FILE is the
- * compact copy, then the published file. With explicit set,
- * only it is considered. NULL with an error that says where to put the file when none exists. */
+ * compact copy, then the published file. With explicit set, only it is considered, and an
+ * error says what is wrong with it. NULL with an error that says where to put the file when
+ * none exists, or what is wrong with the file $IMPASTO_MODEL names. */
 char  *impasto_model_find           (const char *explicit_path,
                                      GError    **error);
 /* Every place impasto_model_find() looks, in order, for messages and the GUI. */

@@ -535,3 +535,33 @@ impasto_network_find_layer (const ImpastoNetwork *network,
 
   return -1;
 }
+
+/* SHA-256 of the first n_layers layers as this program uses them: names, shapes, weights and
+ * biases (floats in this machine's byte order), so that two files holding the same layers in
+ * other layouts (the compact copy, the full file) give the same checksum. */
+char *
+impasto_network_dup_checksum (const ImpastoNetwork *network,
+                              guint                 n_layers)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_return_val_if_fail (network != NULL, NULL);
+  g_return_val_if_fail (n_layers <= network->n_layers, NULL);
+
+  for (guint i = 0; i < n_layers; i++)
+    {
+      const ImpastoLayer *layer = &network->layers[i];
+      guint32 shape[3] = { layer->kind, layer->in_channels, layer->out_channels };
+
+      g_checksum_update (checksum, (const guchar *) layer->name, strlen (layer->name) + 1);
+      g_checksum_update (checksum, (const guchar *) shape, sizeof shape);
+      if (layer->kind != IMPASTO_LAYER_CONV)
+        continue;
+      g_checksum_update (checksum, (const guchar *) layer->weights,
+                         (gssize) 9 * layer->in_channels * layer->out_channels * sizeof (float));
+      g_checksum_update (checksum, (const guchar *) layer->bias,
+                         (gssize) layer->out_channels * sizeof (float));
+    }
+
+  return g_strdup (g_checksum_get_string (checksum));
+}

@@ -51,6 +51,9 @@ const ImpastoLayer *impasto_network_get_layer   (const ImpastoNetwork *network,
 int                 impasto_network_find_layer  (const ImpastoNetwork *network,
                                                  const char         *name);
 
+char               *impasto_network_dup_checksum (const ImpastoNetwork *network,
+                                                  guint                 n_layers);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImpastoNetwork, impasto_network_unref)
 
 G_END_DECLS

@@ -65,10 +65,15 @@ worker_main (gpointer user_data)
   return NULL;
 }
 
+/* A process or user limit on threads makes g_thread_new() abort the program; a run that
+ * cannot have its workers must fail instead, with the reason. */
 ImpastoPool *
-impasto_pool_new (guint n_threads)
+impasto_pool_new (guint    n_threads,
+                  GError **error)
 {
-  ImpastoPool *pool = g_new0 (ImpastoPool, 1);
+  g_autoptr(ImpastoPool) pool = g_new0 (ImpastoPool, 1);
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   pool->n_threads = n_threads > 0 ? n_threads : MAX (g_get_num_processors (), 1);
   g_mutex_init (&pool->mutex);
@@ -76,12 +81,23 @@ impasto_pool_new (guint n_threads)
   g_cond_init (&pool->done);
   pool->workers = g_new0 (GThread *, pool->n_threads);
   for (guint i = 0; i + 1 < pool->n_threads; i++)
-    pool->workers[i] = g_thread_new ("impasto-worker", worker_main, pool);
+    {
+      g_autoptr(GError) thread_error = NULL;
+
+      pool->workers[i] = g_thread_try_new ("impasto-worker", worker_main, pool, &thread_error);
+      if (pool->workers[i] == NULL)
+        {
+          g_set_error (error, G_THREAD_ERROR, thread_error->code,
+                       "Could not start worker thread %u of %u (%s); use fewer threads",
+                       i + 2, pool->n_threads, thread_error->message);
+          return NULL;
+        }
+    }
 
   /* Several workers call sgemm at once, each on its own matrices. */
   openblas_set_num_threads (1);
 
-  return pool;
+  return g_steal_pointer (&pool);
 }
 
 void
@@ -94,7 +110,8 @@ impasto_pool_free (ImpastoPool *pool)
   pool->quit = TRUE;
   g_cond_broadcast (&pool->wake);
   g_mutex_unlock (&pool->mutex);
-  for (guint i = 0; i + 1 < pool->n_threads; i++)
+  /* Only the workers started: a pool whose creation failed has NULL after them. */
+  for (guint i = 0; i + 1 < pool->n_threads && pool->workers[i] != NULL; i++)
     g_thread_join (pool->workers[i]);
 
   g_free (pool->workers);

@@ -21,8 +21,10 @@ typedef void (*ImpastoPoolFunc) (guint    task,
                                  gpointer data);
 
 /* n_threads counts the caller, which works too; 0 means one per processor. Sets OpenBLAS
- * to one thread (a process-wide setting). */
-ImpastoPool *impasto_pool_new           (guint            n_threads);
+ * to one thread (a process-wide setting). NULL with a G_THREAD_ERROR when a worker cannot
+ * be started. */
+ImpastoPool *impasto_pool_new           (guint            n_threads,
+                                         GError         **error);
 void         impasto_pool_free          (ImpastoPool     *pool);
 /* 1 for a NULL pool. */
 guint        impasto_pool_get_n_threads (ImpastoPool     *pool);

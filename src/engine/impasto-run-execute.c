@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "impasto-params.h"
 #include "impasto-resample.h"
 #include "impasto-run-internal.h"
 #include "impasto-run-memory.h"
@@ -21,11 +22,13 @@ static const double step_shares[IMPASTO_MAX_SCALES][IMPASTO_MAX_SCALES] = {
   { 0.5, 0.3, 0.2 },
 };
 
-/* Updates made at a scale (0: the output size); the output size takes what rounding left. */
+/* Updates made at a scale (0: the output size); the output size takes what rounding left,
+ * and the steps a Continue added. */
 static guint
-scale_steps (const ImpastoRunParams *params,
-             guint                   scale)
+scale_steps (ImpastoRun *run,
+             guint       scale)
 {
+  const ImpastoRunParams *params = run->params;
   guint n = params->n_scales, coarse = 0;
 
   for (guint s = n - 1; s > 0; s--)
@@ -37,16 +40,16 @@ scale_steps (const ImpastoRunParams *params,
       coarse += steps;
     }
 
-  return params->steps > coarse ? params->steps - coarse : 1;
+  return MAX ((int) (params->steps > coarse ? params->steps - coarse : 1) + run->extra_steps, 1);
 }
 
 static guint
-total_steps (const ImpastoRunParams *params)
+total_steps (ImpastoRun *run)
 {
   guint total = 0;
 
-  for (guint s = 0; s < params->n_scales; s++)
-    total += scale_steps (params, s);
+  for (guint s = 0; s < run->params->n_scales; s++)
+    total += scale_steps (run, s);
   return total;
 }
 
@@ -176,9 +179,15 @@ impasto_run_new (ImpastoNetwork         *network,
     return NULL;
 
   run = g_new0 (ImpastoRun, 1);
+  g_mutex_init (&run->control_lock);
+  g_cond_init (&run->control_changed);
+  run->pending = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
+  run->steering_log = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
   run->network = impasto_network_ref (network);
   run->params = impasto_run_params_copy (params);
-  run->pool = impasto_pool_new (params->threads);
+  run->pool = impasto_pool_new (params->threads, error);
+  if (run->pool == NULL)
+    return NULL;
   run->content = impasto_image_copy (content);
   run->style = impasto_image_copy (style);
   impasto_run_params_get_mean (params, run->mean);
@@ -218,6 +227,10 @@ impasto_run_free (ImpastoRun *run)
   impasto_pool_free (run->pool);
   impasto_run_params_free (run->params);
   g_clear_pointer (&run->network, impasto_network_unref);
+  g_array_unref (run->pending);
+  g_array_unref (run->steering_log);
+  g_mutex_clear (&run->control_lock);
+  g_cond_clear (&run->control_changed);
   g_free (run);
 }
 
@@ -228,6 +241,7 @@ next_scale (ImpastoRun *run)
   guint h = run->height, w = run->width;
 
   set_scale (run, run->scale - 1);
+  run->scale_done = 0;
   impasto_planes_resize (run->x, 3, h, w, run->grad, run->height, run->width);
   memcpy (run->x, run->grad, run->n_pixels * sizeof (float));
   impasto_run_compute_targets (run);
@@ -318,7 +332,6 @@ typedef struct
 {
   ImpastoProgressFunc func;
   gpointer            user_data;
-  gint64              start;
   guint               total_steps;
 } Reporter;
 
@@ -338,9 +351,14 @@ report (ImpastoRun     *run,
     .content_loss = run->content_loss,
     .style_loss = run->style_loss,
     .seconds_per_step = mean_step_seconds (run),
-    .elapsed = (g_get_monotonic_time () - reporter->start) / (double) G_USEC_PER_SEC,
+    .elapsed = (g_get_monotonic_time () - run->clock_start) / (double) G_USEC_PER_SEC,
+    .params = run->params,
   };
 
+  /* A Continue starts where the last execution reported its end. */
+  if (run->reported && !last)
+    return;
+  run->reported = TRUE;
   if (run->scale == 0 || snapshot)
     planes_to_image (run, run->x, run->scratch_a, run->last_good);
   progress.snapshot = snapshot ? run->last_good : NULL;
@@ -363,7 +381,7 @@ diverged (ImpastoRun *run,
     {
       g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_DIVERGED,
                    "The loss of the starting image is not finite: the model's weights or "
-                   "the content and style weights are too large");
+                   "the content and style weights are too large; the starting image is kept");
       return TRUE;
     }
 
@@ -376,36 +394,112 @@ diverged (ImpastoRun *run,
   return TRUE;
 }
 
-/* The steps of the current scale. At the output size the last image is reported too; at a
- * coarse scale it becomes the next scale's start instead. FALSE with error set on
- * cancellation or divergence. */
+/* A slider dragged sends many values between two steps; the last one is the change. */
+static void
+log_change (GArray             *log,
+            const ImpastoSteer *steer)
+{
+  for (guint i = log->len; i-- > 0;)
+    {
+      ImpastoSteer *earlier = &g_array_index (log, ImpastoSteer, i);
+
+      if (earlier->step != steer->step)
+        break;
+      if (g_str_equal (earlier->name, steer->name))
+        {
+          earlier->value = steer->value;
+          return;
+        }
+    }
+
+  g_array_append_val (log, *steer);
+}
+
+/* Between two steps: waits while paused, then makes the changes that are due, at this step.
+ * The gradient the next step follows is the new objective's; L-BFGS's history was made by
+ * the old one. FALSE when cancelled meanwhile. */
+static gboolean
+take_controls (ImpastoRun *run)
+{
+  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
+  gint64 wait_start = g_get_monotonic_time ();
+
+  g_mutex_lock (&run->control_lock);
+  while (run->paused && !g_cancellable_is_cancelled (run->cancellable))
+    g_cond_wait (&run->control_changed, &run->control_lock);
+  for (guint i = 0; i < run->pending->len;)
+    {
+      ImpastoSteer *steer = &g_array_index (run->pending, ImpastoSteer, i);
+
+      if (steer->step > run->step)
+        {
+          i++;
+          continue;
+        }
+      steer->step = run->step;
+      g_array_append_val (due, *steer);
+      log_change (run->steering_log, steer);
+      impasto_param_set_value (run->params, impasto_params_find (steer->name), steer->value,
+                               NULL);
+      g_array_remove_index (run->pending, i);
+    }
+  g_mutex_unlock (&run->control_lock);
+  run->clock_start += g_get_monotonic_time () - wait_start;
+
+  if (g_cancellable_is_cancelled (run->cancellable))
+    return FALSE;
+  if (due->len == 0)
+    return TRUE;
+
+  if (run->lbfgs != NULL)
+    impasto_lbfgs_reset (run->lbfgs, run->n_pixels);
+  return evaluate (run, TRUE);
+}
+
+/* The steps of the current scale, from where it got to. At the output size the last image is
+ * reported too; at a coarse scale it becomes the next scale's start instead. FALSE with error
+ * set on cancellation or divergence. */
 static gboolean
 run_scale (ImpastoRun     *run,
            const Reporter *reporter,
            GError        **error)
 {
-  guint steps = scale_steps (run->params, run->scale);
+  guint steps = scale_steps (run, run->scale);
   gboolean output_size = run->scale == 0;
 
   if (!evaluate (run, TRUE))
     return FALSE;
 
-  for (guint k = 0;; k++)
+  for (;;)
     {
-      gint64 step_start = g_get_monotonic_time ();
+      guint k = run->scale_done;
+      gint64 step_start;
       Advance result;
 
       if (diverged (run, error))
         return FALSE;
-      report (run, reporter, output_size && k == steps);
-      if (k == steps)
+      report (run, reporter, output_size && k >= steps);
+      if (k >= steps)
         return TRUE;
+      if (!take_controls (run))
+        return FALSE;
 
+      step_start = g_get_monotonic_time ();
       result = advance (run, output_size || k + 1 < steps, k + 1 < steps);
       if (result == ADVANCE_CANCELLED)
         return FALSE;
       run->step_seconds[run->step % RATE_WINDOW] =
         (g_get_monotonic_time () - step_start) / (double) G_USEC_PER_SEC;
+      /* Converging before any step is a first step too large to lower the loss at all,
+       * not a result: the image is still the starting one. */
+      if (result == ADVANCE_CONVERGED && run->step == 0)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_STALLED,
+                       "L-BFGS could not make a single step: none it tried lowered the loss "
+                       "(%" G_GUINT64_FORMAT " evaluations); the starting image is kept. "
+                       "Try a lower learning rate", run->evaluations);
+          return FALSE;
+        }
       if (result == ADVANCE_CONVERGED)
         {
           if (output_size)
@@ -413,6 +507,8 @@ run_scale (ImpastoRun     *run,
           return TRUE;
         }
       run->step++;
+      run->scale_done++;
+      run->reported = FALSE;
       if (result == ADVANCE_STOPPED)
         return FALSE;
       if (!output_size && k + 1 == steps)
@@ -422,6 +518,18 @@ run_scale (ImpastoRun     *run,
     }
 }
 
+/* In the thread that cancels: a paused run must notice. */
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  ImpastoRun *run = user_data;
+
+  g_mutex_lock (&run->control_lock);
+  g_cond_broadcast (&run->control_changed);
+  g_mutex_unlock (&run->control_lock);
+}
+
 gboolean
 impasto_run_execute (ImpastoRun          *run,
                      ImpastoProgressFunc  func,
@@ -429,22 +537,138 @@ impasto_run_execute (ImpastoRun          *run,
                      GCancellable        *cancellable,
                      GError             **error)
 {
-  Reporter reporter = { func, user_data, g_get_monotonic_time (), total_steps (run->params) };
+  Reporter reporter = { func, user_data, 0 };
+  gulong handler = 0;
   gboolean ok;
 
   g_return_val_if_fail (run != NULL, FALSE);
-  g_return_val_if_fail (!run->started, FALSE);
+  g_return_val_if_fail (!run->executing && !run->diverged, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  run->executing = TRUE;
   run->started = TRUE;
   run->cancellable = cancellable;
+  run->clock_start = g_get_monotonic_time () - run->elapsed_usec;
+  reporter.total_steps = total_steps (run);
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), run, NULL);
+
   while ((ok = run_scale (run, &reporter, error)) && run->scale > 0)
     next_scale (run);
+
+  g_cancellable_disconnect (cancellable, handler);
+  run->elapsed_usec = g_get_monotonic_time () - run->clock_start;
   run->cancellable = NULL;
+  run->executing = FALSE;
 
   if (!ok && (error == NULL || *error == NULL))
     g_cancellable_set_error_if_cancelled (cancellable, error);
   return ok;
+}
+
+void
+impasto_run_add_steps (ImpastoRun *run,
+                       guint       steps)
+{
+  g_return_if_fail (run != NULL);
+  g_return_if_fail (!run->executing);
+
+  run->extra_steps += steps;
+}
+
+/* At the output size the run ends `steps` after its current step; stopped at a coarse scale,
+ * it finishes those and makes `steps` more at the output size than it would have. */
+void
+impasto_run_continue_for (ImpastoRun *run,
+                          guint       steps)
+{
+  g_return_if_fail (run != NULL);
+  g_return_if_fail (!run->executing);
+  g_return_if_fail (steps >= 1);
+
+  if (run->scale > 0)
+    run->extra_steps += steps;
+  else
+    run->extra_steps += (int) (run->scale_done + steps) - (int) scale_steps (run, 0);
+}
+
+void
+impasto_run_set_start_image (ImpastoRun         *run,
+                             const ImpastoImage *image)
+{
+  g_autoptr(ImpastoImage) start = NULL;
+
+  g_return_if_fail (run != NULL && image != NULL);
+  g_return_if_fail (!run->started);
+  g_return_if_fail (image->width == run->params->width && image->height == run->params->height);
+
+  start = impasto_image_scale_down (image, run->width, run->height);
+  impasto_run_image_to_planes (start, run->mean, run->x);
+  planes_to_image (run, run->x, run->grad, run->last_good);
+}
+
+gboolean
+impasto_run_steer (ImpastoRun  *run,
+                   guint        step,
+                   const char  *name,
+                   double       value,
+                   GError     **error)
+{
+  const ImpastoParamSpec *spec;
+  ImpastoSteer steer;
+
+  g_return_val_if_fail (run != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!impasto_steer_check (name, value, &spec, error))
+    return FALSE;
+
+  steer = (ImpastoSteer) { step, spec->name, value };
+  g_mutex_lock (&run->control_lock);
+  g_array_append_val (run->pending, steer);
+  g_mutex_unlock (&run->control_lock);
+
+  return TRUE;
+}
+
+void
+impasto_run_set_paused (ImpastoRun *run,
+                        gboolean    paused)
+{
+  g_return_if_fail (run != NULL);
+
+  g_mutex_lock (&run->control_lock);
+  run->paused = paused;
+  g_cond_broadcast (&run->control_changed);
+  g_mutex_unlock (&run->control_lock);
+}
+
+GArray *
+impasto_run_dup_steering_log (ImpastoRun *run)
+{
+  GArray *log;
+
+  g_return_val_if_fail (run != NULL, NULL);
+
+  g_mutex_lock (&run->control_lock);
+  log = g_array_copy (run->steering_log);
+  g_mutex_unlock (&run->control_lock);
+
+  return log;
+}
+
+ImpastoRunParams *
+impasto_run_dup_params (ImpastoRun *run)
+{
+  ImpastoRunParams *params;
+
+  g_return_val_if_fail (run != NULL, NULL);
+
+  g_mutex_lock (&run->control_lock);
+  params = impasto_run_params_copy (run->params);
+  g_mutex_unlock (&run->control_lock);
+
+  return params;
 }
 
 ImpastoImage *

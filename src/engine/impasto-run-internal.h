@@ -72,8 +72,21 @@ struct _ImpastoRun
   gboolean          diverged;
   gboolean          started;
   guint             step;          /* over all scales */
+  guint             scale_done;    /* steps made at the current scale */
+  int               extra_steps;   /* added at the output size by a Continue */
   guint64           evaluations;
   double            step_seconds[RATE_WINDOW];
+  gint64            clock_start;   /* when the optimisation began, pauses left out */
+  gint64            elapsed_usec;  /* of the executions before this one */
+  gboolean          executing;
+  gboolean          reported;      /* step was reported already */
+
+  /* What other threads ask for, taken between two steps */
+  GMutex            control_lock;
+  GCond             control_changed;
+  GArray           *pending;       /* ImpastoSteer not yet due */
+  GArray           *steering_log;  /* ImpastoSteer made, at the steps they took effect */
+  gboolean          paused;
 };
 
 gboolean impasto_run_plan              (ImpastoRun         *run,

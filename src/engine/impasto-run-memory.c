@@ -29,38 +29,12 @@ typedef struct
   gsize   workspace;
 } Tally;
 
-/* The index of the deepest layer any loss uses, or -1 with error set. */
-static int
-deepest_loss_layer (ImpastoNetwork         *network,
-                    const ImpastoRunParams *params,
-                    GError                **error)
-{
-  g_auto(GStrv) names = impasto_run_params_get_loss_layers (params);
-  int deepest = -1;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      int index = impasto_network_find_layer (network, names[i]);
-
-      if (index < 0)
-        {
-          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                       "The model has no layer “%s”", names[i]);
-          return -1;
-        }
-      deepest = MAX (deepest, index);
-    }
-
-  return deepest;
-}
-
 static gboolean
-is_loss_layer (const ImpastoLossLayer *layers,
-               guint                   n_layers,
+is_loss_layer (const ImpastoLayerList *layers,
                const char             *name)
 {
-  for (guint i = 0; i < n_layers; i++)
-    if (g_str_equal (layers[i].name, name))
+  for (guint i = 0; i < layers->n; i++)
+    if (g_str_equal (layers->items[i].name, name))
       return TRUE;
 
   return FALSE;
@@ -96,9 +70,8 @@ tally_stage (Tally                  *tally,
              guint                   w)
 {
   gsize size = (gsize) c * h * w;
-  gboolean content = is_loss_layer (params->content_layers, params->n_content_layers,
-                                    layer->name);
-  gboolean style = is_loss_layer (params->style_layers, params->n_style_layers, layer->name);
+  gboolean content = is_loss_layer (&params->content_layers, layer->name);
+  gboolean style = is_loss_layer (&params->style_layers, layer->name);
 
   tally->max_stage = MAX (tally->max_stage, size);
   if (content || style)
@@ -143,7 +116,7 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
 
   g_return_val_if_fail (network != NULL && params != NULL && bytes != NULL, FALSE);
 
-  if ((deepest = deepest_loss_layer (network, params, error)) < 0)
+  if ((deepest = impasto_run_params_find_deepest_layer (params, network, error)) < 0)
     return FALSE;
 
   for (int i = 0; i <= deepest; i++)

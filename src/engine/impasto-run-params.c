@@ -1,85 +1,50 @@
-/* impasto-run-params.c: the parameters of a run, with the seed program's defaults
+/* impasto-run-params.c: the parameters of a run as a value; their table is impasto-params.c
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
+#include "impasto-params.h"
 #include "impasto-run.h"
-
-#define MAX_SIDE  8192u
-#define MAX_STEPS 1000000u
 
 G_DEFINE_QUARK (impasto-run-error-quark, impasto_run_error)
 
+void
+impasto_layer_list_add (ImpastoLayerList *list,
+                        const char       *name,
+                        double            weight)
+{
+  g_return_if_fail (list->n < IMPASTO_MAX_LOSS_LAYERS);
+
+  list->items[list->n].name = g_strdup (name);
+  list->items[list->n].weight = weight;
+  list->n++;
+}
+
+void
+impasto_layer_list_clear (ImpastoLayerList *list)
+{
+  for (guint i = 0; i < list->n; i++)
+    g_clear_pointer (&list->items[i].name, g_free);
+  list->n = 0;
+}
+
 static void
-add_layer (ImpastoLossLayer *layers,
-           guint            *n_layers,
-           const char       *name,
-           double            weight)
+layer_list_copy (ImpastoLayerList *list)
 {
-  g_return_if_fail (*n_layers < IMPASTO_MAX_LOSS_LAYERS);
-
-  layers[*n_layers].name = g_strdup (name);
-  layers[*n_layers].weight = weight;
-  (*n_layers)++;
+  for (guint i = 0; i < list->n; i++)
+    list->items[i].name = g_strdup (list->items[i].name);
 }
 
-void
-impasto_run_params_add_content_layer (ImpastoRunParams *params,
-                                      const char       *name,
-                                      double            weight)
-{
-  add_layer (params->content_layers, &params->n_content_layers, name, weight);
-}
-
-void
-impasto_run_params_add_style_layer (ImpastoRunParams *params,
-                                    const char       *name,
-                                    double            weight)
-{
-  add_layer (params->style_layers, &params->n_style_layers, name, weight);
-}
-
-void
-impasto_run_params_clear_layers (ImpastoRunParams *params)
-{
-  for (guint i = 0; i < params->n_content_layers; i++)
-    g_clear_pointer (&params->content_layers[i].name, g_free);
-  for (guint i = 0; i < params->n_style_layers; i++)
-    g_clear_pointer (&params->style_layers[i].name, g_free);
-  params->n_content_layers = 0;
-  params->n_style_layers = 0;
-}
-
-/* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
- * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
 ImpastoRunParams *
 impasto_run_params_new (void)
 {
   ImpastoRunParams *params = g_new0 (ImpastoRunParams, 1);
-  static const char * const style[] = { "conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1" };
 
-  params->width = 450;
-  params->height = 300;
-  params->alpha = 1.0;
-  params->beta = 500.0;
-  params->noise = 0.5;
-  params->steps = 3000;
-  params->learning_rate = 1.0;
-  params->snapshot_every = 50;
-  params->seed = 0;
-  params->mean = IMPASTO_MEAN_SEED;
-  params->optimizer = IMPASTO_OPTIMIZER_ADAM;
-  params->n_scales = 1;
-  params->threads = 0;
-  impasto_run_params_add_content_layer (params, "conv4_2", 0.5);
-  impasto_run_params_add_content_layer (params, "conv5_2", 0.5);
-  for (guint i = 0; i < G_N_ELEMENTS (style); i++)
-    impasto_run_params_add_style_layer (params, style[i], 0.2);
+  impasto_params_set_defaults (params);
 
   return params;
 }
@@ -92,10 +57,8 @@ impasto_run_params_copy (const ImpastoRunParams *params)
   g_return_val_if_fail (params != NULL, NULL);
 
   copy = g_memdup2 (params, sizeof *params);
-  for (guint i = 0; i < copy->n_content_layers; i++)
-    copy->content_layers[i].name = g_strdup (params->content_layers[i].name);
-  for (guint i = 0; i < copy->n_style_layers; i++)
-    copy->style_layers[i].name = g_strdup (params->style_layers[i].name);
+  layer_list_copy (&copy->content_layers);
+  layer_list_copy (&copy->style_layers);
 
   return copy;
 }
@@ -106,25 +69,9 @@ impasto_run_params_free (ImpastoRunParams *params)
   if (params == NULL)
     return;
 
-  impasto_run_params_clear_layers (params);
+  impasto_layer_list_clear (&params->content_layers);
+  impasto_layer_list_clear (&params->style_layers);
   g_free (params);
-}
-
-static gboolean
-check_layers (const ImpastoLossLayer *layers,
-              guint                   n_layers,
-              const char             *kind,
-              GError                **error)
-{
-  for (guint i = 0; i < n_layers; i++)
-    if (layers[i].name == NULL || !isfinite (layers[i].weight) || layers[i].weight < 0)
-      {
-        g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                     "The %s layer weights must be finite and not negative", kind);
-        return FALSE;
-      }
-
-  return TRUE;
 }
 
 static gboolean
@@ -135,47 +82,27 @@ invalid (GError    **error,
   return FALSE;
 }
 
+/* Each value against its row of the table, then what the rows cannot say alone. */
 gboolean
 impasto_run_params_validate (const ImpastoRunParams *params,
                              GError                **error)
 {
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
   g_return_val_if_fail (params != NULL, FALSE);
 
-  if (params->width < 1 || params->width > MAX_SIDE
-      || params->height < 1 || params->height > MAX_SIDE)
-    {
-      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                   "The output size must be between 1x1 and %ux%u pixels", MAX_SIDE, MAX_SIDE);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (!impasto_param_check (params, &specs[i], error))
       return FALSE;
-    }
-  if (params->steps < 1 || params->steps > MAX_STEPS)
-    {
-      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                   "The number of steps must be between 1 and %u", MAX_STEPS);
-      return FALSE;
-    }
-  if (!isfinite (params->noise) || params->noise < 0 || params->noise > 1)
-    return invalid (error, "The noise ratio must be between 0 and 1");
-  if (!isfinite (params->alpha) || params->alpha < 0
-      || !isfinite (params->beta) || params->beta < 0)
-    return invalid (error, "The content and style weights must be finite and not negative");
-  if (!isfinite (params->learning_rate) || params->learning_rate <= 0)
-    return invalid (error, "The learning rate must be a positive number");
-  if (params->n_scales < 1 || params->n_scales > IMPASTO_MAX_SCALES)
-    {
-      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                   "The number of scales must be between 1 and %u", IMPASTO_MAX_SCALES);
-      return FALSE;
-    }
+
   if (params->steps < params->n_scales)
     return invalid (error, "A run needs at least one step per scale");
-  if (params->optimizer != IMPASTO_OPTIMIZER_ADAM && params->optimizer != IMPASTO_OPTIMIZER_LBFGS)
-    return invalid (error, "Unknown optimizer");
-  if (params->n_content_layers + params->n_style_layers == 0)
+  if (params->content_layers.n + params->style_layers.n == 0)
     return invalid (error, "A run needs at least one content or style layer");
 
-  return check_layers (params->content_layers, params->n_content_layers, "content", error)
-         && check_layers (params->style_layers, params->n_style_layers, "style", error);
+  return TRUE;
 }
 
 char **
@@ -183,12 +110,42 @@ impasto_run_params_get_loss_layers (const ImpastoRunParams *params)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  for (guint i = 0; i < params->n_content_layers; i++)
-    g_strv_builder_add (builder, params->content_layers[i].name);
-  for (guint i = 0; i < params->n_style_layers; i++)
-    g_strv_builder_add (builder, params->style_layers[i].name);
+  for (guint i = 0; i < params->content_layers.n; i++)
+    g_strv_builder_add (builder, params->content_layers.items[i].name);
+  for (guint i = 0; i < params->style_layers.n; i++)
+    g_strv_builder_add (builder, params->style_layers.items[i].name);
 
   return g_strv_builder_end (builder);
+}
+
+int
+impasto_run_params_find_deepest_layer (const ImpastoRunParams *params,
+                                       const ImpastoNetwork   *network,
+                                       GError                **error)
+{
+  g_auto(GStrv) names = impasto_run_params_get_loss_layers (params);
+  int deepest = -1;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      int index = impasto_network_find_layer (network, names[i]);
+
+      if (index < 0)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                       "The model has no layer “%s”", names[i]);
+          return -1;
+        }
+      if (impasto_network_get_layer (network, index)->kind != IMPASTO_LAYER_CONV)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                       "Layer “%s” is a pooling layer; losses use convolution layers", names[i]);
+          return -1;
+        }
+      deepest = MAX (deepest, index);
+    }
+
+  return deepest;
 }
 
 void

@@ -70,39 +70,6 @@ impasto_run_choose_algorithm (guint in_c,
   return IMPASTO_CONV_WINOGRAD_2X2;
 }
 
-/* The deepest layer any loss uses, or -1 with error set. */
-static int
-deepest_loss_layer (ImpastoRun *run,
-                    GError    **error)
-{
-  const ImpastoRunParams *params = run->params;
-  int deepest = -1;
-
-  for (guint i = 0; i < params->n_content_layers + params->n_style_layers; i++)
-    {
-      const char *name = i < params->n_content_layers
-                         ? params->content_layers[i].name
-                         : params->style_layers[i - params->n_content_layers].name;
-      int index = impasto_network_find_layer (run->network, name);
-
-      if (index < 0)
-        {
-          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                       "The model has no layer “%s”", name);
-          return -1;
-        }
-      if (impasto_network_get_layer (run->network, index)->kind != IMPASTO_LAYER_CONV)
-        {
-          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                       "Layer “%s” is a pooling layer; losses use convolution layers", name);
-          return -1;
-        }
-      deepest = MAX (deepest, index);
-    }
-
-  return deepest;
-}
-
 /* Shapes of every stage for an image of width x height. */
 void
 impasto_run_set_size (ImpastoRun *run,
@@ -175,18 +142,18 @@ plan_losses (ImpastoRun *run)
 {
   const ImpastoRunParams *params = run->params;
 
-  for (guint i = 0; i < params->n_content_layers; i++)
+  for (guint i = 0; i < params->content_layers.n; i++)
     {
-      Stage *stage = &run->stages[find_stage (run, params->content_layers[i].name)];
+      Stage *stage = &run->stages[find_stage (run, params->content_layers.items[i].name)];
 
-      stage->content_weight += params->content_layers[i].weight / params->n_content_layers;
+      stage->content_weight += params->content_layers.items[i].weight / params->content_layers.n;
       stage->has_content = TRUE;
     }
-  for (guint i = 0; i < params->n_style_layers; i++)
+  for (guint i = 0; i < params->style_layers.n; i++)
     {
-      Stage *stage = &run->stages[find_stage (run, params->style_layers[i].name)];
+      Stage *stage = &run->stages[find_stage (run, params->style_layers.items[i].name)];
 
-      stage->style_weight += params->style_layers[i].weight / params->n_style_layers;
+      stage->style_weight += params->style_layers.items[i].weight / params->style_layers.n;
       stage->has_style = TRUE;
     }
 }
@@ -233,7 +200,7 @@ gboolean
 impasto_run_plan (ImpastoRun *run,
                   GError    **error)
 {
-  int deepest = deepest_loss_layer (run, error);
+  int deepest = impasto_run_params_find_deepest_layer (run->params, run->network, error);
 
   if (deepest < 0)
     return FALSE;
@@ -437,7 +404,9 @@ impasto_run_evaluate_at (ImpastoRun   *run,
     }
   else
     {
-      for (guint i = 0; i < run->n_stages; i++)
+      /* Deepest first, as backward() adds them up: the loss of a point is the same to the
+       * bit whichever way it was evaluated. */
+      for (guint i = run->n_stages; i-- > 0;)
         stage_losses (run, &run->stages[i], NULL, content, style);
     }
 

@@ -19,6 +19,7 @@ typedef enum
   IMPASTO_RUN_ERROR_INVALID,    /* the parameters or images do not make a run */
   IMPASTO_RUN_ERROR_DIVERGED,   /* the loss became NaN or infinite */
   IMPASTO_RUN_ERROR_MEMORY,     /* the run would need more memory than there is */
+  IMPASTO_RUN_ERROR_STALLED,    /* L-BFGS found no step at all from the starting image */
 } ImpastoRunError;
 
 #define IMPASTO_MAX_LOSS_LAYERS 16
@@ -28,6 +29,14 @@ typedef struct
   char  *name;
   double weight;
 } ImpastoLossLayer;
+
+typedef struct
+{
+  guint            n;
+  ImpastoLossLayer items[IMPASTO_MAX_LOSS_LAYERS];
+} ImpastoLayerList;
+
+#define IMPASTO_MAX_THREADS 256
 
 typedef enum
 {
@@ -65,10 +74,8 @@ typedef struct
   guint            snapshot_every;  /* 0: only the final image */
   guint64          seed;
   ImpastoMean      mean;
-  guint            n_content_layers;
-  ImpastoLossLayer content_layers[IMPASTO_MAX_LOSS_LAYERS];
-  guint            n_style_layers;
-  ImpastoLossLayer style_layers[IMPASTO_MAX_LOSS_LAYERS];
+  ImpastoLayerList content_layers;
+  ImpastoLayerList style_layers;
   ImpastoOptimizer optimizer;       /* Adam: the seed's */
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
@@ -91,6 +98,7 @@ typedef struct
   double              seconds_per_step;  /* mean over the steps since the previous report */
   double              elapsed;       /* seconds since the optimisation started */
   const ImpastoImage *snapshot;      /* set every snapshot_every steps and at the end */
+  const ImpastoRunParams *params;    /* in force at this step, steering included */
 } ImpastoProgress;
 
 /* Called on the run's thread after every step; snapshot and progress are only valid during
@@ -100,22 +108,33 @@ typedef void (*ImpastoProgressFunc) (const ImpastoProgress *progress,
 
 typedef struct _ImpastoRun ImpastoRun;
 
+/* A change of a steerable parameter (see impasto-params.h) during a run: from the loss of the
+ * image after `step` updates on, name has value. */
+typedef struct
+{
+  guint       step;
+  const char *name;    /* the table's, never freed */
+  double      value;
+} ImpastoSteer;
+
 GQuark            impasto_run_error_quark       (void);
 
 ImpastoRunParams *impasto_run_params_new        (void);
 ImpastoRunParams *impasto_run_params_copy       (const ImpastoRunParams *params);
 void              impasto_run_params_free       (ImpastoRunParams       *params);
-void              impasto_run_params_clear_layers (ImpastoRunParams     *params);
-void              impasto_run_params_add_content_layer (ImpastoRunParams *params,
-                                                        const char       *name,
-                                                        double            weight);
-void              impasto_run_params_add_style_layer   (ImpastoRunParams *params,
-                                                        const char       *name,
-                                                        double            weight);
+void              impasto_layer_list_add        (ImpastoLayerList       *list,
+                                                 const char             *name,
+                                                 double                  weight);
+void              impasto_layer_list_clear      (ImpastoLayerList       *list);
 gboolean          impasto_run_params_validate   (const ImpastoRunParams *params,
                                                  GError                **error);
 /* NULL-terminated names of every layer a loss uses; free with g_strfreev(). */
 char            **impasto_run_params_get_loss_layers (const ImpastoRunParams *params);
+/* The index in network of the deepest layer a loss of params uses: the run computes the
+ * layers up to it. -1 with error set when network lacks one or it is no convolution. */
+int               impasto_run_params_find_deepest_layer (const ImpastoRunParams *params,
+                                                         const ImpastoNetwork   *network,
+                                                         GError                **error);
 void              impasto_run_params_get_mean   (const ImpastoRunParams *params,
                                                  float                   mean[3]);
 
@@ -133,6 +152,35 @@ gboolean          impasto_run_execute           (ImpastoRun             *run,
                                                  gpointer                user_data,
                                                  GCancellable           *cancellable,
                                                  GError                **error);
+/* Continue: a run that finished or was stopped can be executed again, with steps more on
+ * the output size; the optimiser goes on from where it was. Not during execute(). */
+void              impasto_run_add_steps         (ImpastoRun             *run,
+                                                 guint                   steps);
+/* Or: the run ends `steps` after where it is now (stopped at a coarse scale, it makes that
+ * many more at the output size than it would have). */
+void              impasto_run_continue_for      (ImpastoRun             *run,
+                                                 guint                   steps);
+/* The image the optimisation starts from instead of the noisy photo, resized to the first
+ * scale; before the first execute() only. */
+void              impasto_run_set_start_image   (ImpastoRun             *run,
+                                                 const ImpastoImage     *image);
+/* From any thread, at any time: name = value from the loss of the image after `step` updates
+ * on; a step already passed means the next step. Adam keeps its moments; L-BFGS forgets its
+ * history, which the old objective made. FALSE for a parameter that cannot be steered or a
+ * value out of its range. */
+gboolean          impasto_run_steer             (ImpastoRun             *run,
+                                                 guint                   step,
+                                                 const char             *name,
+                                                 double                  value,
+                                                 GError                **error);
+/* From any thread: a paused run waits before its next step without using the processor;
+ * cancelling it still ends it at once. */
+void              impasto_run_set_paused        (ImpastoRun             *run,
+                                                 gboolean                paused);
+/* The changes made so far, at the steps they took effect: ImpastoSteer values. */
+GArray           *impasto_run_dup_steering_log  (ImpastoRun             *run);
+/* Parameters in force now, steering included. */
+ImpastoRunParams *impasto_run_dup_params        (ImpastoRun             *run);
 /* The current (or last good) image, mean added back, clipped to 0..255. */
 ImpastoImage     *impasto_run_dup_image         (ImpastoRun             *run);
 guint             impasto_run_get_step          (ImpastoRun             *run);

@@ -26,9 +26,10 @@ quit_action (GSimpleAction *action,
   GtkApplication *app = user_data;
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
 
-  /* Closing each window stops its run; the application ends with the last one. */
+  /* Closing each window stops its run, once its painting is saved or let go; the
+   * application ends with the last one. */
   for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
+    gtk_window_close (l->data);
 }
 
 static void
@@ -69,6 +70,8 @@ impasto_application_startup (GApplication *app)
     { "win.open-style", { "<Control><Shift>o", NULL } },
     { "win.start", { "<Control>Return", "<Control>KP_Enter", NULL } },
     { "win.stop", { "Escape", NULL } },
+    { "win.pause", { "<Control>p", NULL } },
+    { "win.continue", { "<Control><Shift>Return", "<Control><Shift>KP_Enter", NULL } },
     { "win.save", { "<Control>s", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };

@@ -41,6 +41,9 @@ struct _ImpastoImagePicker
   char                 *folder;
   GFile                *file;
   ImpastoImage         *image;
+  char                 *sha256;    /* of the file's bytes */
+  char                 *recipe;    /* the recipe of a result of Impasto's, or NULL */
+  char                 *expected;  /* the checksum the file must have, a recipe's input */
   GdkTexture           *preview;
   char                 *error;
 };
@@ -49,6 +52,8 @@ typedef struct
 {
   GFile        *file;
   ImpastoImage *image;
+  char         *sha256;
+  char         *recipe;
   ImpastoImage *thumbnail;
   ImpastoImage *preview;     /* NULL when the image itself is small enough */
 } LoadData;
@@ -74,6 +79,8 @@ load_data_free (gpointer data)
 
   g_clear_object (&load->file);
   g_clear_pointer (&load->image, impasto_image_free);
+  g_free (load->sha256);
+  g_free (load->recipe);
   g_clear_pointer (&load->thumbnail, impasto_image_free);
   g_clear_pointer (&load->preview, impasto_image_free);
   g_free (load);
@@ -123,9 +130,14 @@ load_in_thread (GTask        *task,
 
   /* Files without a local path (from a phone, a network share) are read through GIO. */
   if (path != NULL)
-    load->image = impasto_image_load (path, &error);
+    {
+      load->image = impasto_image_load_full (path, &load->sha256, &load->recipe, &error);
+    }
   else if ((bytes = g_file_load_bytes (load->file, cancellable, NULL, &error)) != NULL)
-    load->image = impasto_image_load_bytes (bytes, &error);
+    {
+      load->image = impasto_image_load_bytes_with_recipe (bytes, &load->recipe, &error);
+      load->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+    }
 
   if (load->image == NULL)
     {
@@ -165,10 +177,13 @@ impasto_image_picker_set_error (ImpastoImagePicker *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }
 
+/* Takes image, sha256 and recipe. */
 static void
 impasto_image_picker_show (ImpastoImagePicker *self,
                            GFile              *file,
                            ImpastoImage       *image,
+                           char               *sha256,
+                           char               *recipe,
                            ImpastoImage       *thumbnail,
                            ImpastoImage       *preview)
 {
@@ -189,6 +204,10 @@ impasto_image_picker_show (ImpastoImagePicker *self,
 
   g_clear_pointer (&self->image, impasto_image_free);
   self->image = image;
+  g_free (self->sha256);
+  self->sha256 = sha256;
+  g_free (self->recipe);
+  self->recipe = recipe;
   g_clear_object (&self->preview);
   if (image != NULL)
     self->preview = impasto_texture_new_for_image (preview != NULL ? preview : image);
@@ -211,12 +230,26 @@ on_load_done (GObject      *source_object,
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error)
+      && self->expected != NULL && g_strcmp0 (self->expected, load->sha256) != 0)
+    {
+      g_autofree char *shown = g_file_get_basename (load->file);
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a file name. */
+      text = g_strdup_printf (_("“%s” is not the file the recipe was made with: its contents "
+                                "have changed"), shown);
+      impasto_image_picker_show_error (self, text);
+      return;
+    }
+  if (error == NULL)
     {
       impasto_image_picker_set_loading (self, FALSE);
       impasto_image_picker_set_error (self, NULL);
       impasto_image_picker_show (self, load->file, g_steal_pointer (&load->image),
-                                 load->thumbnail, load->preview);
+                                 g_steal_pointer (&load->sha256),
+                                 g_steal_pointer (&load->recipe), load->thumbnail,
+                                 load->preview);
       return;
     }
 
@@ -227,20 +260,45 @@ on_load_done (GObject      *source_object,
   name = g_file_get_basename (load->file);
   /* Translators: the first %s is a file name, the second says what went wrong. */
   message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
+  impasto_image_picker_show_error (self, message);
+}
+
+/* No image, and why: a file that could not be read, or one a recipe names that is missing
+ * or has changed. */
+void
+impasto_image_picker_show_error (ImpastoImagePicker *self,
+                                 const char         *message)
+{
+  g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
+
+  g_cancellable_cancel (self->cancellable);
   impasto_image_picker_set_loading (self, FALSE);
   impasto_image_picker_set_error (self, message);
-  impasto_image_picker_show (self, NULL, NULL, NULL, NULL);
+  impasto_image_picker_show (self, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 void
 impasto_image_picker_set_file (ImpastoImagePicker *self,
                                GFile              *file)
 {
+  impasto_image_picker_set_file_expecting (self, file, NULL);
+}
+
+/* Loads file as one a recipe names: only with these contents (SHA-256) is it the input the
+ * recipe was made with. A recipe it carries itself is not the picker's to follow then. */
+void
+impasto_image_picker_set_file_expecting (ImpastoImagePicker *self,
+                                         GFile              *file,
+                                         const char         *sha256)
+{
   g_autoptr(GTask) task = NULL;
   LoadData *load;
 
   g_return_if_fail (IMPASTO_IS_IMAGE_PICKER (self));
   g_return_if_fail (G_IS_FILE (file));
+
+  g_free (self->expected);
+  self->expected = g_strdup (sha256);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -349,6 +407,9 @@ impasto_image_picker_finalize (GObject *object)
   g_clear_pointer (&self->folder, g_free);
   g_clear_object (&self->file);
   g_clear_pointer (&self->image, impasto_image_free);
+  g_clear_pointer (&self->sha256, g_free);
+  g_clear_pointer (&self->recipe, g_free);
+  g_clear_pointer (&self->expected, g_free);
   g_clear_object (&self->preview);
   g_clear_pointer (&self->error, g_free);
 
@@ -551,6 +612,25 @@ impasto_image_picker_get_image (ImpastoImagePicker *self)
   g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
 
   return self->image;
+}
+
+/* The SHA-256 of the image file's bytes, or NULL without an image. */
+const char *
+impasto_image_picker_get_sha256 (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->sha256;
+}
+
+/* The recipe text a result of Impasto's carries, or NULL; always NULL for a file a recipe
+ * named, which is an input and no recipe to open. */
+const char *
+impasto_image_picker_get_recipe (ImpastoImagePicker *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_IMAGE_PICKER (self), NULL);
+
+  return self->expected == NULL ? self->recipe : NULL;
 }
 
 /* The image for showing: no larger than PREVIEW_SIZE on its long side; NULL without one. */

@@ -26,8 +26,15 @@ void                impasto_image_picker_set_folder    (ImpastoImagePicker *self
  * cannot be, with the reason shown under the button. */
 void                impasto_image_picker_set_file      (ImpastoImagePicker *self,
                                                         GFile              *file);
+void                impasto_image_picker_set_file_expecting (ImpastoImagePicker *self,
+                                                         GFile              *file,
+                                                         const char         *sha256);
+void                impasto_image_picker_show_error    (ImpastoImagePicker *self,
+                                                         const char         *message);
 GFile              *impasto_image_picker_get_file      (ImpastoImagePicker *self);
 const ImpastoImage *impasto_image_picker_get_image     (ImpastoImagePicker *self);
+const char         *impasto_image_picker_get_sha256    (ImpastoImagePicker *self);
+const char         *impasto_image_picker_get_recipe    (ImpastoImagePicker *self);
 GdkTexture         *impasto_image_picker_get_preview   (ImpastoImagePicker *self);
 gboolean            impasto_image_picker_get_loading   (ImpastoImagePicker *self);
 const char         *impasto_image_picker_get_error     (ImpastoImagePicker *self);

@@ -7,9 +7,15 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "impasto-background.h"
 #include "impasto-image-io.h"
 #include "impasto-job.h"
+#include "impasto-params.h"
+
+/* Tags the save task; the address matters, not the value. */
+static const char save_tag;
 
 /* Progress without a new picture is passed on at most this often, so that a small model
  * stepping a thousand times a second does not keep the main loop busy. */
@@ -20,16 +26,19 @@ typedef struct
 {
   GArray *samples;
   guint   step;
+  guint   total_steps;
   guint64 evaluations;
   double  seconds_per_step;
   double  elapsed;
   GBytes *pixels;
+  guint   pixels_step;
   guint   width;
   guint   height;
 } Update;
 
 /* Shared by the worker and the main thread. The worker only ever merges into `pending`;
- * at most one idle is on its way at a time, and it carries whatever is newest. */
+ * at most one idle is on its way at a time, and it carries whatever is newest. Controls go the
+ * other way: to the run once the worker has made it, queued here until then. */
 typedef struct
 {
   GMutex        mutex;
@@ -37,30 +46,36 @@ typedef struct
   GWeakRef      job;       /* dereferenced on the main thread only */
   Update       *pending;
   gboolean      posted;
+  ImpastoRun   *run;       /* once made; the job frees it */
+  GArray       *steers;    /* ImpastoSteer for the run not made yet */
+  gboolean      paused;
 } Mailbox;
 
-/* Everything the worker reads: its own copies, nothing shared with a widget. */
+/* What the worker works on: the session (its own copies of the inputs, the model and the
+ * recipe) and, after the first execution, the run it made; nothing shared with a widget. */
 typedef struct
 {
-  ImpastoNetwork   *network;
-  ImpastoRunParams *params;
-  ImpastoImage     *content;
-  ImpastoImage     *style;
-  Mailbox          *mailbox;
-  gint64            last_post;
+  ImpastoSession *session;
+  ImpastoNetwork *network;
+  Mailbox        *mailbox;
+  guint           more_steps;   /* a Continue: steps to add before executing again */
+  gint64          last_post;
 } RunData;
 
 struct _ImpastoJob
 {
   GObject           parent_instance;
 
+  /* Read by the worker while it runs; the main thread reads the recipe, which nothing
+   * changes once the job is made, and the run's steering log, which is locked. */
+  ImpastoSession   *session;
   ImpastoNetwork   *network;
-  ImpastoRunParams *params;
-  ImpastoImage     *content;   /* until impasto_job_start() hands them to the worker */
-  ImpastoImage     *style;
+  ImpastoRunParams *params;    /* as the run started */
+  guint             total_steps;
 
   GCancellable     *cancellable;
   Mailbox          *mailbox;
+  gboolean          paused;
 
   ImpastoJobState   state;
   GError           *error;
@@ -70,6 +85,10 @@ struct _ImpastoJob
   double            seconds_per_step;
   GArray           *samples;
   GBytes           *pixels;
+  guint             pixels_step;   /* the step the pixels show */
+  GBytes           *saved_pixels;  /* the last pixels saved to a file */
+  char             *saved_path;    /* that file */
+  char             *saved_sha256;
   guint             width;
   guint             height;
   GdkTexture       *texture;
@@ -89,6 +108,7 @@ enum {
   PROP_STATE,
   PROP_STEP,
   PROP_TEXTURE,
+  PROP_PAUSED,
   N_PROPS
 };
 
@@ -124,6 +144,8 @@ mailbox_clear (gpointer data)
   g_main_context_unref (mailbox->context);
   g_weak_ref_clear (&mailbox->job);
   update_free (mailbox->pending);
+  impasto_run_free (mailbox->run);
+  g_array_unref (mailbox->steers);
 }
 
 static Mailbox *
@@ -132,6 +154,7 @@ mailbox_new (ImpastoJob *job)
   Mailbox *mailbox = g_atomic_rc_box_new0 (Mailbox);
 
   g_mutex_init (&mailbox->mutex);
+  mailbox->steers = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
   mailbox->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&mailbox->job, job);
 
@@ -169,9 +192,6 @@ run_data_free (gpointer data)
   RunData *run_data = data;
 
   impasto_network_unref (run_data->network);
-  impasto_run_params_free (run_data->params);
-  impasto_image_free (run_data->content);
-  impasto_image_free (run_data->style);
   mailbox_unref (run_data->mailbox);
   g_free (run_data);
 
@@ -199,6 +219,7 @@ impasto_job_apply (ImpastoJob *self,
     return;
 
   g_array_append_vals (self->samples, update->samples->data, update->samples->len);
+  self->total_steps = update->total_steps;
   self->elapsed = update->elapsed;
   self->seconds_per_step = update->seconds_per_step;
   self->evaluations = update->evaluations;
@@ -207,6 +228,7 @@ impasto_job_apply (ImpastoJob *self,
     {
       g_clear_pointer (&self->pixels, g_bytes_unref);
       self->pixels = g_steal_pointer (&update->pixels);
+      self->pixels_step = update->pixels_step;
       self->width = update->width;
       self->height = update->height;
       g_clear_object (&self->texture);
@@ -260,7 +282,8 @@ on_progress (const ImpastoProgress *progress,
   Mailbox *mailbox = data->mailbox;
   gint64 now = g_get_monotonic_time ();
   ImpastoJobSample sample = {
-    progress->step, progress->total_loss, progress->content_loss, progress->style_loss
+    progress->step, progress->total_loss, progress->content_loss, progress->style_loss,
+    progress->params->alpha, progress->params->beta,
   };
   gboolean urgent = progress->snapshot != NULL || progress->step == progress->total_steps;
   gboolean post = FALSE;
@@ -272,6 +295,7 @@ on_progress (const ImpastoProgress *progress,
 
   g_array_append_val (mailbox->pending->samples, sample);
   mailbox->pending->step = progress->step;
+  mailbox->pending->total_steps = progress->total_steps;
   mailbox->pending->evaluations = progress->evaluations;
   mailbox->pending->elapsed = progress->elapsed;
   mailbox->pending->seconds_per_step = progress->seconds_per_step;
@@ -283,6 +307,7 @@ on_progress (const ImpastoProgress *progress,
       g_clear_pointer (&mailbox->pending->pixels, g_bytes_unref);
       mailbox->pending->pixels = g_bytes_new (snapshot->pixels,
                                               impasto_image_get_n_bytes (snapshot));
+      mailbox->pending->pixels_step = progress->step;
       mailbox->pending->width = snapshot->width;
       mailbox->pending->height = snapshot->height;
     }
@@ -299,6 +324,36 @@ on_progress (const ImpastoProgress *progress,
     }
 }
 
+/* The run made once, with whatever controls came before it existed. */
+static ImpastoRun *
+make_run (RunData  *data,
+          GError  **error)
+{
+  Mailbox *mailbox = data->mailbox;
+  ImpastoRun *run;
+
+  /* The model's checksum for the recipe takes a moment on the full model, and a starting
+   * image is read from its file. */
+  if (!impasto_session_set_network (data->session, data->network, error)
+      || !impasto_session_load_start (data->session, error)
+      || (run = impasto_session_create_run (data->session, error)) == NULL)
+    return NULL;
+
+  g_mutex_lock (&mailbox->mutex);
+  for (guint i = 0; i < mailbox->steers->len; i++)
+    {
+      const ImpastoSteer *steer = &g_array_index (mailbox->steers, ImpastoSteer, i);
+
+      impasto_run_steer (run, steer->step, steer->name, steer->value, NULL);
+    }
+  g_array_set_size (mailbox->steers, 0);
+  impasto_run_set_paused (run, mailbox->paused);
+  mailbox->run = run;
+  g_mutex_unlock (&mailbox->mutex);
+
+  return run;
+}
+
 static void
 run_in_thread (GTask        *task,
                gpointer      source_object,
@@ -306,18 +361,23 @@ run_in_thread (GTask        *task,
                GCancellable *cancellable)
 {
   RunData *data = task_data;
-  const ImpastoRunParams *params = data->params;
-  g_autoptr(ImpastoImage) content = NULL;
-  g_autoptr(ImpastoImage) style = NULL;
-  g_autoptr(ImpastoRun) run = NULL;
+  ImpastoRun *run;
   GError *error = NULL;
 
-  content = impasto_image_resize (data->content, params->width, params->height);
-  style = impasto_image_resize (data->style, params->width, params->height);
+  /* Only this thread sets it, and only the first time. */
+  g_mutex_lock (&data->mailbox->mutex);
+  run = data->mailbox->run;
+  g_mutex_unlock (&data->mailbox->mutex);
 
-  run = impasto_run_new (data->network, params, content, style, &error);
-  if (run == NULL ||
-      !impasto_run_execute (run, on_progress, data, cancellable, &error))
+  if (run == NULL && (run = make_run (data, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->more_steps > 0)
+    impasto_run_continue_for (run, data->more_steps);
+
+  if (!impasto_run_execute (run, on_progress, data, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -367,15 +427,17 @@ impasto_job_finalize (GObject *object)
 {
   ImpastoJob *self = (ImpastoJob *)object;
 
+  g_clear_pointer (&self->session, impasto_session_free);
   g_clear_pointer (&self->network, impasto_network_unref);
   g_clear_pointer (&self->params, impasto_run_params_free);
-  g_clear_pointer (&self->content, impasto_image_free);
-  g_clear_pointer (&self->style, impasto_image_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->mailbox, mailbox_unref);
   g_clear_error (&self->error);
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_pointer (&self->pixels, g_bytes_unref);
+  g_clear_pointer (&self->saved_pixels, g_bytes_unref);
+  g_clear_pointer (&self->saved_path, g_free);
+  g_clear_pointer (&self->saved_sha256, g_free);
   g_clear_object (&self->texture);
 
   G_OBJECT_CLASS (impasto_job_parent_class)->finalize (object);
@@ -401,6 +463,10 @@ impasto_job_get_property (GObject    *object,
 
     case PROP_TEXTURE:
       g_value_set_object (value, self->texture);
+      break;
+
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
       break;
 
     default:
@@ -434,6 +500,11 @@ impasto_job_class_init (ImpastoJobClass *klass)
                          GDK_TYPE_TEXTURE,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -444,59 +515,310 @@ impasto_job_init (ImpastoJob *self)
   self->cancellable = g_cancellable_new ();
 }
 
-/* Copies the parameters and both images, and holds a reference on the network, so that the
- * caller may change or free its own at once. */
+/* Takes session, whose inputs are set; the worker gives it network. */
 ImpastoJob *
-impasto_job_new (ImpastoNetwork         *network,
-                 const ImpastoRunParams *params,
-                 const ImpastoImage     *content,
-                 const ImpastoImage     *style)
+impasto_job_new (ImpastoSession *session,
+                 ImpastoNetwork *network)
 {
   ImpastoJob *self;
 
+  g_return_val_if_fail (session != NULL, NULL);
   g_return_val_if_fail (network != NULL, NULL);
-  g_return_val_if_fail (params != NULL, NULL);
-  g_return_val_if_fail (content != NULL, NULL);
-  g_return_val_if_fail (style != NULL, NULL);
 
   self = g_object_new (IMPASTO_TYPE_JOB, NULL);
+  self->session = session;
   self->network = impasto_network_ref (network);
-  self->params = impasto_run_params_copy (params);
-  self->content = impasto_image_copy (content);
-  self->style = impasto_image_copy (style);
+  self->params = impasto_run_params_copy (impasto_session_get_recipe (session)->params);
+  self->total_steps = self->params->steps;
+  self->mailbox = mailbox_new (self);
 
   return self;
 }
 
-void
-impasto_job_start (ImpastoJob *self)
+static void
+impasto_job_run (ImpastoJob *self,
+                 guint       more_steps)
 {
   g_autoptr(GTask) task = NULL;
   RunData *data;
 
-  g_return_if_fail (IMPASTO_IS_JOB (self));
-  g_return_if_fail (self->state == IMPASTO_JOB_READY);
-
-  self->mailbox = mailbox_new (self);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
 
   data = g_new0 (RunData, 1);
+  data->session = self->session;
   data->network = impasto_network_ref (self->network);
-  data->params = impasto_run_params_copy (self->params);
-  /* The job has no more use for the images, and a photo's copy costs the main thread
-   * milliseconds: they go to the worker as they are. */
-  data->content = g_steal_pointer (&self->content);
-  data->style = g_steal_pointer (&self->style);
   data->mailbox = mailbox_ref (self->mailbox);
+  data->more_steps = more_steps;
 
   /* No source object: the worker may drop the task's last reference, and the job must only
-   * ever be finalised on the main thread. The callback's reference keeps it alive instead. */
+   * ever be finalised on the main thread. The callback's reference keeps it alive instead,
+   * and with it the session and the run the worker uses. */
   task = g_task_new (NULL, self->cancellable, on_run_done, g_object_ref (self));
   g_task_set_name (task, "[impasto] run");
   g_task_set_task_data (task, data, run_data_free);
 
   impasto_background_hold ();
+  g_clear_error (&self->error);
   impasto_job_set_state (self, IMPASTO_JOB_RUNNING);
   g_task_run_in_thread (task, run_in_thread);
+}
+
+void
+impasto_job_start (ImpastoJob *self)
+{
+  g_return_if_fail (IMPASTO_IS_JOB (self));
+  g_return_if_fail (self->state == IMPASTO_JOB_READY);
+
+  impasto_job_run (self, 0);
+}
+
+/* steps more, from where a finished or stopped run got to, its optimiser's state kept. */
+void
+impasto_job_continue (ImpastoJob *self,
+                      guint       steps)
+{
+  g_return_if_fail (IMPASTO_IS_JOB (self));
+  g_return_if_fail (impasto_job_can_continue (self));
+
+  impasto_job_run (self, steps);
+}
+
+gboolean
+impasto_job_can_continue (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  return (self->state == IMPASTO_JOB_FINISHED || self->state == IMPASTO_JOB_STOPPED)
+         && self->mailbox->run != NULL;
+}
+
+/* From the next step on, name has value; before the run exists, from its start. */
+gboolean
+impasto_job_steer (ImpastoJob  *self,
+                   const char  *name,
+                   double       value,
+                   GError     **error)
+{
+  Mailbox *mailbox;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  mailbox = self->mailbox;
+  g_mutex_lock (&mailbox->mutex);
+  if (mailbox->run != NULL)
+    {
+      ok = impasto_run_steer (mailbox->run, 0, name, value, error);
+    }
+  else if ((ok = impasto_steer_check (name, value, NULL, error)))
+    {
+      ImpastoSteer steer = { 0, impasto_params_find (name)->name, value };
+
+      g_array_append_val (mailbox->steers, steer);
+    }
+  g_mutex_unlock (&mailbox->mutex);
+
+  return ok;
+}
+
+void
+impasto_job_set_paused (ImpastoJob *self,
+                        gboolean    paused)
+{
+  Mailbox *mailbox;
+
+  g_return_if_fail (IMPASTO_IS_JOB (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+
+  mailbox = self->mailbox;
+  g_mutex_lock (&mailbox->mutex);
+  mailbox->paused = paused;
+  if (mailbox->run != NULL)
+    impasto_run_set_paused (mailbox->run, paused);
+  g_mutex_unlock (&mailbox->mutex);
+
+  self->paused = paused;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+gboolean
+impasto_job_get_paused (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  return self->paused;
+}
+
+/* The recipe of the painting on show, steering included. */
+char *
+impasto_job_dup_recipe_text (ImpastoJob *self)
+{
+  char *text;
+
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+
+  g_mutex_lock (&self->mailbox->mutex);
+  text = impasto_session_dup_recipe_text (self->session, self->mailbox->run,
+                                          self->pixels_step);
+  g_mutex_unlock (&self->mailbox->mutex);
+
+  return text;
+}
+
+typedef struct
+{
+  ImpastoImage *image;
+  char         *recipe;
+  char         *path;
+  GWeakRef      job;      /* told on the main thread that its pixels are safe */
+  GBytes       *pixels;   /* the ones saved */
+  char         *sha256;   /* of the file written */
+} SaveData;
+
+static void
+save_data_free (gpointer data)
+{
+  SaveData *save = data;
+
+  impasto_image_free (save->image);
+  g_free (save->recipe);
+  g_free (save->path);
+  g_weak_ref_clear (&save->job);
+  g_bytes_unref (save->pixels);
+  g_free (save->sha256);
+  g_free (save);
+
+  impasto_background_release ();
+}
+
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveData *save = task_data;
+  g_autofree char *bytes = NULL;
+  GError *error = NULL;
+  gsize size;
+
+  if (!impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* What a recipe starting from this picture will name it by; the file was just written. */
+  if (g_file_get_contents (save->path, &bytes, &size, NULL))
+    save->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes,
+                                                size);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Saves the latest snapshot with its recipe, during a run or after it, as PNG or JPEG by the
+ * name's extension. Encoding a large painting takes a while, so a worker does it, on its own
+ * copy. impasto_image_save_with_recipe() writes a temporary file and renames it: a failure
+ * leaves nothing behind, and quitting waits for the worker. The task has no source object
+ * (see impasto_job_run()): a callback that needs the window gets a reference in user_data.
+ * self may be NULL: there is nothing to save then. */
+void
+impasto_job_save_async (ImpastoJob          *self,
+                        GFile               *file,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  SaveData *save;
+
+  g_return_if_fail (self == NULL || IMPASTO_IS_JOB (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (task, (gpointer) &save_tag);
+  g_task_set_name (task, "[impasto] save");
+
+  if (self == NULL || self->pixels == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               "%s", _("There is no painting to save yet"));
+      return;
+    }
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "%s", _("Only files on this computer can be saved to"));
+      return;
+    }
+
+  save = g_new0 (SaveData, 1);
+  save->image = impasto_job_dup_image (self);
+  save->recipe = impasto_job_dup_recipe_text (self);
+  save->path = g_steal_pointer (&path);
+  g_weak_ref_init (&save->job, self);
+  save->pixels = g_bytes_ref (self->pixels);
+  impasto_background_hold ();
+  g_task_set_task_data (task, save, save_data_free);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+/* On the main thread. */
+gboolean
+impasto_job_save_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  SaveData *save;
+  g_autoptr(ImpastoJob) job = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, (gpointer) &save_tag), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  save = g_task_get_task_data (G_TASK (result));
+  if (save != NULL && (job = g_weak_ref_get (&save->job)) != NULL)
+    {
+      g_clear_pointer (&job->saved_pixels, g_bytes_unref);
+      job->saved_pixels = g_bytes_ref (save->pixels);
+      g_free (job->saved_path);
+      job->saved_path = g_strdup (save->path);
+      g_free (job->saved_sha256);
+      job->saved_sha256 = g_strdup (save->sha256);
+    }
+
+  return TRUE;
+}
+
+/* The file that holds the painting on show, and its checksum; FALSE while none does. */
+gboolean
+impasto_job_get_saved_file (ImpastoJob  *self,
+                            const char **path,
+                            const char **sha256)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  if (self->pixels == NULL || self->pixels != self->saved_pixels || self->saved_sha256 == NULL)
+    return FALSE;
+
+  *path = self->saved_path;
+  *sha256 = self->saved_sha256;
+  return TRUE;
+}
+
+/* A painting is there that no file holds yet: losing the job loses it. */
+gboolean
+impasto_job_get_unsaved (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  return self->pixels != NULL && self->pixels != self->saved_pixels;
 }
 
 /* Returns at once; the worker notices within one step. */
@@ -549,7 +871,7 @@ impasto_job_get_total_steps (ImpastoJob *self)
 {
   g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
 
-  return self->params->steps;
+  return self->total_steps;
 }
 
 /* Of the loss and its gradient: one a step for Adam, a few more than steps for L-BFGS, whose

@@ -10,6 +10,7 @@
 #include "impasto-image.h"
 #include "impasto-network.h"
 #include "impasto-run.h"
+#include "impasto-session.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,8 @@ typedef struct
   double total_loss;
   double content_loss;
   double style_loss;
+  double alpha;          /* in force at this step */
+  double beta;
 } ImpastoJobSample;
 
 #define IMPASTO_TYPE_JOB_STATE (impasto_job_state_get_type ())
@@ -37,12 +40,31 @@ GType impasto_job_state_get_type (void);
 
 G_DECLARE_FINAL_TYPE (ImpastoJob, impasto_job, IMPASTO, JOB, GObject)
 
-ImpastoJob             *impasto_job_new                  (ImpastoNetwork         *network,
-                                                          const ImpastoRunParams *params,
-                                                          const ImpastoImage     *content,
-                                                          const ImpastoImage     *style);
+ImpastoJob             *impasto_job_new                  (ImpastoSession         *session,
+                                                          ImpastoNetwork         *network);
 void                    impasto_job_start                (ImpastoJob             *self);
 void                    impasto_job_stop                 (ImpastoJob             *self);
+gboolean                impasto_job_can_continue         (ImpastoJob             *self);
+void                    impasto_job_continue             (ImpastoJob             *self,
+                                                          guint                   steps);
+gboolean                impasto_job_steer                (ImpastoJob             *self,
+                                                          const char             *name,
+                                                          double                  value,
+                                                          GError                **error);
+void                    impasto_job_set_paused           (ImpastoJob             *self,
+                                                          gboolean                paused);
+gboolean                impasto_job_get_paused           (ImpastoJob             *self);
+char                   *impasto_job_dup_recipe_text      (ImpastoJob             *self);
+void                    impasto_job_save_async           (ImpastoJob             *self,
+                                                          GFile                  *file,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+gboolean                impasto_job_save_finish          (GAsyncResult           *result,
+                                                          GError                **error);
+gboolean                impasto_job_get_unsaved          (ImpastoJob             *self);
+gboolean                impasto_job_get_saved_file       (ImpastoJob             *self,
+                                                          const char            **path,
+                                                          const char            **sha256);
 ImpastoJobState         impasto_job_get_state            (ImpastoJob             *self);
 const GError           *impasto_job_get_error            (ImpastoJob             *self);
 const ImpastoRunParams *impasto_job_get_params           (ImpastoJob             *self);

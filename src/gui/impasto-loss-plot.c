@@ -20,6 +20,7 @@ struct _ImpastoLossPlot
   GtkDrawingArea parent_instance;
 
   GArray        *points;
+  GArray        *marks;        /* guint: the steps where the user changed the run */
   guint          total_steps;
   double         min_log;
   double         max_log;
@@ -134,6 +135,17 @@ draw_plot (GtkDrawingArea *area,
   cairo_rectangle (cr, 0, height - 1, width, 1);
   cairo_fill (cr);
 
+  /* Where the user steered: faint, under the curve. */
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha * 0.45);
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      double x = 1.0 + g_array_index (self->marks, guint, i) * (width - 2.0)
+                       / MAX (self->total_steps, 1);
+
+      cairo_rectangle (cr, floor (x), 0, 1, height);
+    }
+  cairo_fill (cr);
+
   if (self->points->len < 2)
     return;
 
@@ -150,6 +162,7 @@ impasto_loss_plot_finalize (GObject *object)
   ImpastoLossPlot *self = (ImpastoLossPlot *)object;
 
   g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->marks, g_array_unref);
 
   G_OBJECT_CLASS (impasto_loss_plot_parent_class)->finalize (object);
 }
@@ -169,6 +182,7 @@ static void
 impasto_loss_plot_init (ImpastoLossPlot *self)
 {
   self->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  self->marks = g_array_new (FALSE, FALSE, sizeof (guint));
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self), 64);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), draw_plot, NULL, NULL);
 }
@@ -185,6 +199,7 @@ impasto_loss_plot_clear (ImpastoLossPlot *self)
   g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
 
   g_array_set_size (self->points, 0);
+  g_array_set_size (self->marks, 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -232,4 +247,23 @@ impasto_loss_plot_get_n_points (ImpastoLossPlot *self)
   g_return_val_if_fail (IMPASTO_IS_LOSS_PLOT (self), 0);
 
   return self->points->len;
+}
+
+/* A line across the plot at step: where a change of the user's took effect. */
+void
+impasto_loss_plot_add_mark (ImpastoLossPlot *self,
+                            guint            step)
+{
+  g_return_if_fail (IMPASTO_IS_LOSS_PLOT (self));
+
+  g_array_append_val (self->marks, step);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+impasto_loss_plot_get_n_marks (ImpastoLossPlot *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_LOSS_PLOT (self), 0);
+
+  return self->marks->len;
 }

@@ -27,4 +27,8 @@ void       impasto_loss_plot_trace      (ImpastoLossPlot *self,
                                          int              width,
                                          int              height);
 
+void       impasto_loss_plot_add_mark      (ImpastoLossPlot *self,
+                                            guint            step);
+guint      impasto_loss_plot_get_n_marks   (ImpastoLossPlot *self);
+
 G_END_DECLS

@@ -11,17 +11,9 @@
 
 #include "impasto-background.h"
 #include "impasto-file-dialog.h"
+#include "impasto-file-id.h"
 #include "impasto-image-io.h"
 #include "impasto-window-private.h"
-
-/* Tags the save task; the address matters, not the value. */
-static const char save_tag;
-
-typedef struct
-{
-  ImpastoImage *image;
-  char         *path;
-} SaveData;
 
 static char *
 dup_stem (GFile *file)
@@ -57,90 +49,25 @@ impasto_window_dup_suggested_name (ImpastoWindow *self)
   return g_strdup_printf ("%s-%s.png", content_stem, style_stem);
 }
 
-static void
-save_data_free (gpointer data)
-{
-  SaveData *save = data;
-
-  impasto_image_free (save->image);
-  g_free (save->path);
-  g_free (save);
-
-  impasto_background_release ();
-}
-
-static void
-save_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SaveData *save = task_data;
-  GError *error = NULL;
-
-  if (impasto_image_save (save->image, save->path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/* Saves the latest snapshot, during a run or after it, as PNG or JPEG by the name's
- * extension. Encoding a large painting takes a while, so a worker does it, on its own copy.
- * impasto_image_save() writes a temporary file and renames it: a failure leaves nothing
- * behind, and quitting waits for the worker. The task has no source object (see
- * impasto-job.c): a callback that needs the window gets a reference in user_data. */
+/* The painting's own save (see impasto_job_save_async()); without one, there is nothing
+ * to save yet. */
 void
 impasto_window_save_async (ImpastoWindow       *self,
                            GFile               *file,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(ImpastoImage) image = NULL;
-  g_autofree char *path = NULL;
-  SaveData *save;
-
   g_return_if_fail (IMPASTO_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (NULL, NULL, callback, user_data);
-  g_task_set_source_tag (task, (gpointer) &save_tag);
-  g_task_set_name (task, "[impasto] save");
-
-  if (self->job != NULL)
-    image = impasto_job_dup_image (self->job);
-  path = g_file_get_path (file);
-
-  if (image == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               "%s", _("There is no painting to save yet"));
-      return;
-    }
-
-  if (path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "%s", _("Only files on this computer can be saved to"));
-      return;
-    }
-
-  save = g_new0 (SaveData, 1);
-  save->image = g_steal_pointer (&image);
-  save->path = g_steal_pointer (&path);
-  impasto_background_hold ();
-  g_task_set_task_data (task, save, save_data_free);
-  g_task_run_in_thread (task, save_in_thread);
+  impasto_job_save_async (self->job, file, callback, user_data);
 }
 
 gboolean
 impasto_window_save_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, (gpointer) &save_tag), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return impasto_job_save_finish (result, error);
 }
 
 static void
@@ -165,6 +92,7 @@ typedef struct
 {
   ImpastoWindow *window;
   char          *name;
+  ImpastoAfter   after;   /* once saved */
 } SaveRequest;
 
 static void
@@ -198,6 +126,7 @@ on_saved (GObject      *source_object,
       /* Translators: %s is a file name. */
       message = g_strdup_printf (_("Saved as “%s”"), request->name);
       impasto_window_show_status (request->window, message, FALSE);
+      impasto_window_carry_out (request->window, request->after);
       return;
     }
 
@@ -206,11 +135,9 @@ on_saved (GObject      *source_object,
   show_error_dialog (request->window, title, error->message);
 }
 
-/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
- * user when that fails. */
-void
-impasto_window_save_to_file (ImpastoWindow *self,
-                             GFile         *file)
+static void
+save_to_file (ImpastoWindow *self,
+              GFile         *file)
 {
   g_autoptr(GFile) folder = g_file_get_parent (file);
   SaveRequest *request;
@@ -221,7 +148,102 @@ impasto_window_save_to_file (ImpastoWindow *self,
   request = g_new0 (SaveRequest, 1);
   request->window = g_object_ref (self);
   request->name = g_file_get_basename (file);
+  request->after = self->after_save;
+  self->after_save = IMPASTO_AFTER_NOTHING;
   impasto_window_save_async (self, file, on_saved, request);
+}
+
+/* The question whose answer decides whether a save may replace an input. */
+typedef struct
+{
+  ImpastoWindow *window;
+  GFile         *file;
+} Confirmation;
+
+static void
+confirmation_free (gpointer data,
+                   GClosure *closure)
+{
+  Confirmation *confirmation = data;
+
+  g_object_unref (confirmation->window);
+  g_object_unref (confirmation->file);
+  g_free (confirmation);
+}
+
+static void
+on_replace_input_response (GtkDialog    *dialog,
+                           int           response_id,
+                           Confirmation *confirmation)
+{
+  if (response_id == GTK_RESPONSE_ACCEPT)
+    save_to_file (confirmation->window, confirmation->file);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The input file would be replaced by the painting; message says which. */
+static void
+confirm_replace_input (ImpastoWindow *self,
+                       GFile         *file,
+                       const char    *message)
+{
+  GtkWidget *dialog;
+  GtkWidget *replace;
+  Confirmation *confirmation = g_new0 (Confirmation, 1);
+
+  confirmation->window = g_object_ref (self);
+  confirmation->file = g_object_ref (file);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s", message);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("Saving the painting there replaces it, and it "
+                                              "cannot be brought back."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  replace = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Replace"), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (replace, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_replace_input_response),
+                         confirmation, confirmation_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+is_file_of (ImpastoImagePicker *picker,
+            GFile              *file)
+{
+  GFile *input = impasto_image_picker_get_file (picker);
+
+  return input != NULL && g_file_peek_path (input) != NULL && g_file_peek_path (file) != NULL
+         && impasto_file_same (g_file_peek_path (input), g_file_peek_path (file));
+}
+
+/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
+ * user when that fails. The file chooser has already asked before replacing any file (GTK 4
+ * always does); one of the images the painting is made from is worth asking again, by name,
+ * since the chooser's question does not say that the photo itself would be lost. */
+void
+impasto_window_save_to_file (ImpastoWindow *self,
+                             GFile         *file)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = g_file_get_basename (file);
+  if (is_file_of (self->content_picker, file))
+    /* Translators: %s is a file name. */
+    message = g_strdup_printf (_("Replace the content image “%s”?"), name);
+  else if (is_file_of (self->style_picker, file))
+    /* Translators: %s is a file name. */
+    message = g_strdup_printf (_("Replace the style image “%s”?"), name);
+
+  if (message != NULL)
+    confirm_replace_input (self, file, message);
+  else
+    save_to_file (self, file);
 }
 
 static void
@@ -246,11 +268,20 @@ new_filter (const char *name,
 void
 impasto_window_choose_save_file (ImpastoWindow *self)
 {
+  impasto_window_choose_save_file_then (self, IMPASTO_AFTER_NOTHING);
+}
+
+/* The save dialog; once the painting is saved, after is done. */
+void
+impasto_window_choose_save_file_then (ImpastoWindow *self,
+                                      ImpastoAfter   after)
+{
   GtkFileChooserNative *dialog;
   g_autofree char *folder_path = g_settings_get_string (self->settings, "last-save-folder");
   g_autofree char *name = impasto_window_dup_suggested_name (self);
   g_autoptr(GFile) folder = NULL;
 
+  self->after_save = after;
   if (impasto_file_dialog_reshow (self->save_chooser))
     return;
 
@@ -328,6 +359,30 @@ stop_action (GtkWidget  *widget,
 }
 
 static void
+start_from_picture_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  impasto_window_start_from_picture (IMPASTO_WINDOW (widget));
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  impasto_window_toggle_pause (IMPASTO_WINDOW (widget));
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  impasto_window_continue (IMPASTO_WINDOW (widget));
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -361,6 +416,10 @@ impasto_window_class_actions_init (ImpastoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-style", NULL, open_style_action);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.start-from-picture", NULL,
+                                   start_from_picture_action);
+  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.reset-defaults", NULL,
                                    reset_defaults_action);

@@ -14,6 +14,16 @@
 
 G_BEGIN_DECLS
 
+/* What waits for the save-before question's answer. */
+typedef enum
+{
+  IMPASTO_AFTER_NOTHING,
+  IMPASTO_AFTER_CLOSE,
+  IMPASTO_AFTER_START,
+  IMPASTO_AFTER_NEW_IMAGE,
+  IMPASTO_AFTER_START_FROM_PICTURE,
+} ImpastoAfter;
+
 struct _ImpastoWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -23,6 +33,8 @@ struct _ImpastoWindow
   /* Template widgets */
   GtkStack             *stack;
   GtkButton            *start_button;
+  GtkButton            *pause_button;
+  GtkWidget            *continue_button;
   GtkLinkButton        *model_link;
   GtkLabel             *model_path_label;
   GtkLabel             *model_error_label;
@@ -34,14 +46,7 @@ struct _ImpastoWindow
   GtkLabel             *compact_label;
   ImpastoImagePicker   *content_picker;
   ImpastoImagePicker   *style_picker;
-  GtkAdjustment        *alpha_adjustment;
-  GtkAdjustment        *beta_adjustment;
-  GtkAdjustment        *noise_adjustment;
   GtkDropDown          *preset_dropdown;
-  GtkAdjustment        *steps_adjustment;
-  GtkAdjustment        *snapshot_adjustment;
-  GtkAdjustment        *width_adjustment;
-  GtkAdjustment        *height_adjustment;
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
   GtkPicture           *preview;
@@ -81,19 +86,38 @@ struct _ImpastoWindow
   guint                 update_tick_id;
 
   GtkFileChooserNative *save_chooser;
+  ImpastoAfter          after_save;        /* for the save the question's Save asked for */
+  GtkWindow            *question;          /* the save-before question, while it is asked */
+  ImpastoAfter          after_question;
+  gboolean              painting_discarded;
   GtkFileChooserNative *model_chooser;
+
+  /* The parameters the window has no control for, from a recipe opened; and the preset it
+   * chose then, with which its optimiser and scales hold. NULL: the defaults. */
+  ImpastoRunParams     *base_params;
+  guint                 base_preset;
 
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
 
 void impasto_window_class_actions_init (ImpastoWindowClass *klass);
+/* The adjustment of the run parameter of that name in the engine's table (see
+ * impasto-params.h), "<name>_adjustment" in the template. */
+GtkAdjustment *impasto_window_get_param_adjustment (ImpastoWindow *self,
+                                                    const char    *name);
 void impasto_window_update_actions      (ImpastoWindow      *self);
 void impasto_window_start              (ImpastoWindow      *self);
+void impasto_window_start_from_picture (ImpastoWindow      *self);
+void impasto_window_toggle_pause       (ImpastoWindow      *self);
+void impasto_window_continue           (ImpastoWindow      *self);
 void impasto_window_stop               (ImpastoWindow      *self);
 void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_choose_model       (ImpastoWindow      *self);
 void impasto_window_choose_save_file   (ImpastoWindow      *self);
+void impasto_window_choose_save_file_then (ImpastoWindow   *self,
+                                        ImpastoAfter        after);
+void impasto_window_drop_painting      (ImpastoWindow      *self);
 void impasto_window_save_to_file       (ImpastoWindow      *self,
                                         GFile              *file);
 void impasto_window_show_status        (ImpastoWindow      *self,
@@ -115,6 +139,23 @@ void impasto_window_download_model     (ImpastoWindow      *self);
 void impasto_window_cancel_download    (ImpastoWindow      *self);
 void impasto_window_compact_model      (ImpastoWindow      *self);
 void impasto_window_keep_full_model    (ImpastoWindow      *self);
+
+void impasto_window_set_base_params    (ImpastoWindow      *self,
+                                        const ImpastoRunParams *params,
+                                        guint               preset);
+
+/* impasto-window-unsaved.c */
+void      impasto_window_class_unsaved_init (ImpastoWindowClass *klass);
+gboolean  impasto_window_may_drop_painting  (ImpastoWindow      *self,
+                                             ImpastoAfter        after);
+void      impasto_window_carry_out          (ImpastoWindow      *self,
+                                             ImpastoAfter        after);
+GtkWindow *impasto_window_get_question      (ImpastoWindow      *self);
+
+/* impasto-window-recipe.c */
+void impasto_window_open_recipe        (ImpastoWindow      *self,
+                                        GFile              *file,
+                                        const char         *text);
 
 /* impasto-window-progress.c */
 void impasto_window_set_preview        (ImpastoWindow      *self,

@@ -99,16 +99,25 @@ impasto_window_update_progress (ImpastoWindow *self)
     {
       const ImpastoJobSample *last = &samples[n_samples - 1];
 
-      /* Translators: the current losses; keep the numbers' format. */
-      loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g)"),
-                                   last->total_loss, last->content_loss, last->style_loss);
+      /* Translators: the current losses, then the weights in force (which the user may have
+       * changed during the run); keep the numbers' format. */
+      loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g) · α %g, β %g"),
+                                   last->total_loss, last->content_loss, last->style_loss,
+                                   last->alpha, last->beta);
     }
   gtk_inscription_set_text (self->loss_label, loss_text);
 
   impasto_loss_plot_set_range (self->loss_plot, total);
   for (; self->n_plotted < n_samples; self->n_plotted++)
-    impasto_loss_plot_append (self->loss_plot, samples[self->n_plotted].step,
-                              samples[self->n_plotted].total_loss);
+    {
+      const ImpastoJobSample *sample = &samples[self->n_plotted];
+
+      /* The step where a change of the user's took effect. */
+      if (self->n_plotted > 0 && (sample->alpha != sample[-1].alpha
+                                  || sample->beta != sample[-1].beta))
+        impasto_loss_plot_add_mark (self->loss_plot, sample[-1].step);
+      impasto_loss_plot_append (self->loss_plot, sample->step, sample->total_loss);
+    }
 }
 
 static void
@@ -171,8 +180,13 @@ impasto_window_show_job_state (ImpastoWindow *self)
       impasto_window_show_status (self, _("Done"), FALSE);
       break;
 
-    case IMPASTO_JOB_READY:
     case IMPASTO_JOB_RUNNING:
+      impasto_window_show_status (self, impasto_job_get_paused (self->job)
+                                        ? _("Paused; the sliders still steer the painting")
+                                        : NULL, FALSE);
+      break;
+
+    case IMPASTO_JOB_READY:
     default:
       impasto_window_show_status (self, NULL, FALSE);
       break;

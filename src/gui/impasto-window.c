@@ -10,8 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "impasto-file-dialog.h"
+#include "impasto-log-scale.h"
 #include "impasto-model-path.h"
 #include "impasto-network-loader.h"
+#include "impasto-params.h"
 #include "impasto-preset.h"
 #include "impasto-run.h"
 #include "impasto-window-private.h"
@@ -66,10 +68,21 @@ impasto_window_update_start_button (ImpastoWindow *self,
   gtk_widget_add_css_class (button, running ? "destructive-action" : "suggested-action");
 }
 
+static void
+impasto_window_update_pause_button (ImpastoWindow *self)
+{
+  gboolean paused = self->job != NULL && impasto_job_get_paused (self->job);
+  const char *label = paused ? _("_Resume") : _("Pa_use");
+
+  if (g_strcmp0 (gtk_button_get_label (self->pause_button), label) != 0)
+    gtk_button_set_label (self->pause_button, label);
+}
+
 void
 impasto_window_update_actions (ImpastoWindow *self)
 {
   gboolean running = impasto_window_is_running (self);
+  gboolean can_continue;
   gboolean can_start;
 
   /* Not while a picker loads a new image: Start would paint with the one it replaces. */
@@ -81,7 +94,16 @@ impasto_window_update_actions (ImpastoWindow *self)
               !impasto_image_picker_get_loading (self->style_picker);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-from-picture",
+                                 can_start && self->job != NULL
+                                 && impasto_job_get_texture (self->job) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), running);
+  impasto_window_update_pause_button (self);
+  can_continue = self->job != NULL && impasto_job_can_continue (self->job);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", can_continue);
+  gtk_widget_set_visible (self->continue_button, can_continue);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
   impasto_window_update_start_button (self, running);
@@ -112,8 +134,8 @@ impasto_window_update_output_size (ImpastoWindow *self)
   if (!keep || content == NULL)
     return;
 
-  width = gtk_adjustment_get_value (self->width_adjustment);
-  gtk_adjustment_set_value (self->height_adjustment,
+  width = gtk_adjustment_get_value (impasto_window_get_param_adjustment (self, "width"));
+  gtk_adjustment_set_value (impasto_window_get_param_adjustment (self, "height"),
                             round (width * content->height / content->width));
 }
 
@@ -133,6 +155,7 @@ impasto_window_set_job (ImpastoWindow *self,
   impasto_window_cancel_update (self);
 
   g_set_object (&self->job, job);
+  self->painting_discarded = FALSE;
   self->n_plotted = 0;
   impasto_loss_plot_clear (self->loss_plot);
   gtk_widget_set_visible (self->progress_box, job != NULL);
@@ -145,17 +168,42 @@ on_picker_file_changed (ImpastoWindow      *self,
                         GParamSpec         *pspec,
                         ImpastoImagePicker *picker)
 {
-  /* A new image makes the last result stale; a running job keeps going with its own copies.
-   * A file that could not be read is no new input: the painting stays, to be saved. */
+  const char *recipe = impasto_image_picker_get_recipe (picker);
+
+  /* A result of Impasto's: how it was made, rather than an image to paint with. */
+  if (recipe != NULL)
+    {
+      g_autofree char *text = g_strdup (recipe);
+
+      impasto_window_open_recipe (self, impasto_image_picker_get_file (picker), text);
+      return;
+    }
+
+  /* A new image makes the last result stale, once it is saved or the user lets it go; a
+   * running job keeps going with its own copies. A file that could not be read is no new
+   * input: the painting stays, to be saved. */
   if (!impasto_window_is_running (self))
     {
-      if (impasto_image_picker_get_image (picker) != NULL)
+      if (impasto_image_picker_get_image (picker) != NULL
+          && impasto_window_may_drop_painting (self, IMPASTO_AFTER_NEW_IMAGE))
         impasto_window_set_job (self, NULL);
       if (self->job == NULL)
         impasto_window_show_content (self);
     }
 
   impasto_window_update_output_size (self);
+  impasto_window_update_actions (self);
+}
+
+/* The painting goes; the content image shows again. */
+void
+impasto_window_drop_painting (ImpastoWindow *self)
+{
+  if (impasto_window_is_running (self))
+    return;
+
+  impasto_window_set_job (self, NULL);
+  impasto_window_show_content (self);
   impasto_window_update_actions (self);
 }
 
@@ -237,7 +285,12 @@ on_network_loaded (GObject      *source_object,
   if (self->remember_model)
     g_settings_set_string (self->settings, "model-path", self->model_path);
 
-  impasto_window_show_status (self, self->model_note, FALSE);
+  /* Only the news that it was loading is old now; whatever came meanwhile stays, unless the
+   * model brought news of its own (how its download or copy went). */
+  if (self->model_note != NULL)
+    impasto_window_show_status (self, self->model_note, FALSE);
+  else if (g_strcmp0 (gtk_label_get_label (self->status_label), _("Loading the model…")) == 0)
+    impasto_window_show_status (self, NULL, FALSE);
   g_clear_pointer (&self->model_note, g_free);
   gtk_stack_set_visible_child_name (self->stack, "main");
   impasto_window_set_network (self, network);
@@ -312,48 +365,207 @@ impasto_window_setup_model_page (ImpastoWindow *self)
   gtk_label_set_label (self->model_path_label, text);
 }
 
+/* "snapshot_every_adjustment", "alpha_scale": a parameter's objects in the template. */
+static char *
+template_id (const ImpastoParamSpec *spec,
+             const char             *kind)
+{
+  g_autofree char *id = g_strdup_printf ("%s_%s", spec->name, kind);
+
+  g_strdelimit (id, "-", '_');
+  return g_steal_pointer (&id);
+}
+
+GtkAdjustment *
+impasto_window_get_param_adjustment (ImpastoWindow *self,
+                                     const char    *name)
+{
+  const ImpastoParamSpec *spec = impasto_params_find (name);
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (spec != NULL && (spec->flags & IMPASTO_PARAM_SETTING), NULL);
+
+  id = template_id (spec, "adjustment");
+  return GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (self), IMPASTO_TYPE_WINDOW,
+                                                        id));
+}
+
+static void
+bind_template_object (GtkWidgetClass         *widget_class,
+                      const ImpastoParamSpec *spec,
+                      const char             *kind)
+{
+  g_autofree char *id = template_id (spec, kind);
+
+  /* The class keeps the name for as long as the program runs. */
+  gtk_widget_class_bind_template_child_full (widget_class, g_intern_string (id), FALSE, 0);
+}
+
+/* Every parameter the window shows has an adjustment of its name and a key of its name. */
+static void
+impasto_window_class_bind_params (GtkWidgetClass *widget_class)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      {
+        bind_template_object (widget_class, &specs[i], "adjustment");
+        if (specs[i].flags & IMPASTO_PARAM_LOGARITHMIC)
+          bind_template_object (widget_class, &specs[i], "scale");
+      }
+}
+
+/* A change of a steerable parameter steers the run there is: from its next step while it
+ * goes, from where it stopped when it is continued. */
+static void
+on_steerable_changed (GtkAdjustment *adjustment,
+                      ImpastoWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (adjustment), "impasto-param");
+
+  if (self->job != NULL)
+    impasto_job_steer (self->job, name, gtk_adjustment_get_value (adjustment), NULL);
+}
+
+/* Sliders that go by factors for what spans decades, and steering for what may change. */
+static void
+impasto_window_setup_params (ImpastoWindow *self)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      const ImpastoParamSpec *spec = &specs[i];
+      GtkAdjustment *adjustment;
+
+      if (!(spec->flags & IMPASTO_PARAM_SETTING))
+        continue;
+
+      adjustment = impasto_window_get_param_adjustment (self, spec->name);
+      if (spec->flags & IMPASTO_PARAM_LOGARITHMIC)
+        {
+          g_autofree char *id = template_id (spec, "scale");
+          GtkScale *scale = GTK_SCALE (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                      IMPASTO_TYPE_WINDOW, id));
+
+          /* Eight decades below the top: 0.01 to a million for alpha. */
+          impasto_log_scale_bind (scale, adjustment, spec->maximum * 1e-8,
+                                  spec->type != IMPASTO_PARAM_DOUBLE);
+        }
+      if (spec->flags & IMPASTO_PARAM_STEERABLE)
+        {
+          g_object_set_data (G_OBJECT (adjustment), "impasto-param", (gpointer) spec->name);
+          g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_steerable_changed),
+                            self);
+        }
+    }
+}
+
+void
+impasto_window_set_base_params (ImpastoWindow          *self,
+                                const ImpastoRunParams *params,
+                                guint                   preset)
+{
+  g_clear_pointer (&self->base_params, impasto_run_params_free);
+  if (params != NULL)
+    self->base_params = impasto_run_params_copy (params);
+  self->base_preset = preset;
+}
+
 static ImpastoRunParams *
 impasto_window_dup_params (ImpastoWindow *self)
 {
-  ImpastoRunParams *params = impasto_run_params_new ();
+  guint preset = gtk_drop_down_get_selected (self->preset_dropdown);
+  ImpastoRunParams *params = self->base_params != NULL
+                             ? impasto_run_params_copy (self->base_params)
+                             : impasto_run_params_new ();
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
   impasto_window_update_output_size (self);
 
-  params->alpha = gtk_adjustment_get_value (self->alpha_adjustment);
-  params->beta = gtk_adjustment_get_value (self->beta_adjustment);
-  params->noise = gtk_adjustment_get_value (self->noise_adjustment);
-  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. */
-  impasto_preset_apply (gtk_drop_down_get_selected (self->preset_dropdown), params);
-  params->steps = (guint) gtk_adjustment_get_value (self->steps_adjustment);
-  params->snapshot_every = (guint) gtk_adjustment_get_value (self->snapshot_adjustment);
-  params->width = (guint) gtk_adjustment_get_value (self->width_adjustment);
-  params->height = (guint) gtk_adjustment_get_value (self->height_adjustment);
+  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. A
+   * recipe's own optimiser and scales hold while its preset is chosen. */
+  impasto_preset_apply (preset, params);
+  if (self->base_params != NULL && preset == self->base_preset)
+    {
+      params->optimizer = self->base_params->optimizer;
+      params->n_scales = self->base_params->n_scales;
+    }
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      {
+        GtkAdjustment *adjustment = impasto_window_get_param_adjustment (self, specs[i].name);
+        gboolean ok;
+
+        /* The adjustments' ranges are the table's: a test holds them to it. */
+        ok = impasto_param_set_value (params, &specs[i], gtk_adjustment_get_value (adjustment),
+                                      NULL);
+        g_assert (ok);
+      }
 
   return params;
 }
 
-void
-impasto_window_start (ImpastoWindow *self)
+/* The file a picker shows, as a recipe names it. */
+static void
+set_input (ImpastoRecipeInput *input,
+           ImpastoImagePicker *picker)
 {
-  g_autoptr(ImpastoRunParams) params = NULL;
+  GFile *file = impasto_image_picker_get_file (picker);
+  g_autofree char *name = g_file_get_path (file);
+
+  if (name == NULL)
+    name = g_file_get_uri (file);
+  impasto_recipe_set_input (input, name, impasto_image_picker_get_sha256 (picker));
+}
+
+/* What the controls and the pickers say, with the images themselves; the run starts from
+ * the picture in start_path when it is set. */
+static ImpastoSession *
+impasto_window_new_session (ImpastoWindow *self,
+                            const char    *start_path,
+                            const char    *start_sha256)
+{
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
+  ImpastoSession *session;
+
+  impasto_run_params_free (recipe->params);
+  recipe->params = impasto_window_dup_params (self);
+  set_input (&recipe->content, self->content_picker);
+  set_input (&recipe->style, self->style_picker);
+  if (start_path != NULL)
+    impasto_recipe_set_input (&recipe->start, start_path, start_sha256);
+
+  session = impasto_session_new (recipe, NULL);
+  impasto_session_set_inputs (session, impasto_image_picker_get_image (self->content_picker),
+                              impasto_image_picker_get_image (self->style_picker));
+  return session;
+}
+
+static void
+impasto_window_run (ImpastoWindow *self,
+                    const char    *start_path,
+                    const char    *start_sha256)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_window_dup_params (self);
   g_autoptr(ImpastoJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_return_if_fail (IMPASTO_IS_WINDOW (self));
-
-  if (!self->can_start)
-    return;
-
-  params = impasto_window_dup_params (self);
   if (!impasto_run_params_validate (params, &error))
     {
       impasto_window_show_status (self, error->message, TRUE);
       return;
     }
 
-  job = impasto_job_new (self->network, params,
-                         impasto_image_picker_get_image (self->content_picker),
-                         impasto_image_picker_get_image (self->style_picker));
+  job = impasto_job_new (impasto_window_new_session (self, start_path, start_sha256),
+                         self->network);
   impasto_window_set_job (self, job);
 
   g_signal_connect_swapped (job, "notify::step", G_CALLBACK (impasto_window_queue_update), self);
@@ -361,8 +573,71 @@ impasto_window_start (ImpastoWindow *self)
                             self);
   g_signal_connect_swapped (job, "notify::state", G_CALLBACK (impasto_window_show_job_state),
                             self);
+  g_signal_connect_swapped (job, "notify::paused", G_CALLBACK (impasto_window_show_job_state),
+                            self);
 
   impasto_job_start (job);
+}
+
+void
+impasto_window_start (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (!self->can_start || !impasto_window_may_drop_painting (self, IMPASTO_AFTER_START))
+    return;
+
+  impasto_window_run (self, NULL, NULL);
+}
+
+/* A new run that starts from the painting there is, as its file holds it, so that the new
+ * painting's recipe names where it began; an unsaved painting is saved first. */
+void
+impasto_window_start_from_picture (ImpastoWindow *self)
+{
+  const char *path, *sha256;
+
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (!self->can_start || self->job == NULL || impasto_job_get_texture (self->job) == NULL)
+    return;
+
+  if (!impasto_job_get_saved_file (self->job, &path, &sha256))
+    {
+      impasto_window_choose_save_file_then (self, IMPASTO_AFTER_START_FROM_PICTURE);
+      return;
+    }
+
+  {
+    g_autofree char *start_path = g_strdup (path);
+    g_autofree char *start_sha256 = g_strdup (sha256);
+
+    impasto_window_run (self, start_path, start_sha256);
+  }
+}
+
+void
+impasto_window_toggle_pause (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (impasto_window_is_running (self))
+    impasto_job_set_paused (self->job, !impasto_job_get_paused (self->job));
+}
+
+/* As many steps again as the Steps setting says, on from the picture there is. */
+void
+impasto_window_continue (ImpastoWindow *self)
+{
+  g_return_if_fail (IMPASTO_IS_WINDOW (self));
+
+  if (self->job == NULL || !impasto_job_can_continue (self->job))
+    return;
+
+  impasto_job_set_paused (self->job, FALSE);
+  impasto_job_continue (self->job,
+                        (guint) gtk_adjustment_get_value (
+                          impasto_window_get_param_adjustment (self, "steps")));
 }
 
 void
@@ -377,13 +652,16 @@ impasto_window_stop (ImpastoWindow *self)
 void
 impasto_window_reset_defaults (ImpastoWindow *self)
 {
-  static const char * const keys[] = {
-    "alpha", "beta", "noise", "preset", "steps", "snapshot-every", "width", "height",
-    "keep-aspect",
-  };
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    g_settings_reset (self->settings, keys[i]);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      g_settings_reset (self->settings, specs[i].name);
+  g_settings_reset (self->settings, "preset");
+  g_settings_reset (self->settings, "keep-aspect");
+  impasto_window_set_base_params (self, NULL, 0);
 }
 
 static gboolean
@@ -451,17 +729,19 @@ impasto_window_bind_settings (ImpastoWindow *self)
     gsize       offset;
     const char *property;
   } bindings[] = {
-    { "alpha", G_STRUCT_OFFSET (ImpastoWindow, alpha_adjustment), "value" },
-    { "beta", G_STRUCT_OFFSET (ImpastoWindow, beta_adjustment), "value" },
-    { "noise", G_STRUCT_OFFSET (ImpastoWindow, noise_adjustment), "value" },
-    { "steps", G_STRUCT_OFFSET (ImpastoWindow, steps_adjustment), "value" },
-    { "snapshot-every", G_STRUCT_OFFSET (ImpastoWindow, snapshot_adjustment), "value" },
-    { "width", G_STRUCT_OFFSET (ImpastoWindow, width_adjustment), "value" },
-    { "height", G_STRUCT_OFFSET (ImpastoWindow, height_adjustment), "value" },
     { "keep-aspect", G_STRUCT_OFFSET (ImpastoWindow, keep_aspect_check), "active" },
     { "last-content-folder", G_STRUCT_OFFSET (ImpastoWindow, content_picker), "folder" },
     { "last-style-folder", G_STRUCT_OFFSET (ImpastoWindow, style_picker), "folder" },
   };
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SETTING)
+      g_settings_bind (self->settings, specs[i].name,
+                       impasto_window_get_param_adjustment (self, specs[i].name), "value",
+                       G_SETTINGS_BIND_DEFAULT);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     g_settings_bind (self->settings, bindings[i].key,
@@ -521,6 +801,7 @@ impasto_window_finalize (GObject *object)
   g_clear_object (&self->preview_paintable);
   g_clear_pointer (&self->model_path, g_free);
   g_clear_pointer (&self->network, impasto_network_unref);
+  g_clear_pointer (&self->base_params, impasto_run_params_free);
 
   G_OBJECT_CLASS (impasto_window_parent_class)->finalize (object);
 }
@@ -586,19 +867,15 @@ impasto_window_class_init (ImpastoWindowClass *klass)
                                                "/io/github/impasto/Impasto/impasto-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, continue_button);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_link);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_path_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_error_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, content_picker);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, style_picker);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, alpha_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, beta_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, noise_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preset_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, steps_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, snapshot_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, width_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_adjustment);
+  impasto_window_class_bind_params (widget_class);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, keep_aspect_check);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_spin);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview);
@@ -616,6 +893,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
 
   impasto_window_class_actions_init (klass);
   impasto_window_class_model_init (klass);
+  impasto_window_class_unsaved_init (klass);
 }
 
 static void
@@ -630,6 +908,7 @@ impasto_window_init (ImpastoWindow *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   impasto_window_bind_settings (self);
+  impasto_window_setup_params (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);

@@ -16,4 +16,12 @@ gboolean   impasto_image_size_within_limits (guint64             width,
 GdkPixbuf *impasto_image_wrap_pixbuf        (const ImpastoImage *image);
 char      *impasto_image_quote_path         (const char         *path);
 
+/* impasto-image-recipe.c */
+GBytes    *impasto_jpeg_add_recipe          (GBytes             *jpeg,
+                                             const char         *recipe);
+char      *impasto_jpeg_find_recipe         (GBytes             *jpeg,
+                                             gsize               max_size);
+
+#define IMPASTO_PNG_RECIPE_OPTION "tEXt::impasto-recipe"
+
 G_END_DECLS

@@ -10,15 +10,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* For the loaders' signatures (GdkPixbufFormat's fields), to sniff a format without the MIME
+ * database. */
+#define GDK_PIXBUF_ENABLE_BACKEND 1
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "impasto-image-io.h"
 #include "impasto-image-io-private.h"
+#include "impasto-recipe.h"
 
 /* Small enough that a refusal in "size-prepared" stops the feeding early. */
 #define LOAD_CHUNK_SIZE (64 * 1024)
+
+/* What gdk-pixbuf itself looks at to tell a format. */
+#define SNIFF_SIZE 4096
 
 /* No photo or painting file comes near this; a larger one is a mistake or an attack, and it
  * would be read into memory whole before decoding. */
@@ -260,10 +267,147 @@ image_from_pixbuf (GdkPixbuf *pixbuf)
   return image;
 }
 
+/* Matches a GdkPixbufModulePattern as gdk-pixbuf documents them: the mask says per byte
+ * whether it must equal the prefix's (' '), differ from it ('!'), be zero ('z'), not be zero
+ * ('n') or be anything ('x'); a mask starting with '*' lets the prefix start anywhere. */
+static gboolean
+pattern_matches (const GdkPixbufModulePattern *pattern,
+                 const guint8                 *data,
+                 gsize                         size)
+{
+  const char *prefix = pattern->prefix;
+  const char *mask = pattern->mask;
+  gboolean anchored = mask == NULL || mask[0] != '*';
+
+  if (!anchored)
+    {
+      prefix++;
+      mask++;
+    }
+  for (gsize start = 0; start < size; start++)
+    {
+      gsize j;
+
+      for (j = 0; prefix[j] != '\0' && start + j < size; j++)
+        {
+          char m = mask != NULL ? mask[j] : ' ';
+          guint8 byte = data[start + j];
+
+          if ((m == ' ' && byte != (guint8) prefix[j]) || (m == '!' && byte == (guint8) prefix[j])
+              || (m == 'z' && byte != 0) || (m == 'n' && byte == 0))
+            break;
+        }
+      if (prefix[j] == '\0')
+        return TRUE;
+      if (anchored)
+        break;
+    }
+
+  return FALSE;
+}
+
+/* gdk-pixbuf tells formats through the MIME database (shared-mime-info), which a session
+ * whose XDG_DATA_DIRS leaves it out does not have: every image is then of an unknown type.
+ * Each loader also declares the first bytes of its format; the most relevant match names the
+ * loader to use instead, or NULL. */
+static char *
+sniff_format (GBytes *bytes)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  GSList *formats = gdk_pixbuf_get_formats ();
+  char *name = NULL;
+  int best = 0;
+
+  size = MIN (size, SNIFF_SIZE);
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      GdkPixbufFormat *format = l->data;
+
+      if (gdk_pixbuf_format_is_disabled (format) || format->signature == NULL)
+        continue;
+      for (const GdkPixbufModulePattern *p = format->signature; p->prefix != NULL; p++)
+        if (p->relevance > best && pattern_matches (p, data, size))
+          {
+            best = p->relevance;
+            g_free (name);
+            name = gdk_pixbuf_format_get_name (format);
+          }
+    }
+  g_slist_free (formats);
+
+  return name;
+}
+
+/* A loader of the format type, or the one gdk-pixbuf picks when type is NULL. */
+static GdkPixbufLoader *
+new_loader (const char *type,
+            LoadState  *state)
+{
+  GdkPixbufLoader *loader = type != NULL ? gdk_pixbuf_loader_new_with_type (type, NULL)
+                                         : gdk_pixbuf_loader_new ();
+
+  if (loader == NULL)
+    return NULL;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), state);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), state);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), state);
+  return loader;
+}
+
+/* Feeds bytes to a loader of the format gdk-pixbuf picks, or to the one their first bytes
+ * name when it knows none; *loader is the one that decoded (or failed). */
+static gboolean
+decode (GBytes           *bytes,
+        GdkPixbufLoader **loader,
+        LoadState        *state,
+        GError          **pixbuf_error)
+{
+  g_autofree char *type = NULL;
+
+  *loader = new_loader (NULL, state);
+  if (feed_loader (*loader, bytes, state, pixbuf_error))
+    return TRUE;
+  if (!g_error_matches (*pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE)
+      || (type = sniff_format (bytes)) == NULL)
+    return FALSE;
+
+  g_clear_object (loader);
+  g_clear_error (pixbuf_error);
+  load_state_clear (state);
+  *state = (LoadState) { 0, };
+  *loader = new_loader (type, state);
+  if (*loader == NULL)
+    return FALSE;
+
+  return feed_loader (*loader, bytes, state, pixbuf_error);
+}
+
+/* What a result says of how it was made: a PNG's text chunk, or a JPEG's comments. */
+static char *
+find_recipe (GdkPixbufLoader *loader,
+             GdkPixbuf       *pixbuf,
+             GBytes          *bytes)
+{
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  const char *text = gdk_pixbuf_get_option (pixbuf, IMPASTO_PNG_RECIPE_OPTION);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+  if (text != NULL)
+    return g_strdup (text);
+  if (g_strcmp0 (name, "jpeg") == 0)
+    /* A recipe is refused past its limit anyway; one byte more tells that it is past. */
+    return impasto_jpeg_find_recipe (bytes, IMPASTO_RECIPE_MAX_SIZE + 1);
+
+  return NULL;
+}
+
 /* subject names the image at the start of a sentence: “photo.jpg” or "The image". */
 static ImpastoImage *
 load_bytes (GBytes     *bytes,
             const char *subject,
+            char      **recipe,
             GError    **error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
@@ -282,11 +426,7 @@ load_bytes (GBytes     *bytes,
       return NULL;
     }
 
-  loader = gdk_pixbuf_loader_new ();
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
-  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &state);
-  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &state);
-  fed = feed_loader (loader, bytes, &state, &pixbuf_error);
+  fed = decode (bytes, &loader, &state, &pixbuf_error);
 
   if (state.too_large)
     {
@@ -295,7 +435,7 @@ load_bytes (GBytes     *bytes,
     }
 
   /* For an animation this is its first frame. */
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  pixbuf = loader != NULL ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
   if (!fed || pixbuf == NULL)
     {
       set_decode_error (pixbuf_error, subject, error);
@@ -319,6 +459,8 @@ load_bytes (GBytes     *bytes,
       return NULL;
     }
 
+  if (recipe != NULL)
+    *recipe = find_recipe (loader, pixbuf, bytes);
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   return image_from_pixbuf (oriented);
 }
@@ -330,7 +472,18 @@ impasto_image_load_bytes (GBytes  *bytes,
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return load_bytes (bytes, _("The image"), error);
+  return load_bytes (bytes, _("The image"), NULL, error);
+}
+
+ImpastoImage *
+impasto_image_load_bytes_with_recipe (GBytes  *bytes,
+                                      char   **recipe,
+                                      GError **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_bytes (bytes, _("The image"), recipe, error);
 }
 
 static void
@@ -443,11 +596,14 @@ read_file (const char  *path,
 }
 
 ImpastoImage *
-impasto_image_load (const char  *path,
-                    GError     **error)
+impasto_image_load_full (const char  *path,
+                         char       **sha256,
+                         char       **recipe,
+                         GError     **error)
 {
   g_autofree char *subject = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  ImpastoImage *image;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -457,7 +613,18 @@ impasto_image_load (const char  *path,
   if (bytes == NULL)
     return NULL;
 
-  return load_bytes (bytes, subject, error);
+  image = load_bytes (bytes, subject, recipe, error);
+  if (image != NULL && sha256 != NULL)
+    *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+
+  return image;
+}
+
+ImpastoImage *
+impasto_image_load (const char  *path,
+                    GError     **error)
+{
+  return impasto_image_load_full (path, NULL, NULL, error);
 }
 
 /* Resizing */

@@ -33,6 +33,16 @@ ImpastoImage *impasto_image_load        (const char         *path,
                                          GError            **error);
 ImpastoImage *impasto_image_load_bytes  (GBytes             *bytes,
                                          GError            **error);
+/* recipe: as impasto_image_load_full() gives it. */
+ImpastoImage *impasto_image_load_bytes_with_recipe (GBytes     *bytes,
+                                                    char      **recipe,
+                                                    GError    **error);
+/* Also the SHA-256 of the file's bytes and the recipe text an Impasto result carries (NULL
+ * when it carries none); either may be NULL. */
+ImpastoImage *impasto_image_load_full   (const char         *path,
+                                         char              **sha256,
+                                         char              **recipe,
+                                         GError            **error);
 /* A new image of exactly width x height; a plain copy when the size already matches. */
 ImpastoImage *impasto_image_resize      (const ImpastoImage *image,
                                          guint               width,
@@ -42,5 +52,11 @@ ImpastoImage *impasto_image_resize      (const ImpastoImage *image,
 gboolean      impasto_image_save        (const ImpastoImage *image,
                                          const char         *path,
                                          GError            **error);
+
+/* With recipe (NULL for none) inside the file: a PNG text chunk, JPEG comments. */
+gboolean      impasto_image_save_with_recipe (const ImpastoImage *image,
+                                              const char         *path,
+                                              const char         *recipe,
+                                              GError            **error);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ type_for_path (const char *path)
 static GBytes *
 encode (const ImpastoImage *image,
         const char         *type,
+        const char         *recipe,
         const char         *subject,
         GError            **error)
 {
@@ -53,6 +54,9 @@ encode (const ImpastoImage *image,
   if (g_str_equal (type, "jpeg"))
     ok = gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, &pixbuf_error,
                                     "quality", JPEG_QUALITY, NULL);
+  else if (recipe != NULL)
+    ok = gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, &pixbuf_error,
+                                    IMPASTO_PNG_RECIPE_OPTION, recipe, NULL);
   else
     ok = gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, &pixbuf_error, NULL);
 
@@ -63,6 +67,13 @@ encode (const ImpastoImage *image,
                      "changed"),
                    subject, pixbuf_error != NULL ? pixbuf_error->message : type);
       return NULL;
+    }
+
+  if (g_str_equal (type, "jpeg") && recipe != NULL)
+    {
+      g_autoptr(GBytes) plain = g_bytes_new_take (buffer, size);
+
+      return impasto_jpeg_add_recipe (plain, recipe);
     }
 
   return g_bytes_new_take (buffer, size);
@@ -193,6 +204,15 @@ impasto_image_save (const ImpastoImage *image,
                     const char         *path,
                     GError            **error)
 {
+  return impasto_image_save_with_recipe (image, path, NULL, error);
+}
+
+gboolean
+impasto_image_save_with_recipe (const ImpastoImage *image,
+                                const char         *path,
+                                const char         *recipe,
+                                GError            **error)
+{
   g_autofree char *subject = NULL;
   g_autoptr(GBytes) bytes = NULL;
   const char *type;
@@ -212,7 +232,7 @@ impasto_image_save (const ImpastoImage *image,
       return FALSE;
     }
 
-  bytes = encode (image, type, subject, error);
+  bytes = encode (image, type, recipe, subject, error);
   if (bytes == NULL)
     return FALSE;
 

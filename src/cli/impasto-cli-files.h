@@ -1,0 +1,48 @@
+/* impasto-cli-files.h: the files impasto-cli reads and writes, checked before it writes any
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "impasto-run.h"
+
+G_BEGIN_DECLS
+
+/* What a run reads and writes. */
+typedef struct
+{
+  const char *content;
+  const char *style;
+  const char *model;
+  const char *output;
+  const char *log;            /* NULL: none */
+  const char *snapshot_dir;   /* NULL: no snapshots saved */
+} ImpastoCliPaths;
+
+typedef struct _ImpastoCliLog ImpastoCliLog;
+
+void           impasto_cli_open_std_streams (void);
+/* Checks every file the run will write against every file it reads and against each other,
+ * and that each can be written, then creates the snapshot folder. Opens nothing. */
+gboolean       impasto_cli_prepare_files    (const ImpastoCliPaths *paths,
+                                             GError               **error);
+
+/* A CSV log of every step, created by its first line: a run that fails before its first
+ * step leaves none. */
+/* recipe: what the log starts with, as comment lines. */
+ImpastoCliLog *impasto_cli_log_new          (const char            *path,
+                                             const char            *recipe);
+gboolean       impasto_cli_log_write        (ImpastoCliLog         *log,
+                                             const ImpastoProgress *progress,
+                                             GError               **error);
+/* FALSE when what was written could not all reach the file. */
+gboolean       impasto_cli_log_close        (ImpastoCliLog         *log,
+                                             GError               **error);
+void           impasto_cli_log_free         (ImpastoCliLog         *log);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImpastoCliLog, impasto_cli_log_free)
+
+G_END_DECLS

@@ -1,0 +1,99 @@
+/* recipe-fixtures.c
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "impasto-recipe.h"
+#include "recipe-fixtures.h"
+
+#define SHA_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SHA_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+char *
+fixture_recipe_text (const char *content_path,
+                     const char *style_path)
+{
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
+  ImpastoSteer steer = { 5, "beta", 1500 };
+
+  impasto_recipe_set_input (&recipe->content, content_path, SHA_A);
+  impasto_recipe_set_input (&recipe->style, style_path, SHA_B);
+  recipe->model_sha256 = g_strdup (SHA_A);
+  g_array_append_val (recipe->steering, steer);
+
+  return impasto_recipe_to_text (recipe);
+}
+
+static char *
+replace (const char *text,
+         const char *from,
+         const char *to)
+{
+  const char *at = strstr (text, from);
+
+  g_assert (at != NULL);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+}
+
+static void
+add (GArray     *cases,
+     const char *name,
+     char       *text,
+     const char *message)
+{
+  RecipeCase c = { name, text, message };
+
+  g_array_append_val (cases, c);
+}
+
+GArray *
+fixture_bad_recipes (const char *good)
+{
+  GArray *cases = g_array_new (FALSE, FALSE, sizeof (RecipeCase));
+  GString *huge = g_string_new (good);
+
+  add (cases, "empty", g_strdup (""), "it has no [Impasto Recipe] group");
+  add (cases, "not-a-key-file", g_strdup ("hello\n"), "The recipe cannot be used: ");
+  add (cases, "truncated", g_strndup (good, strlen (good) / 2), "The recipe cannot be used: ");
+  add (cases, "newer-format", replace (good, "Format=1", "Format=7"),
+       "The recipe is of format 7, made by a newer Impasto; this one reads format 1");
+  add (cases, "no-format", replace (good, "Format=1", "Format=one"), "it says no format version");
+  add (cases, "width-not-a-number", replace (good, "width=450", "width=wide"),
+       "width must be a whole number (1 to 8192), not “wide”");
+  add (cases, "beta-out-of-range", replace (good, "beta=500", "beta=-3"),
+       "beta must be 0 to 1000000000, not -3");
+  add (cases, "steps-missing", replace (good, "steps=3000\n", ""), "it gives no value for steps");
+  add (cases, "unknown-parameter", replace (good, "width=450", "wdth=450"),
+       "[Parameters] has an unknown key “wdth”");
+  add (cases, "unknown-group", replace (good, "[Style]", "[Styles]"),
+       "it has an unknown group [Styles]");
+  add (cases, "control-characters", replace (good, "Path=", "Path=\\t\\n"),
+       "the path in [Content] holds control characters");
+  add (cases, "checksum-short", replace (good, SHA_B, "fedcba"),
+       "SHA256 in [Style] is not a SHA-256 checksum");
+  add (cases, "weight-negative", replace (good, "Weight=1", "Weight=-1"),
+       "the Weight in [Style] must be a number, 0 or more");
+  add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
+       "“noise” cannot be changed during a run");
+  add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),
+       "it changes a parameter at step 9000 of a run of 3000 steps");
+  add (cases, "binary", replace (good, "Version=", "Version=\xff\xfe"), "it is not text");
+
+  while (huge->len <= 10 * 1000 * 1000)
+    g_string_append (huge, "# padding padding padding padding padding padding padding\n");
+  add (cases, "ten-megabytes", g_string_free (huge, FALSE), "a recipe is at most 256 kB");
+
+  return cases;
+}
+
+void
+fixture_bad_recipes_free (GArray *cases)
+{
+  for (guint i = 0; i < cases->len; i++)
+    g_free (g_array_index (cases, RecipeCase, i).text);
+  g_array_unref (cases);
+}
