@@ -252,6 +252,31 @@ test_usage (Fixture       *f,
   g_assert_cmpuint (f->server->requests, ==, 0);
 }
 
+/* An address that is not a web page's is refused before anything is asked of anyone. */
+static void
+test_bad_url (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->data_home);
+  g_autofree char *ftp = g_strconcat ("ftp", strchr (f->server->url, ':'), NULL);
+  const char *urls[] = { ftp, "not an address", "http://[::1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      const char *argv[] = { g_getenv ("IMPASTO_CLI"), "--download-model", "--model-url",
+                             urls[i], NULL };
+      g_auto(CliResult) r = cli_run (l, argv);
+      g_autofree char *expected =
+        g_strdup_printf ("impasto-cli: “%s” is not a web address the model can be downloaded "
+                         "from (http:// or https://)\n", urls[i]);
+
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_cmpstr (r.err, ==, expected);
+      g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+    }
+  g_assert_cmpuint (f->server->requests, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +294,7 @@ main (int   argc,
   ADD ("interrupt", test_interrupt);
   ADD ("compact", test_compact);
   ADD ("usage", test_usage);
+  ADD ("bad-url", test_bad_url);
 #undef ADD
 
   return g_test_run ();

@@ -61,6 +61,12 @@ impasto_model_download_describe_kept (ImpastoModelDownload *self)
                           received, total);
 }
 
+static void return_new_error (GTask      *task,
+                              GQuark      domain,
+                              int         code,
+                              const char *format,
+                              va_list     args) G_GNUC_PRINTF (4, 0);
+
 static void
 return_new_error (GTask      *task,
                   GQuark      domain,

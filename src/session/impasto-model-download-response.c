@@ -14,6 +14,32 @@
 #include "impasto-model-download-private.h"
 
 #define INFO_GROUP "download"
+/* Of a server's words quoted in a message */
+#define MAX_QUOTED_CHARS 80
+
+/* A server's words (a reason phrase, a content type) fit for a message: valid UTF-8, no
+ * control characters, not too long. */
+static char *
+quote_server (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *quoted = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (n++ == MAX_QUOTED_CHARS)
+        {
+          g_string_append (quoted, "…");
+          break;
+        }
+      g_string_append_unichar (quoted, g_unichar_iscntrl (c) ? 0xfffd : c);
+    }
+
+  return g_string_free (quoted, FALSE);
+}
 
 static gboolean
 save_info (ImpastoModelDownload  *self,
@@ -141,20 +167,23 @@ impasto_model_download_accept_response (GTask *task)
 
   if (status != SOUP_STATUS_OK && status != SOUP_STATUS_PARTIAL_CONTENT)
     {
+      g_autofree char *reason = quote_server (soup_message_get_reason_phrase (run->message));
+
       impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
                                    _("%s answered “%u %s”; check the address, or try "
                                      "another mirror"),
-                                   self->url, status,
-                                   soup_message_get_reason_phrase (run->message));
+                                   self->url, status, reason);
       return FALSE;
     }
   /* An error page or a captive portal's login, served with a success status. */
   if (type != NULL && g_str_has_prefix (type, "text/"))
     {
+      g_autofree char *quoted = quote_server (type);
+
       impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_NOT_MODEL,
                                    _("%s sent a web page (%s) instead of the model; check "
                                      "the address, or sign in to the network first"),
-                                   self->url, type);
+                                   self->url, quoted);
       return FALSE;
     }
 

@@ -393,13 +393,19 @@ send_request (GTask *task)
   SoupMessageHeaders *headers;
   const char *validator = run->etag != NULL ? run->etag : run->modified;
 
+  const char *scheme = g_uri_peek_scheme (self->url);
+
   g_clear_object (&run->message);
-  run->message = soup_message_new (SOUP_METHOD_GET, self->url);
+  /* soup would try any scheme over HTTP. */
+  if (g_strcmp0 (scheme, "http") == 0 || g_strcmp0 (scheme, "https") == 0)
+    run->message = soup_message_new (SOUP_METHOD_GET, self->url);
   if (run->message == NULL)
     {
+      g_autofree char *shown = g_utf8_make_valid (self->url, -1);
+
       impasto_model_download_fail (task, IMPASTO_MODEL_DOWNLOAD_ERROR_HTTP,
                                    _("“%s” is not a web address the model can be "
-                                     "downloaded from"), self->url);
+                                     "downloaded from (http:// or https://)"), shown);
       return;
     }
 
