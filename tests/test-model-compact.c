@@ -89,6 +89,31 @@ assert_copy_holds_fixture (Fixture *f)
     }
 }
 
+/* A recipe names the model by its layers' checksum: one made with the original is made again
+ * with the copy. */
+static void
+assert_same_checksum (Fixture *f)
+{
+  static const char * const all[] = { "pool5", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoNetwork) original = impasto_network_load (f->path, all, &error);
+  g_autoptr(ImpastoNetwork) copy = NULL;
+  guint n;
+
+  g_assert_no_error (error);
+  copy = impasto_network_load (f->compact, all, &error);
+  g_assert_no_error (error);
+  n = impasto_network_get_n_layers (original);
+  g_assert_cmpuint (impasto_network_get_n_layers (copy), ==, n);
+  for (guint used = 1; used <= n; used += n / 4)
+    {
+      g_autofree char *expected = impasto_network_dup_checksum (original, used);
+      g_autofree char *found = impasto_network_dup_checksum (copy, used);
+
+      g_assert_cmpstr (found, ==, expected);
+    }
+}
+
 static void
 compact (Fixture *f)
 {
@@ -105,6 +130,7 @@ compact (Fixture *f)
   g_assert_cmpuint (report.compact_bytes, <, report.original_bytes);
   g_assert_true (g_file_test (record, G_FILE_TEST_IS_REGULAR));
   assert_copy_holds_fixture (f);
+  assert_same_checksum (f);
 }
 
 static void
