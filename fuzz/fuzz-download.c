@@ -26,7 +26,7 @@ static GMutex answer_lock;
 static GBytes *answer;           /* what the server sends, under answer_lock */
 static GSocketService *service;
 static char *url;
-static char *dir;
+static char *dir;                /* the download's folder, removed at exit */
 static char *path;
 static GBytes *body;
 static const char *md5[2];
@@ -67,12 +67,36 @@ on_run (GThreadedSocketService *threaded,
   return TRUE;
 }
 
+static void
+remove_files (void)
+{
+  static const char * const suffixes[] = { "", ".part", ".part.info", ".sha256" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (name);
+    }
+}
+
+static void
+remove_dir (void)
+{
+  remove_files ();
+  g_rmdir (dir);
+  g_clear_pointer (&dir, g_free);
+  g_clear_pointer (&path, g_free);
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
   g_autoptr(GError) error = NULL;
-  guint16 port;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
 
   fuzz_target_init_logging (NULL);
   /* The server is on the loopback interface; a proxy from the environment would miss it. */
@@ -81,17 +105,20 @@ LLVMFuzzerInitialize (int    *argc,
 
   answer = g_bytes_new (NULL, 0);
   service = g_threaded_socket_service_new (4);
-  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
-  if (port == 0)
-    g_error ("cannot listen: %s", error->message);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), any_port,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &bound, &error))
+    g_error ("cannot listen on 127.0.0.1: %s", error->message);
   g_signal_connect (service, "run", G_CALLBACK (on_run), NULL);
   g_socket_service_start (service);
-  url = g_strdup_printf ("http://127.0.0.1:%u" FUZZ_DOWNLOAD_PATH, port);
+  url = g_strdup_printf ("http://127.0.0.1:%u" FUZZ_DOWNLOAD_PATH,
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 
   dir = g_dir_make_tmp ("impasto-fuzz-download-XXXXXX", &error);
   if (dir == NULL)
     g_error ("%s", error->message);
   path = g_build_filename (dir, "vgg19.mat", NULL);
+  atexit (remove_dir);
 
   body = fuzz_download_body ();
   md5[0] = g_compute_checksum_for_bytes (G_CHECKSUM_MD5, body);
@@ -162,19 +189,6 @@ check_outcome (gboolean      ok,
   /* What is kept for resuming is never more than the file can be. */
   if (g_stat (part_path, &part) == 0 && (guint64) part.st_size > expected.max_size)
     abort ();
-}
-
-static void
-remove_files (void)
-{
-  static const char * const suffixes[] = { "", ".part", ".part.info", ".sha256", ".lock" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
-
-      g_unlink (name);
-    }
 }
 
 int
