@@ -107,7 +107,7 @@ test_steer_while_painting (void)
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (impasto_loss_plot_get_n_marks (window->loss_plot), ==, 1);
-  g_assert_nonnull (strstr (gtk_inscription_get_text (window->loss_label), "β 5000"));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->loss_label), "β 5000"));
 
   recipe_text = impasto_job_dup_recipe_text (job);
   recipe = impasto_recipe_from_text (recipe_text, -1, &error);

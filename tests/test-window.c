@@ -160,7 +160,7 @@ test_window_run_preview_save (void)
     }
   g_assert_true (gtk_picture_get_paintable (preview) == paintable);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 48);
-  g_assert_true (g_str_has_prefix (gtk_inscription_get_text (window->step_label), "Step "));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->step_label), "Step "));
 
   /* Save works during the run. */
   g_assert_true (save_and_wait (window, jpeg_file, &error));
@@ -707,7 +707,7 @@ test_window_draft_run (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->status_label)));
   g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Done");
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (window->progress_bar), ==, 1.0);
-  step_text = gtk_inscription_get_text (window->step_label);
+  step_text = gtk_label_get_text (window->step_label);
   g_assert_true (g_str_has_prefix (step_text, "Step "));
   g_assert_true (g_str_has_suffix (step_text, " evaluations"));
   g_assert_true (impasto_window_get_can_start (window));

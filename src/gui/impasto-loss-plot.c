@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "impasto-color.h"
 #include "impasto-loss-plot.h"
 
 typedef struct
@@ -117,6 +118,23 @@ impasto_loss_plot_trace (ImpastoLossPlot *self,
   column_flush (&column, cr);
 }
 
+void
+impasto_loss_plot_get_line_color (ImpastoLossPlot *self,
+                                  GdkRGBA         *color)
+{
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
+  GdkRGBA text, accent, background;
+
+  /* The theme's selection colour, made to stand out from the window as a graphic's line
+   * must; the widget's own text colour is what it tends to. */
+  gtk_style_context_get_color (style, &text);
+  text.alpha = 1;
+  impasto_color_lookup (GTK_WIDGET (self), "theme_selected_bg_color", &text, &accent);
+  impasto_color_lookup (GTK_WIDGET (self), "theme_bg_color", &white, &background);
+  impasto_color_readable (&accent, &text, &background, IMPASTO_GRAPHIC_CONTRAST, color);
+}
+
 static void
 draw_plot (GtkDrawingArea *area,
            cairo_t        *cr,
@@ -125,10 +143,9 @@ draw_plot (GtkDrawingArea *area,
            gpointer        user_data)
 {
   ImpastoLossPlot *self = IMPASTO_LOSS_PLOT (area);
-  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
   GdkRGBA color;
 
-  gtk_style_context_get_color (style, &color);
+  impasto_loss_plot_get_line_color (self, &color);
 
   /* A faint baseline so an empty plot still reads as a plot. */
   cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha * 0.2);

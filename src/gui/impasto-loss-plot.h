@@ -30,5 +30,8 @@ void       impasto_loss_plot_trace      (ImpastoLossPlot *self,
 void       impasto_loss_plot_add_mark      (ImpastoLossPlot *self,
                                             guint            step);
 guint      impasto_loss_plot_get_n_marks   (ImpastoLossPlot *self);
+/* The theme's, readable against the window in its light and dark styles */
+void       impasto_loss_plot_get_line_color (ImpastoLossPlot *self,
+                                             GdkRGBA         *color);
 
 G_END_DECLS

@@ -125,7 +125,7 @@ on_saved (GObject      *source_object,
 
       /* Translators: %s is a file name. */
       message = g_strdup_printf (_("Saved as “%s”"), request->name);
-      impasto_window_show_status (request->window, message, FALSE);
+      impasto_window_show_painting_status (request->window, message, FALSE);
       impasto_window_carry_out (request->window, request->after);
       return;
     }

@@ -40,9 +40,40 @@ update_download_actions (ImpastoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-download", downloading);
   gtk_widget_set_visible (GTK_WIDGET (self->download_button), !downloading);
   gtk_widget_set_visible (self->download_box, downloading);
+  impasto_window_focus_model_page (self);
 }
 
 /* "Download (510 MB)", or after an interruption, in this run or an earlier one, "Resume". */
+static gboolean
+is_shown_on_page (GtkWidget *widget)
+{
+  for (; widget != NULL && !GTK_IS_ROOT (widget); widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_visible (widget))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The page's main button has the focus: the next step there is, whichever it is. */
+void
+impasto_window_focus_model_page (ImpastoWindow *self)
+{
+  GtkWidget *choices[] = {
+    self->compact_button, self->cancel_download_button, GTK_WIDGET (self->download_button),
+    self->choose_model_button,
+  };
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "model") != 0)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+    if (is_shown_on_page (choices[i]) && gtk_widget_is_sensitive (choices[i]))
+      {
+        gtk_widget_grab_focus (choices[i]);
+        return;
+      }
+}
+
 void
 impasto_window_update_download_button (ImpastoWindow *self)
 {
@@ -128,6 +159,7 @@ on_download_done (GObject      *source,
   self->downloaded_path = user_model_path ();
   gtk_widget_set_visible (GTK_WIDGET (self->download_button), FALSE);
   gtk_widget_set_visible (self->compact_box, TRUE);
+  impasto_window_focus_model_page (self);
 }
 
 /* The mirror and, for a mirror's own copy, its MD5 come from the settings. */
@@ -344,6 +376,9 @@ impasto_window_class_model_init (ImpastoWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, download_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, cancel_download_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, compact_button);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, choose_model_button);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, download_box);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, download_bar);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, download_label);

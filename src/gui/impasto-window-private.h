@@ -39,6 +39,9 @@ struct _ImpastoWindow
   GtkLabel             *model_path_label;
   GtkLabel             *model_error_label;
   GtkButton            *download_button;
+  GtkWidget            *cancel_download_button;
+  GtkWidget            *compact_button;
+  GtkWidget            *choose_model_button;
   GtkWidget            *download_box;
   GtkProgressBar       *download_bar;
   GtkLabel             *download_label;
@@ -52,10 +55,10 @@ struct _ImpastoWindow
   GtkPicture           *preview;
   GtkWidget            *preview_placeholder;
   GtkWidget            *progress_box;
-  GtkInscription       *step_label;
-  GtkInscription       *time_label;
+  GtkLabel             *step_label;
+  GtkLabel             *time_label;
   GtkProgressBar       *progress_bar;
-  GtkInscription       *loss_label;
+  GtkLabel             *loss_label;
   ImpastoLossPlot      *loss_plot;
   GtkLabel             *status_label;
 
@@ -90,6 +93,7 @@ struct _ImpastoWindow
   GtkWindow            *question;          /* the save-before question, while it is asked */
   ImpastoAfter          after_question;
   gboolean              painting_discarded;
+  gboolean              status_is_painting_news;
   GtkFileChooserNative *model_chooser;
 
   /* The parameters the window has no control for, from a recipe opened; and the preset it
@@ -123,6 +127,10 @@ void impasto_window_save_to_file       (ImpastoWindow      *self,
 void impasto_window_show_status        (ImpastoWindow      *self,
                                         const char         *message,
                                         gboolean            is_error);
+char *impasto_break_path_at_slashes    (const char        *path);
+void impasto_window_show_painting_status (ImpastoWindow     *self,
+                                          const char        *message,
+                                          gboolean           is_error);
 
 void impasto_window_load_model        (ImpastoWindow      *self,
                                         const char         *path,
@@ -135,6 +143,7 @@ void impasto_window_class_model_init   (ImpastoWindowClass *klass);
 void impasto_window_init_model_page    (ImpastoWindow      *self);
 void impasto_window_dispose_model_page (ImpastoWindow      *self);
 void impasto_window_update_download_button (ImpastoWindow  *self);
+void impasto_window_focus_model_page   (ImpastoWindow      *self);
 void impasto_window_download_model     (ImpastoWindow      *self);
 void impasto_window_cancel_download    (ImpastoWindow      *self);
 void impasto_window_compact_model      (ImpastoWindow      *self);

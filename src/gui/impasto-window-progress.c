@@ -78,7 +78,7 @@ impasto_window_update_progress (ImpastoWindow *self)
   samples = impasto_job_get_samples (job, &n_samples);
 
   step_text = format_step (job, step, total);
-  gtk_inscription_set_text (self->step_label, step_text);
+  gtk_label_set_text (self->step_label, step_text);
   /* L-BFGS may be done before its last step, when the loss stops going down. */
   if (impasto_job_get_state (job) == IMPASTO_JOB_FINISHED)
     set_fraction (self->progress_bar, 1);
@@ -93,7 +93,7 @@ impasto_window_update_progress (ImpastoWindow *self)
       /* Translators: the first part is the time one step takes, the second the time left. */
       time_text = g_strdup_printf (_("%.2f s per step · %s"), per_step, left);
     }
-  gtk_inscription_set_text (self->time_label, time_text);
+  gtk_label_set_text (self->time_label, time_text);
 
   if (n_samples > 0)
     {
@@ -105,7 +105,7 @@ impasto_window_update_progress (ImpastoWindow *self)
                                    last->total_loss, last->content_loss, last->style_loss,
                                    last->alpha, last->beta);
     }
-  gtk_inscription_set_text (self->loss_label, loss_text);
+  gtk_label_set_text (self->loss_label, loss_text);
 
   impasto_loss_plot_set_range (self->loss_plot, total);
   for (; self->n_plotted < n_samples; self->n_plotted++)
@@ -169,26 +169,27 @@ impasto_window_show_job_state (ImpastoWindow *self)
     case IMPASTO_JOB_FAILED:
       /* Translators: %s says why the run stopped. */
       message = g_strdup_printf (_("The painting stopped: %s"), error->message);
-      impasto_window_show_status (self, message, TRUE);
+      impasto_window_show_painting_status (self, message, TRUE);
       break;
 
     case IMPASTO_JOB_STOPPED:
-      impasto_window_show_status (self, _("Stopped"), FALSE);
+      impasto_window_show_painting_status (self, _("Stopped"), FALSE);
       break;
 
     case IMPASTO_JOB_FINISHED:
-      impasto_window_show_status (self, _("Done"), FALSE);
+      impasto_window_show_painting_status (self, _("Done"), FALSE);
       break;
 
     case IMPASTO_JOB_RUNNING:
-      impasto_window_show_status (self, impasto_job_get_paused (self->job)
-                                        ? _("Paused; the sliders still steer the painting")
-                                        : NULL, FALSE);
+      impasto_window_show_painting_status (self, impasto_job_get_paused (self->job)
+                                                 ? _("Paused; the sliders still steer the "
+                                                     "painting")
+                                                 : NULL, FALSE);
       break;
 
     case IMPASTO_JOB_READY:
     default:
-      impasto_window_show_status (self, NULL, FALSE);
+      impasto_window_show_painting_status (self, NULL, FALSE);
       break;
     }
 

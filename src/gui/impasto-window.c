@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "impasto-color.h"
 #include "impasto-file-dialog.h"
 #include "impasto-log-scale.h"
 #include "impasto-model-path.h"
@@ -37,11 +38,22 @@ impasto_window_show_status (ImpastoWindow *self,
 {
   gtk_label_set_label (self->status_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), message != NULL);
+  self->status_is_painting_news = FALSE;
 
   if (is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+/* News of the painting on show (it is done, stopped, saved): cleared when it goes. */
+void
+impasto_window_show_painting_status (ImpastoWindow *self,
+                                     const char    *message,
+                                     gboolean       is_error)
+{
+  impasto_window_show_status (self, message, is_error);
+  self->status_is_painting_news = message != NULL;
 }
 
 static gboolean
@@ -52,11 +64,42 @@ impasto_window_is_running (ImpastoWindow *self)
 
 /* One button: Start while idle, Stop while a run goes. Only touched when that changes: a
  * button given its label again relayouts the window. */
+/* What Start still needs, one line for each, for its tooltip while it is greyed out. */
+static char *
+describe_missing (ImpastoWindow *self)
+{
+  GString *text = g_string_new (_("To start, Impasto needs:"));
+
+  if (impasto_image_picker_get_loading (self->content_picker))
+    g_string_append_printf (text, "\n• %s", _("the content image, which is still loading"));
+  else if (impasto_image_picker_get_image (self->content_picker) == NULL)
+    g_string_append_printf (text, "\n• %s", _("a content image"));
+  if (impasto_image_picker_get_loading (self->style_picker))
+    g_string_append_printf (text, "\n• %s", _("the style image, which is still loading"));
+  else if (impasto_image_picker_get_image (self->style_picker) == NULL)
+    g_string_append_printf (text, "\n• %s", _("a style image"));
+  if (self->network == NULL)
+    g_string_append_printf (text, "\n• %s", self->model_cancellable != NULL
+                                             ? _("the model, which is still loading")
+                                             : _("the model"));
+
+  return g_string_free (text, FALSE);
+}
+
 static void
 impasto_window_update_start_button (ImpastoWindow *self,
-                                    gboolean       running)
+                                    gboolean       running,
+                                    gboolean       can_start)
 {
   GtkWidget *button = GTK_WIDGET (self->start_button);
+  g_autofree char *missing = NULL;
+
+  if (running)
+    gtk_widget_set_tooltip_text (button, _("Stop painting (Esc)"));
+  else if (can_start)
+    gtk_widget_set_tooltip_text (button, _("Start painting (Ctrl+Enter)"));
+  else
+    gtk_widget_set_tooltip_text (button, missing = describe_missing (self));
 
   if (self->shows_running == running)
     return;
@@ -106,7 +149,7 @@ impasto_window_update_actions (ImpastoWindow *self)
   gtk_widget_set_visible (self->continue_button, can_continue);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
-  impasto_window_update_start_button (self, running);
+  impasto_window_update_start_button (self, running, can_start);
 
   if (self->can_start != can_start)
     {
@@ -153,6 +196,10 @@ impasto_window_set_job (ImpastoWindow *self,
       impasto_job_stop (self->job);
     }
   impasto_window_cancel_update (self);
+
+  /* What the line said of the painting on show is not true of the next one. */
+  if (self->status_is_painting_news && job != self->job)
+    impasto_window_show_status (self, NULL, FALSE);
 
   g_set_object (&self->job, job);
   self->painting_discarded = FALSE;
@@ -234,6 +281,7 @@ impasto_window_show_model_page (ImpastoWindow *self,
   impasto_window_show_model_error (self, error);
   impasto_window_update_download_button (self);
   gtk_stack_set_visible_child_name (self->stack, "model");
+  impasto_window_focus_model_page (self);
 }
 
 static void
@@ -350,18 +398,38 @@ impasto_window_find_model (ImpastoWindow *self)
     impasto_window_show_model_page (self, NULL);
 }
 
+/* A path that wraps only after a "/": a zero-width space there, and a word joiner after
+ * each hyphen, where a line could break too. */
+char *
+impasto_break_path_at_slashes (const char *path)
+{
+  GString *shown = g_string_new (NULL);
+
+  for (const char *p = path; *p != '\0'; p++)
+    {
+      g_string_append_c (shown, *p);
+      if (*p == '/')
+        g_string_append (shown, "\u200b");
+      else if (*p == '-')
+        g_string_append (shown, "\u2060");
+    }
+
+  return g_string_free (shown, FALSE);
+}
+
 static void
 impasto_window_setup_model_page (ImpastoWindow *self)
 {
   g_autofree char *user_path = g_build_filename (g_get_user_data_dir (), "impasto",
                                                  IMPASTO_MODEL_FILE_NAME, NULL);
+  g_autofree char *shown_path = impasto_break_path_at_slashes (user_path);
   g_autofree char *text = NULL;
 
   gtk_link_button_set_uri (self->model_link, IMPASTO_MODEL_URL);
   gtk_button_set_label (GTK_BUTTON (self->model_link), IMPASTO_MODEL_URL);
 
   /* Translators: %s is where the file goes, such as ~/.local/share/impasto/….mat */
-  text = g_strdup_printf (_("Save it as %s, or tell Impasto where it is:"), user_path);
+  text = g_strdup_printf (_("Save it as %s, or tell Impasto where it is:"), shown_path);
   gtk_label_set_label (self->model_path_label, text);
 }
 
@@ -902,6 +970,7 @@ impasto_window_init (ImpastoWindow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  impasto_color_install_error_text (gtk_widget_get_display (GTK_WIDGET (self)));
 
   self->preview_paintable = impasto_preview_paintable_new ();
   gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (self->preview_paintable));
