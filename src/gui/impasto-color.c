@@ -63,6 +63,7 @@ impasto_color_readable (const GdkRGBA *color,
   mix (color, toward, 0, result);
   if (impasto_color_contrast (result, background) >= ratio)
     return;
+  ratio += IMPASTO_CONTRAST_MARGIN;
   mix (color, toward, 1, result);
   if (impasto_color_contrast (result, background) < ratio)
     return;

@@ -18,8 +18,13 @@ double impasto_color_luminance (const GdkRGBA *color);
 /* WCAG 2's contrast ratio of two opaque colours, 1 to 21. */
 double impasto_color_contrast  (const GdkRGBA *a,
                                 const GdkRGBA *b);
+/* A mix aims this far above the ratio asked for, so that it still reaches it once drawn
+ * with 8 bits a channel. */
+#define IMPASTO_CONTRAST_MARGIN 0.05
+
 /* color itself when it has ratio against background; otherwise the least mix of it with
- * toward (the theme's text colour, say) that has, or toward itself when even that has not. */
+ * toward (the theme's text colour, say) that has ratio + IMPASTO_CONTRAST_MARGIN, or toward
+ * itself when even that has not. */
 void   impasto_color_readable  (const GdkRGBA *color,
                                 const GdkRGBA *toward,
                                 const GdkRGBA *background,

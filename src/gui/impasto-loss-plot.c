@@ -167,7 +167,7 @@ draw_plot (GtkDrawingArea *area,
     return;
 
   gdk_cairo_set_source_rgba (cr, &color);
-  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_width (cr, 2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   impasto_loss_plot_trace (self, cr, width, height);
   cairo_stroke (cr);
