@@ -353,11 +353,15 @@ test_pause (Fixture       *f,
       g_assert_cmpuint (w.last_step, ==, 2);
       g_assert_false (w.done);
       g_mutex_unlock (&w.lock);
+      g_assert_true (impasto_run_is_holding (run));
       /* a spinning worker would take all of the 0.25 s */
       g_assert_cmpfloat (cpu, <, 0.1);
 
       if (resume)
-        impasto_run_set_paused (run, FALSE);
+        {
+          impasto_run_set_paused (run, FALSE);
+          g_assert_false (impasto_run_is_holding (run));
+        }
       else
         g_cancellable_cancel (cancellable);
       g_assert_true (wait_done (&w));

@@ -563,6 +563,7 @@ check_style (ImpastoWindow *window,
 {
   static const GdkRGBA white = { 1, 1, 1, 1 };
   GdkRGBA background, line;
+  g_autofree char *shown = NULL;
   double plot, error;
 
   settle ();
@@ -570,8 +571,9 @@ check_style (ImpastoWindow *window,
   impasto_loss_plot_get_line_color (window->loss_plot, &line);
   plot = drawn_contrast (GTK_WIDGET (window->loss_plot), &background);
   error = drawn_contrast (GTK_WIDGET (window->status_label), &background);
+  shown = gdk_rgba_to_string (&background);
   g_test_message ("%s style: background %s, plot line %.2f:1, error text %.2f:1", style,
-                  gdk_rgba_to_string (&background), plot, error);
+                  shown, plot, error);
   g_assert_cmpfloat (impasto_color_contrast (&line, &background), >=,
                      IMPASTO_GRAPHIC_CONTRAST);
   g_assert_cmpfloat (plot, >=, IMPASTO_GRAPHIC_CONTRAST);

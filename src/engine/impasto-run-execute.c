@@ -425,8 +425,10 @@ take_controls (ImpastoRun *run)
   gint64 wait_start = g_get_monotonic_time ();
 
   g_mutex_lock (&run->control_lock);
+  run->holding = TRUE;
   while (run->paused && !g_cancellable_is_cancelled (run->cancellable))
     g_cond_wait (&run->control_changed, &run->control_lock);
+  run->holding = FALSE;
   for (guint i = 0; i < run->pending->len;)
     {
       ImpastoSteer *steer = &g_array_index (run->pending, ImpastoSteer, i);
@@ -681,6 +683,20 @@ impasto_run_dup_image (ImpastoRun *run)
     planes_to_image (run, run->x, run->scratch_a, run->last_good);
 
   return impasto_image_copy (run->last_good);
+}
+
+gboolean
+impasto_run_is_holding (ImpastoRun *run)
+{
+  gboolean holding;
+
+  g_return_val_if_fail (run != NULL, FALSE);
+
+  g_mutex_lock (&run->control_lock);
+  holding = run->holding && run->paused;
+  g_mutex_unlock (&run->control_lock);
+
+  return holding;
 }
 
 guint

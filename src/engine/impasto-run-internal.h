@@ -87,6 +87,7 @@ struct _ImpastoRun
   GArray           *pending;       /* ImpastoSteer not yet due */
   GArray           *steering_log;  /* ImpastoSteer made, at the steps they took effect */
   gboolean          paused;
+  gboolean          holding;         /* the worker waits, paused, between two steps */
 };
 
 gboolean impasto_run_plan              (ImpastoRun         *run,

@@ -177,6 +177,9 @@ gboolean          impasto_run_steer             (ImpastoRun             *run,
  * cancelling it still ends it at once. */
 void              impasto_run_set_paused        (ImpastoRun             *run,
                                                  gboolean                paused);
+/* From any thread: whether the worker, paused, has stopped between two steps (the step it
+ * was in when paused has ended). */
+gboolean          impasto_run_is_holding        (ImpastoRun             *run);
 /* The changes made so far, at the steps they took effect: ImpastoSteer values. */
 GArray           *impasto_run_dup_steering_log  (ImpastoRun             *run);
 /* Parameters in force now, steering included. */

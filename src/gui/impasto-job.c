@@ -653,6 +653,22 @@ impasto_job_get_paused (ImpastoJob *self)
   return self->paused;
 }
 
+gboolean
+impasto_job_is_holding (ImpastoJob *self)
+{
+  Mailbox *mailbox;
+  gboolean holding;
+
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), FALSE);
+
+  mailbox = self->mailbox;
+  g_mutex_lock (&mailbox->mutex);
+  holding = mailbox->run != NULL && impasto_run_is_holding (mailbox->run);
+  g_mutex_unlock (&mailbox->mutex);
+
+  return holding;
+}
+
 /* The recipe of the painting on show, steering included. */
 char *
 impasto_job_dup_recipe_text (ImpastoJob *self)

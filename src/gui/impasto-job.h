@@ -54,6 +54,8 @@ gboolean                impasto_job_steer                (ImpastoJob            
 void                    impasto_job_set_paused           (ImpastoJob             *self,
                                                           gboolean                paused);
 gboolean                impasto_job_get_paused           (ImpastoJob             *self);
+/* Paused, and the worker has stopped between two steps: no step is under way. */
+gboolean                impasto_job_is_holding           (ImpastoJob             *self);
 char                   *impasto_job_dup_recipe_text      (ImpastoJob             *self);
 void                    impasto_job_save_async           (ImpastoJob             *self,
                                                           GFile                  *file,
