@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -359,4 +360,50 @@ impasto_cli_log_free (ImpastoCliLog *log)
     fclose (log->file);
   g_free (log->path);
   g_free (log);
+}
+
+static gboolean
+on_sigint (gpointer data)
+{
+  ImpastoCliSignals *watch = data;
+
+  watch->stop (watch->data, SIGINT);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer data)
+{
+  ImpastoCliSignals *watch = data;
+
+  watch->stop (watch->data, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sighup (gpointer data)
+{
+  ImpastoCliSignals *watch = data;
+
+  watch->stop (watch->data, SIGHUP);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+impasto_cli_watch_signals (ImpastoCliSignals  *watch,
+                           ImpastoCliStopFunc  stop,
+                           gpointer            data)
+{
+  watch->stop = stop;
+  watch->data = data;
+  watch->sources[0] = g_unix_signal_add (SIGINT, on_sigint, watch);
+  watch->sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, watch);
+  watch->sources[2] = g_unix_signal_add (SIGHUP, on_sighup, watch);
+}
+
+void
+impasto_cli_unwatch_signals (ImpastoCliSignals *watch)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
+    g_clear_handle_id (&watch->sources[i], g_source_remove);
 }

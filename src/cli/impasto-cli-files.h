@@ -25,6 +25,24 @@ typedef struct
 typedef struct _ImpastoCliLog ImpastoCliLog;
 
 void           impasto_cli_open_std_streams (void);
+
+/* SIGINT, SIGTERM and SIGHUP (a closed terminal, a logout) call stop (data, signo) on the
+ * main context, until impasto_cli_unwatch_signals(): a run or a download stops after what
+ * it is doing, keeps what it has, and exits with 128 + signo. */
+typedef void (*ImpastoCliStopFunc) (gpointer data,
+                                    int      signo);
+
+typedef struct
+{
+  ImpastoCliStopFunc stop;
+  gpointer           data;
+  guint              sources[3];
+} ImpastoCliSignals;
+
+void           impasto_cli_watch_signals    (ImpastoCliSignals     *watch,
+                                             ImpastoCliStopFunc     stop,
+                                             gpointer               data);
+void           impasto_cli_unwatch_signals  (ImpastoCliSignals     *watch);
 /* Checks every file the run will write against every file it reads and against each other,
  * and that each can be written, then creates the snapshot folder. Opens nothing. */
 gboolean       impasto_cli_prepare_files    (const ImpastoCliPaths *paths,

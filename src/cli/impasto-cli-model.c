@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 
 #include "impasto-cli.h"
+#include "impasto-cli-files.h"
 #include "impasto-cli-model.h"
 #include "impasto-model-compact.h"
 #include "impasto-model-download.h"
@@ -77,33 +78,14 @@ on_progress (ImpastoModelDownload *download,
 /* A signal cancels the download, keeping what can be resumed, and the exit status names it
  * as a stopped run's does. */
 static void
-interrupt (Fetch *fetch,
-           int    signo)
+interrupt (gpointer data,
+           int      signo)
 {
+  Fetch *fetch = data;
+
   if (fetch->stop_signal == 0)
     fetch->stop_signal = signo;
   g_cancellable_cancel (fetch->cancellable);
-}
-
-static gboolean
-on_sigint (gpointer data)
-{
-  interrupt (data, SIGINT);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_sigterm (gpointer data)
-{
-  interrupt (data, SIGTERM);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_sighup (gpointer data)
-{
-  interrupt (data, SIGHUP);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -140,22 +122,19 @@ impasto_cli_download_model (const char *url,
   g_autoptr(ImpastoTransferRate) rate = impasto_transfer_rate_new ();
   g_autoptr(GError) error = NULL;
   Fetch fetch = { cancellable, rate, isatty (STDOUT_FILENO), 0, FALSE, NULL, 0 };
-  guint sources[3];
+  ImpastoCliSignals signals;
   gboolean ok;
 
   download = impasto_model_download_new (url != NULL ? url : IMPASTO_MODEL_URL,
                                          path != NULL ? path : default_path,
                                          md5 != NULL ? &chosen : vgg19);
   g_signal_connect (download, "progress", G_CALLBACK (on_progress), &fetch);
-  sources[0] = g_unix_signal_add (SIGINT, on_sigint, &fetch);
-  sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, &fetch);
-  sources[2] = g_unix_signal_add (SIGHUP, on_sighup, &fetch);
+  impasto_cli_watch_signals (&signals, interrupt, &fetch);
 
   impasto_model_download_run_async (download, cancellable, on_done, &fetch);
   while (fetch.result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
-    g_source_remove (sources[i]);
+  impasto_cli_unwatch_signals (&signals);
   end_line (&fetch);
 
   ok = impasto_model_download_run_finish (download, fetch.result, &error);

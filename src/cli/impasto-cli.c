@@ -445,26 +445,11 @@ run_thread (gpointer data)
   return NULL;
 }
 
-static gboolean
-on_sigint (gpointer user_data)
+static void
+on_stop_signal (gpointer data,
+                int      signo)
 {
-  request_stop (user_data, SIGINT);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_sigterm (gpointer user_data)
-{
-  request_stop (user_data, SIGTERM);
-  return G_SOURCE_CONTINUE;
-}
-
-/* A closed terminal, or a logout. */
-static gboolean
-on_sighup (gpointer user_data)
-{
-  request_stop (user_data, SIGHUP);
-  return G_SOURCE_CONTINUE;
+  request_stop (data, signo);
 }
 
 /* Runs on a worker while the main loop waits for a signal or the end; returns the run's
@@ -476,13 +461,11 @@ execute (ImpastoRun *run,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Execution exec = { run, job, loop, NULL, FALSE };
-  guint sources[3];
+  ImpastoCliSignals signals;
   GThread *thread;
 
   job->cancellable = cancellable;
-  sources[0] = g_unix_signal_add (SIGINT, on_sigint, job);
-  sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, job);
-  sources[2] = g_unix_signal_add (SIGHUP, on_sighup, job);
+  impasto_cli_watch_signals (&signals, on_stop_signal, job);
   thread = g_thread_try_new ("impasto-run", run_thread, &exec, &exec.error);
   if (thread != NULL)
     {
@@ -490,8 +473,7 @@ execute (ImpastoRun *run,
         g_main_loop_run (loop);
       g_thread_join (thread);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
-    g_source_remove (sources[i]);
+  impasto_cli_unwatch_signals (&signals);
   job->cancellable = NULL;
 
   return exec.error;
