@@ -177,6 +177,30 @@ test_pause_resume_stop (void)
   destroy_window (window);
 }
 
+/* A window closed while its run is paused lets the worker go at once: the pause does not
+ * hold it. */
+static void
+test_close_while_paused (void)
+{
+  ImpastoWindow *window;
+  ImpastoJob *job;
+
+  set_small_run_settings ();
+  window = new_ready_window ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  wait_until (has_steps, window, "a few steps");
+  job = impasto_window_get_job (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
+  wait_until (is_holding, job, "the worker holds");
+
+  g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_until (pointer_cleared, &window, "the window is finalized");
+  wait_until (pointer_cleared, &job, "the job is finalized");
+  wait_until (background_idle, NULL, "no worker is left");
+}
+
 /* Continue paints as many steps again, on from the picture, and the recipe of its result says
  * the whole of it. */
 static void
@@ -474,6 +498,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/steer/log-sliders", test_log_sliders);
   g_test_add_func ("/impasto/gui/steer/while-painting", test_steer_while_painting);
   g_test_add_func ("/impasto/gui/steer/pause-resume-stop", test_pause_resume_stop);
+  g_test_add_func ("/impasto/gui/steer/close-while-paused", test_close_while_paused);
   g_test_add_func ("/impasto/gui/steer/continue", test_continue);
   g_test_add_func ("/impasto/gui/recipe/open-result", test_open_result);
   g_test_add_func ("/impasto/gui/recipe/inputs-gone", test_open_result_inputs_gone);
