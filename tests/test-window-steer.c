@@ -193,12 +193,8 @@ test_close_while_paused (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
   wait_until (is_holding, job, "the worker holds");
 
-  g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  wait_until (pointer_cleared, &window, "the window is finalized");
-  wait_until (pointer_cleared, &job, "the job is finalized");
-  wait_until (background_idle, NULL, "no worker is left");
+  /* and waits until the job and its worker are gone */
+  destroy_window (window);
 }
 
 /* Continue paints as many steps again, on from the picture, and the recipe of its result says
