@@ -328,6 +328,14 @@ test_picker_shows_errors (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (picker));
   gtk_window_present (GTK_WINDOW (window));
 
+  /* With no image before it, a file that is no image leaves none. */
+  impasto_image_picker_set_file (picker, bogus_file);
+  wait_until (picker_settled, picker, "the bogus file is refused");
+  g_assert_null (impasto_image_picker_get_image (picker));
+  g_assert_null (impasto_image_picker_get_file (picker));
+  g_assert_null (impasto_image_picker_get_preview (picker));
+  g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
+
   impasto_image_picker_set_file (picker, content_file);
   wait_until (picker_settled, picker, "the content image is loaded");
   g_assert_nonnull (impasto_image_picker_get_image (picker));
@@ -344,17 +352,27 @@ test_picker_shows_errors (void)
   g_assert_cmpint (gdk_texture_get_width (impasto_image_picker_get_preview (picker)), ==, 1024);
   g_assert_cmpint (gdk_texture_get_height (impasto_image_picker_get_preview (picker)), ==, 640);
 
+  /* A file that is no image, chosen after a good one, leaves the good one in place. */
   impasto_image_picker_set_file (picker, bogus_file);
   wait_until (picker_settled, picker, "the bogus file is refused");
-  g_assert_null (impasto_image_picker_get_image (picker));
-  g_assert_null (impasto_image_picker_get_file (picker));
-  g_assert_null (impasto_image_picker_get_preview (picker));
   g_assert_nonnull (impasto_image_picker_get_error (picker));
   g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
+  g_assert_true (impasto_image_picker_get_file (picker) == large_file);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 2000);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->height, ==, 1250);
+  g_assert_cmpint (gdk_texture_get_width (impasto_image_picker_get_preview (picker)), ==, 1024);
 
   impasto_image_picker_set_file (picker, absent_file);
   wait_until (picker_settled, picker, "the absent file is refused");
   g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "absent.png"));
+  g_assert_true (impasto_image_picker_get_file (picker) == large_file);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 2000);
+
+  /* The next good file clears the message. */
+  impasto_image_picker_set_file (picker, content_file);
+  wait_until (picker_settled, picker, "the content image is loaded again");
+  g_assert_null (impasto_image_picker_get_error (picker));
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 64);
 
   g_object_add_weak_pointer (G_OBJECT (picker), (gpointer *) &picker);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -803,12 +821,16 @@ test_window_bad_images (void)
       for (guint k = 0; bad[i].fragments[k] != NULL; k++)
         assert_contains (message, bad[i].fragments[k]);
       g_assert_true (shows_label (GTK_WIDGET (picker), message));
-      g_assert_null (impasto_image_picker_get_image (picker));
-      g_assert_null (impasto_image_picker_get_file (picker));
 
-      g_assert_false (impasto_window_get_can_start (window));
-      g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window->start_button)));
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+      /* The image chosen before stays, beside the message, ready to paint with. */
+      g_assert_true (g_file_equal (impasto_image_picker_get_file (picker),
+                                   picker == window->content_picker ? content : style));
+      g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==,
+                        picker == window->content_picker ? 64 : 50);
+      g_assert_true (shows_label (GTK_WIDGET (picker),
+                                  picker == window->content_picker ? "content.png"
+                                                                   : "style.png"));
+      g_assert_true (impasto_window_get_can_start (window));
       g_assert_true (impasto_window_get_job (window) == job);
       g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_STOPPED);
       g_assert_true (shown_texture (window->preview) == painting);
