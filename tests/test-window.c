@@ -320,6 +320,8 @@ test_picker_shows_errors (void)
   g_autoptr(GFile) content_file = g_file_new_for_path (content_path);
   g_autofree char *large = g_build_filename (tmpdir, "large.png", NULL);
   g_autoptr(GFile) large_file = g_file_new_for_path (large);
+  g_autofree char *refusal = g_strdup_printf ("Could not open “not-an-image.png”: “%s” is not "
+                                              "an image (it is a text file)", bogus);
   g_autoptr(GError) error = NULL;
 
   write_image (large, 2000, 1250, 1);
@@ -334,7 +336,7 @@ test_picker_shows_errors (void)
   g_assert_null (impasto_image_picker_get_image (picker));
   g_assert_null (impasto_image_picker_get_file (picker));
   g_assert_null (impasto_image_picker_get_preview (picker));
-  g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
+  g_assert_cmpstr (impasto_image_picker_get_error (picker), ==, refusal);
 
   impasto_image_picker_set_file (picker, content_file);
   wait_until (picker_settled, picker, "the content image is loaded");
@@ -356,7 +358,7 @@ test_picker_shows_errors (void)
   impasto_image_picker_set_file (picker, bogus_file);
   wait_until (picker_settled, picker, "the bogus file is refused");
   g_assert_nonnull (impasto_image_picker_get_error (picker));
-  g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
+  g_assert_cmpstr (impasto_image_picker_get_error (picker), ==, refusal);
   g_assert_true (impasto_image_picker_get_file (picker) == large_file);
   g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 2000);
   g_assert_cmpuint (impasto_image_picker_get_image (picker)->height, ==, 1250);
@@ -789,7 +791,7 @@ test_window_bad_images (void)
   } bad[] = {
     { "empty.png", g_bytes_new (NULL, 0), { "is empty" } },
     { "notes.png", g_bytes_new_static ("just some text\n", 15),
-      { "is not an image Impasto can read" } },
+      { "notes.png” is not an image (it is a text file)" } },
     { "cut.png", make_truncated_png (), { "the file ends before the image does" } },
     { "bomb.png", fixture_png_claiming (50000, 50000),
       { "50000 × 50000 pixels", "at most 100 million pixels" } },

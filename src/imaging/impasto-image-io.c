@@ -154,29 +154,92 @@ set_too_large_error (guint64     width,
                  IMPASTO_IMAGE_MAX_PIXELS / 1000000u);
 }
 
-/* Turns gdk-pixbuf's wording into something a user can act on, keeping its detail. */
+/* GIO calls any few bytes without a zero text; a text file here is UTF-8 (the sample may end
+ * inside a character) without control characters but spacing ones. */
+static gboolean
+looks_like_text (const guint8 *data,
+                 gsize         size)
+{
+  const char *end;
+
+  if (!g_utf8_validate ((const char *) data, size, &end)
+      && (size < SNIFF_SIZE || (const guint8 *) end < data + size - 3))
+    return FALSE;
+  for (const guint8 *p = data; p < (const guint8 *) end; p++)
+    if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f')
+      return FALSE;
+
+  return TRUE;
+}
+
+/* What a file that no loader took is, from its first bytes: a text file, an image of a
+ * format without a loader here, or something else. */
+static void
+set_unknown_type_error (GBytes     *bytes,
+                        const char *subject,
+                        GError    **error)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *type = g_content_type_guess (NULL, data, MIN (size, SNIFF_SIZE), NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+  g_autofree char *kind = g_content_type_get_description (type);
+
+  size = MIN (size, SNIFF_SIZE);
+  if (g_content_type_is_a (type, "text/plain") && looks_like_text (data, size))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s is not an image (it is a text file)"), subject);
+  else if (g_content_type_is_unknown (type) || mime == NULL
+           || g_content_type_equals (type, "text/plain"))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s is not an image, or one in a format this computer cannot read"), subject);
+  else if (g_str_has_prefix (mime, "image/"))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the second %s is a kind of file, as in "Photoshop image". */
+                 _("%s is in a format this computer cannot read (%s); convert it to PNG or "
+                   "JPEG"), subject, kind);
+  else
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the second %s is a kind of file, as in "PDF document". */
+                 _("%s is not an image (it is a file of the type “%s”)"), subject, kind);
+}
+
+/* Says what the decoder found, and keeps gdk-pixbuf's own detail; format is the loader's
+ * name for the format it recognised, or NULL. */
 static void
 set_decode_error (const GError *pixbuf_error,
+                  GBytes       *bytes,
+                  const char   *format,
                   const char   *subject,
                   GError      **error)
 {
-  if (pixbuf_error == NULL)
-    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
-                 _("%s could not be read: the image is damaged or incomplete"), subject);
-  else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
-    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
-                 _("%s is not an image Impasto can read: its format is not one this system "
-                   "knows; convert it to PNG or JPEG"), subject);
+  g_autofree char *name = format != NULL ? g_ascii_strup (format, -1) : NULL;
+
+  if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+    set_unknown_type_error (bytes, subject, error);
   /* gdk-pixbuf's loaders say this whenever they cannot make a frame, which for an image within
    * our size limits mostly means a frame of zero or negative size in a damaged file. */
   else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                  _("%s could not be read: the image is damaged, or too large for the memory "
                    "available (%s)"), subject, pixbuf_error->message);
-  else
+  else if (name != NULL && pixbuf_error != NULL)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the file, a format (PNG, JPEG), the decoder's words. */
+                 _("%s is damaged: it is a %s image, but its contents cannot be decoded (%s)"),
+                 subject, name, pixbuf_error->message);
+  else if (name != NULL)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the second %s is a format (PNG, JPEG). */
+                 _("%s is damaged: it is a %s image, but its contents cannot be decoded"),
+                 subject, name);
+  else if (pixbuf_error != NULL)
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                  _("%s could not be read: the image is damaged or incomplete (%s)"),
                  subject, pixbuf_error->message);
+  else
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s could not be read: the image is damaged or incomplete"), subject);
 }
 
 /* Stops feeding as soon as the size is refused, so that loaders which ignore the 0x0 request
@@ -438,7 +501,10 @@ load_bytes (GBytes     *bytes,
   pixbuf = loader != NULL ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
   if (!fed || pixbuf == NULL)
     {
-      set_decode_error (pixbuf_error, subject, error);
+      GdkPixbufFormat *format = loader != NULL ? gdk_pixbuf_loader_get_format (loader) : NULL;
+      g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+      set_decode_error (pixbuf_error, bytes, name, subject, error);
       return NULL;
     }
   if (is_incomplete (loader, &state))
