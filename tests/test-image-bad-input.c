@@ -89,7 +89,9 @@ test_png_bomb (Folder        *f,
   g_autoptr(GBytes) png = fixture_png_claiming (50000, 50000);
 
   g_assert_cmpuint (g_bytes_get_size (png), <, 200);
-  assert_refused_before_allocation (f, "bomb.png", png, "50000 × 50000", "100 million");
+  assert_refused_before_allocation (f, "bomb.png", png, "50000 × 50000",
+                                    "at most 100 million pixels, and larger ones only as JPEG "
+                                    "files that are not progressive");
 }
 
 static void
@@ -100,7 +102,22 @@ test_jpeg_bomb (Folder        *f,
   g_autoptr(GBytes) jpeg = fixture_jpeg (small, 90);
   g_autoptr(GBytes) bomb = fixture_jpeg_claiming (jpeg, 60000, 60000);
 
-  assert_refused_before_allocation (f, "bomb.jpg", bomb, "60000 × 60000", "100 million");
+  assert_refused_before_allocation (f, "bomb.jpg", bomb, "60000 × 60000",
+                                    "Impasto reads JPEG images of at most 1000 million pixels");
+}
+
+/* A progressive JPEG is decoded whole, in libjpeg's coefficients, whatever size is asked
+ * for: it is held to the limit of any image decoded at its own size. */
+static void
+test_progressive_jpeg_bomb (Folder        *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) jpeg = fixture_jpeg_quadrants (16, 16, TRUE);
+  g_autoptr(GBytes) bomb = fixture_jpeg_claiming (jpeg, 12000, 9000);
+
+  assert_refused_before_allocation (f, "bomb.jpg", bomb, "12000 × 9000",
+                                    "at most 100 million pixels, and larger ones only as JPEG "
+                                    "files that are not progressive");
 }
 
 static void
@@ -337,6 +354,8 @@ main (int   argc,
 
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/png", NULL, test_png_bomb);
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/jpeg", NULL, test_jpeg_bomb);
+  FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/progressive-jpeg", NULL,
+                   test_progressive_jpeg_bomb);
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/gif", NULL, test_gif_bomb);
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/side", NULL, test_side_too_long);
   FOLDER_TEST_ADD ("/impasto/imaging/load/empty", NULL, test_empty);

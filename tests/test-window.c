@@ -856,6 +856,42 @@ test_window_bad_images (void)
   destroy_window (window);
 }
 
+/* A phone's 12000 × 9000 photo, more than Impasto decodes at full size: it loads at half its
+ * size, in proportion, without a word of refusal, and Start can paint with it. */
+static void
+test_window_large_photo (void)
+{
+  g_autoptr(GBytes) jpeg = fixture_jpeg_quadrants (12000, 9000, FALSE);
+  g_autofree char *path = fixture_write (tmpdir, "phone.jpg", jpeg);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ImpastoWindow *window = new_ready_window ();
+  ImpastoImagePicker *picker = window->content_picker;
+  const ImpastoImage *image;
+  GdkTexture *preview;
+
+  impasto_image_picker_set_file (picker, file);
+  g_assert_false (impasto_window_get_can_start (window));
+  wait_until (can_start, window, "the photo is loaded");
+
+  g_assert_null (impasto_image_picker_get_error (picker));
+  g_assert_true (impasto_image_picker_get_file (picker) == file);
+  g_assert_true (shows_label (GTK_WIDGET (picker), "phone.jpg"));
+  image = impasto_image_picker_get_image (picker);
+  g_assert_cmpuint (image->width, ==, 6000);
+  g_assert_cmpuint (image->height, ==, 4500);
+  assert_pixel_near (image, 1500, 1125, fixture_quadrant_colors[0][0],
+                     fixture_quadrant_colors[0][1], fixture_quadrant_colors[0][2], 6);
+  assert_pixel_near (image, 4500, 3375, fixture_quadrant_colors[3][0],
+                     fixture_quadrant_colors[3][1], fixture_quadrant_colors[3][2], 6);
+  preview = impasto_image_picker_get_preview (picker);
+  g_assert_cmpint (gdk_texture_get_width (preview), ==, 1024);
+  g_assert_cmpint (gdk_texture_get_height (preview), ==, 768);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->start_button)));
+
+  g_remove (path);
+  destroy_window (window);
+}
+
 /* A single pixel is an image like any other: it paints, stretched to the output size. */
 static void
 test_window_one_pixel_images (void)
@@ -1268,6 +1304,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/window/run-preview-save", test_window_run_preview_save);
   g_test_add_func ("/impasto/gui/window/close-during-run", test_window_close_during_run);
   g_test_add_func ("/impasto/gui/window/bad-images", test_window_bad_images);
+  g_test_add_func ("/impasto/gui/window/large-photo", test_window_large_photo);
   g_test_add_func ("/impasto/gui/window/one-pixel-images", test_window_one_pixel_images);
   g_test_add_func ("/impasto/gui/window/save-read-only-folder",
                    test_window_save_read_only_folder);

@@ -68,6 +68,7 @@ impasto_image_quote_path (const char *path)
 
 typedef struct
 {
+  gboolean reducible;   /* a sequential JPEG, which libjpeg decodes at 1/2, 1/4 or 1/8 */
   int      width;       /* as the file claims */
   int      height;
   gboolean too_large;
@@ -84,6 +85,44 @@ load_state_clear (LoadState *state)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LoadState, load_state_clear)
 
+/* A side as libjpeg decodes it at 1/scale: rounded up. */
+static guint64
+reduced_side (guint64 side,
+              guint   scale)
+{
+  return (side + scale - 1) / scale;
+}
+
+/* By how much an image must be reduced while it is decoded to fit the limits (1: not at all),
+ * or 0 when it cannot be decoded within them. */
+static guint
+decode_scale (gboolean reducible,
+              guint64  width,
+              guint64  height)
+{
+  if (impasto_image_size_within_limits (width, height))
+    return 1;
+  if (!reducible || width > IMPASTO_IMAGE_MAX_SIDE || height > IMPASTO_IMAGE_MAX_SIDE
+      || width * height > IMPASTO_IMAGE_MAX_JPEG_PIXELS)
+    return 0;
+
+  for (guint scale = 2; scale <= 8; scale *= 2)
+    if (impasto_image_size_within_limits (reduced_side (width, scale),
+                                          reduced_side (height, scale)))
+      return scale;
+
+  return 0;
+}
+
+static gboolean
+loader_is_jpeg (GdkPixbufLoader *loader)
+{
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+  return g_strcmp0 (name, "jpeg") == 0;
+}
+
 static void
 on_size_prepared (GdkPixbufLoader *loader,
                   int              width,
@@ -91,16 +130,26 @@ on_size_prepared (GdkPixbufLoader *loader,
                   gpointer         user_data)
 {
   LoadState *state = user_data;
+  guint scale;
 
   state->width = width;
   state->height = height;
-  if (width <= 0 || height <= 0 || impasto_image_size_within_limits (width, height))
+  if (width <= 0 || height <= 0)
     return;
 
-  state->too_large = TRUE;
-  /* The PNG, JPEG and GIF loaders give up on a 0x0 target before they allocate the pixbuf: the
-   * same trick gdk_pixbuf_get_file_info() relies on. */
-  gdk_pixbuf_loader_set_size (loader, 0, 0);
+  scale = decode_scale (state->reducible && loader_is_jpeg (loader), width, height);
+  if (scale == 0)
+    {
+      state->too_large = TRUE;
+      /* The PNG, JPEG and GIF loaders give up on a 0x0 target before they allocate the
+       * pixbuf: the same trick gdk_pixbuf_get_file_info() relies on. */
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+    }
+  else if (scale > 1)
+    /* Exactly the size libjpeg makes at 1/scale, which gdk-pixbuf's JPEG loader then chooses;
+     * any other would have gdk-pixbuf scale a second copy after the decode. */
+    gdk_pixbuf_loader_set_size (loader, reduced_side (width, scale),
+                                reduced_side (height, scale));
 }
 
 static void
@@ -134,9 +183,11 @@ on_area_prepared (GdkPixbufLoader *loader,
   state->n_rows_done = 0;
 }
 
+/* reducible: whether the image could have been decoded at a reduced size. */
 static void
 set_too_large_error (guint64     width,
                      guint64     height,
+                     gboolean    reducible,
                      const char *subject,
                      GError    **error)
 {
@@ -147,9 +198,17 @@ set_too_large_error (guint64     width,
                  _("%s is %llu × %llu pixels; Impasto reads images of at most %u pixels a side"),
                  subject, (unsigned long long) width, (unsigned long long) height,
                  IMPASTO_IMAGE_MAX_SIDE);
+  else if (reducible)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
+                 _("%s is %llu × %llu pixels; Impasto reads JPEG images of at most %u million "
+                   "pixels"),
+                 subject, (unsigned long long) width, (unsigned long long) height,
+                 IMPASTO_IMAGE_MAX_JPEG_PIXELS / 1000000u);
   else
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
-                 _("%s is %llu × %llu pixels; Impasto reads images of at most %u million pixels"),
+                 /* Translators: JPEG files, unless progressive, are read at a reduced size. */
+                 _("%s is %llu × %llu pixels; Impasto reads images of at most %u million pixels, "
+                   "and larger ones only as JPEG files that are not progressive"),
                  subject, (unsigned long long) width, (unsigned long long) height,
                  IMPASTO_IMAGE_MAX_PIXELS / 1000000u);
 }
@@ -428,6 +487,7 @@ decode (GBytes           *bytes,
         GError          **pixbuf_error)
 {
   g_autofree char *type = NULL;
+  gboolean reducible;
 
   *loader = new_loader (NULL, state);
   if (feed_loader (*loader, bytes, state, pixbuf_error))
@@ -439,7 +499,8 @@ decode (GBytes           *bytes,
   g_clear_object (loader);
   g_clear_error (pixbuf_error);
   load_state_clear (state);
-  *state = (LoadState) { 0, };
+  reducible = state->reducible;
+  *state = (LoadState) { .reducible = reducible, };
   *loader = new_loader (type, state);
   if (*loader == NULL)
     return FALSE;
@@ -489,11 +550,14 @@ load_bytes (GBytes     *bytes,
       return NULL;
     }
 
+  state.reducible = impasto_jpeg_is_sequential (bytes);
   fed = decode (bytes, &loader, &state, &pixbuf_error);
 
   if (state.too_large)
     {
-      set_too_large_error (state.width, state.height, subject, error);
+      set_too_large_error (state.width, state.height,
+                           state.reducible && loader != NULL && loader_is_jpeg (loader),
+                           subject, error);
       return NULL;
     }
 
@@ -521,7 +585,7 @@ load_bytes (GBytes     *bytes,
   height = gdk_pixbuf_get_height (pixbuf);
   if (!impasto_image_size_within_limits (width, height))
     {
-      set_too_large_error (width, height, subject, error);
+      set_too_large_error (width, height, FALSE, subject, error);
       return NULL;
     }
 
