@@ -26,7 +26,6 @@ static GMutex answer_lock;
 static GBytes *answer;           /* what the server sends, under answer_lock */
 static GSocketService *service;
 static char *url;
-static char *dir;
 static char *path;
 static GBytes *body;
 static const char *md5[2];
@@ -72,6 +71,7 @@ LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
   guint16 port;
 
   fuzz_target_init_logging (NULL);
