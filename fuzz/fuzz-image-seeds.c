@@ -80,6 +80,9 @@ add_jpegs (GPtrArray          *seeds,
   fuzz_seeds_add (seeds, "plain.jpg", g_bytes_ref (jpeg));
   fuzz_seeds_add (seeds, "rotated.jpg", fixture_jpeg_with_orientation (jpeg, 6));
   fuzz_seeds_add (seeds, "bomb.jpg", fixture_jpeg_claiming (jpeg, 60000, 60000));
+  /* Decoded at half its size: the path of a large photo. */
+  fuzz_seeds_add (seeds, "reduced.jpg", fixture_jpeg_claiming (jpeg, 12000, 9000));
+  fuzz_seeds_add (seeds, "progressive.jpg", fixture_jpeg_quadrants (16, 16, TRUE));
   fuzz_seeds_add (seeds, "cmyk.jpg", fixture_jpeg_cmyk (4, 4, cmyk));
 }
 

@@ -228,6 +228,52 @@ fixture_jpeg_cmyk (guint         width,
   return bytes;
 }
 
+const guint8 fixture_quadrant_colors[4][3] = {
+  { 230, 20, 20 }, { 20, 200, 40 }, { 30, 40, 220 }, { 240, 240, 240 },
+};
+
+GBytes *
+fixture_jpeg_quadrants (guint    width,
+                        guint    height,
+                        gboolean progressive)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  g_autofree guint8 *row = g_malloc ((gsize) width * 3);
+  GBytes *bytes;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &size);
+  cinfo.image_width = width;
+  cinfo.image_height = height;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, 90, TRUE);
+  if (progressive)
+    jpeg_simple_progression (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < height)
+    {
+      guint bottom = cinfo.next_scanline >= height / 2;
+      JSAMPROW rows[] = { row };
+
+      for (guint x = 0; x < width; x++)
+        memcpy (row + (gsize) x * 3, fixture_quadrant_colors[2 * bottom + (x >= width / 2)], 3);
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+
+  bytes = g_bytes_new (buffer, size);
+  free (buffer);
+
+  return bytes;
+}
+
 GBytes *
 fixture_jpeg_with_orientation (GBytes *jpeg,
                                guint   orientation)

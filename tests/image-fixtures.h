@@ -37,6 +37,12 @@ GBytes       *fixture_jpeg              (const ImpastoImage *image,
 GBytes       *fixture_jpeg_cmyk         (guint               width,
                                          guint               height,
                                          const guint8       *cmyk);
+/* Four flat quadrants, written a row at a time (so of any size, in little memory): top left,
+ * top right, bottom left and bottom right in fixture_quadrant_colors' order. */
+extern const guint8 fixture_quadrant_colors[4][3];
+GBytes       *fixture_jpeg_quadrants    (guint               width,
+                                         guint               height,
+                                         gboolean            progressive);
 /* jpeg with an APP1 Exif segment whose only tag is Orientation, right after SOI. */
 GBytes       *fixture_jpeg_with_orientation (GBytes         *jpeg,
                                              guint           orientation);

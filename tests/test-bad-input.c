@@ -991,8 +991,10 @@ static const BadInput image_inputs[] = {
   MADE ("image/truncated-bmp", image_truncated_bmp, 1, "the file ends before the image does"),
   MADE ("image/truncated-pnm", image_truncated_pnm, 1,
         "the file ends before the image does (only 0 of its 600 rows are there)"),
-  MADE ("image/not-an-image", image_text, 1, "is not an image Impasto can read"),
-  MADE ("image/unknown-format", image_unknown_format, 1, "is not an image Impasto can read"),
+  MADE ("image/not-an-image", image_text, 1, "diary.png” is not an image (it is a text file)"),
+  MADE ("image/unknown-format", image_unknown_format, 1,
+        "painting.psd” is in a format this computer cannot read (Photoshop image); convert it "
+        "to PNG or JPEG"),
   MADE ("image/decompression-bomb", image_bomb, 1,
         "is 50000 × 50000 pixels; Impasto reads images of at most 100 million pixels"),
   MADE ("image/missing", image_missing, 1, "No such file or directory"),

@@ -89,7 +89,9 @@ test_png_bomb (Folder        *f,
   g_autoptr(GBytes) png = fixture_png_claiming (50000, 50000);
 
   g_assert_cmpuint (g_bytes_get_size (png), <, 200);
-  assert_refused_before_allocation (f, "bomb.png", png, "50000 × 50000", "100 million");
+  assert_refused_before_allocation (f, "bomb.png", png, "50000 × 50000",
+                                    "at most 100 million pixels, and larger ones only as JPEG "
+                                    "files that are not progressive");
 }
 
 static void
@@ -100,7 +102,22 @@ test_jpeg_bomb (Folder        *f,
   g_autoptr(GBytes) jpeg = fixture_jpeg (small, 90);
   g_autoptr(GBytes) bomb = fixture_jpeg_claiming (jpeg, 60000, 60000);
 
-  assert_refused_before_allocation (f, "bomb.jpg", bomb, "60000 × 60000", "100 million");
+  assert_refused_before_allocation (f, "bomb.jpg", bomb, "60000 × 60000",
+                                    "Impasto reads JPEG images of at most 1000 million pixels");
+}
+
+/* A progressive JPEG is decoded whole, in libjpeg's coefficients, whatever size is asked
+ * for: it is held to the limit of any image decoded at its own size. */
+static void
+test_progressive_jpeg_bomb (Folder        *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) jpeg = fixture_jpeg_quadrants (16, 16, TRUE);
+  g_autoptr(GBytes) bomb = fixture_jpeg_claiming (jpeg, 12000, 9000);
+
+  assert_refused_before_allocation (f, "bomb.jpg", bomb, "12000 × 9000",
+                                    "at most 100 million pixels, and larger ones only as JPEG "
+                                    "files that are not progressive");
 }
 
 static void
@@ -208,7 +225,50 @@ test_text_file (Folder        *f,
   g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
 
   assert_load_fails (f, "notes.txt", bytes, IMPASTO_IMAGE_ERROR_DECODE,
-                     "is not an image Impasto can read", NULL);
+                     "notes.txt” is not an image (it is a text file)", NULL);
+  /* What a file is, whatever its name says. */
+  assert_load_fails (f, "notes.png", bytes, IMPASTO_IMAGE_ERROR_DECODE,
+                     "notes.png” is not an image (it is a text file)", NULL);
+}
+
+static void
+test_other_file (Folder        *f,
+                 gconstpointer  data)
+{
+  const char pdf[] = "%PDF-1.4\n1 0 obj\n<< >>\nendobj\n";
+  static const guint8 noise[] = { 0x13, 0x8a, 0x00, 0xf1, 0x5c, 0x02, 0x99, 0xe7, 0x00, 0x41 };
+  g_autoptr(GBytes) document = g_bytes_new_static (pdf, sizeof pdf - 1);
+  g_autoptr(GBytes) unknown = g_bytes_new_static (noise, sizeof noise);
+
+  assert_load_fails (f, "scan.png", document, IMPASTO_IMAGE_ERROR_DECODE,
+                     "scan.png” is not an image (it is a file of the type “PDF document”)",
+                     NULL);
+  assert_load_fails (f, "photo.jpg", unknown, IMPASTO_IMAGE_ERROR_DECODE,
+                     "photo.jpg” is not an image, or one in a format this computer cannot read",
+                     NULL);
+}
+
+/* A JPEG's header followed by bytes that are no JPEG data: the decoder knows the format and
+ * says what is wrong inside it. */
+static void
+test_damaged (Folder        *f,
+              gconstpointer  data)
+{
+  g_autoptr(ImpastoImage) noise = fixture_noise_image (64, 48, 7);
+  g_autoptr(GBytes) jpeg = fixture_jpeg (noise, 90);
+  gsize scan = fixture_jpeg_scan_offset (jpeg);
+  g_autoptr(GByteArray) spoiled = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_byte_array_append (spoiled, g_bytes_get_data (jpeg, NULL), scan);
+  g_byte_array_append (spoiled, (const guint8 *) "\xff\xf2\x00\x04\x00\x00", 6);
+  for (guint i = 0; i < 512; i++)
+    g_byte_array_append (spoiled, (const guint8 *) "\xa5", 1);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&spoiled));
+
+  assert_load_fails (f, "photo.png", bytes, IMPASTO_IMAGE_ERROR_DECODE,
+                     "photo.png” is damaged: it is a JPEG image, but its contents cannot be "
+                     "decoded (", NULL);
 }
 
 /* The start of an HEIF file (an ISO media "ftyp" box), a format this system has no loader for. */
@@ -223,7 +283,8 @@ test_unknown_format (Folder        *f,
   g_autoptr(GBytes) bytes = g_bytes_new_static (heic, sizeof heic);
 
   assert_load_fails (f, "photo.heic", bytes, IMPASTO_IMAGE_ERROR_DECODE,
-                     "is not an image Impasto can read", "PNG or JPEG", NULL);
+                     "photo.heic” is in a format this computer cannot read (HEIF image); "
+                     "convert it to PNG or JPEG", NULL);
 }
 
 static void
@@ -293,12 +354,16 @@ main (int   argc,
 
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/png", NULL, test_png_bomb);
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/jpeg", NULL, test_jpeg_bomb);
+  FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/progressive-jpeg", NULL,
+                   test_progressive_jpeg_bomb);
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/gif", NULL, test_gif_bomb);
   FOLDER_TEST_ADD ("/impasto/imaging/load/too-large/side", NULL, test_side_too_long);
   FOLDER_TEST_ADD ("/impasto/imaging/load/empty", NULL, test_empty);
   FOLDER_TEST_ADD ("/impasto/imaging/load/truncated/png", NULL, test_truncated_png);
   FOLDER_TEST_ADD ("/impasto/imaging/load/truncated/jpeg", NULL, test_truncated_jpeg);
   FOLDER_TEST_ADD ("/impasto/imaging/load/text-file", NULL, test_text_file);
+  FOLDER_TEST_ADD ("/impasto/imaging/load/other-file", NULL, test_other_file);
+  FOLDER_TEST_ADD ("/impasto/imaging/load/damaged", NULL, test_damaged);
   FOLDER_TEST_ADD ("/impasto/imaging/load/unknown-format", NULL, test_unknown_format);
   FOLDER_TEST_ADD ("/impasto/imaging/load/missing-file", NULL, test_missing_file);
   FOLDER_TEST_ADD ("/impasto/imaging/load/folder", NULL, test_folder);

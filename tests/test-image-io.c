@@ -310,6 +310,51 @@ test_very_wide (Folder        *f,
   g_assert_cmpuint (resized->height, ==, 300);
 }
 
+/* A 12000 × 9000 photo, more than Impasto decodes at full size: libjpeg decodes it at half
+ * its size, in proportion, and the quadrants are where they were. */
+static void
+test_large_jpeg_reduced (Folder        *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) jpeg = fixture_jpeg_quadrants (12000, 9000, FALSE);
+  g_autoptr(ImpastoImage) image = load_fixture (f, "phone.jpg", jpeg);
+
+  g_assert_cmpuint (image->width, ==, 6000);
+  g_assert_cmpuint (image->height, ==, 4500);
+  for (guint i = 0; i < 4; i++)
+    {
+      const guint8 *color = fixture_quadrant_colors[i];
+
+      assert_pixel_near (image, 1500 + 3000 * (i % 2), 1125 + 2250 * (i / 2),
+                         color[0], color[1], color[2], 6);
+    }
+}
+
+/* The reduction is the least that fits: a quarter for 30000 × 20000 (600 million pixels, 150
+ * at half the size), the same for the longest side libjpeg takes, and the rounding up of
+ * libjpeg's scaled sizes. The image itself stops early (libjpeg fills in the rest). */
+static void
+test_large_jpeg_scales (Folder        *f,
+                        gconstpointer  data)
+{
+  const struct { guint16 width, height; guint expected_width, expected_height; } cases[] = {
+    { 30000, 20000, 7500, 5000 },
+    { 65500, 15000, 16375, 3750 },
+    { 10001, 10001, 5001, 5001 },
+  };
+  g_autoptr(GBytes) small = fixture_jpeg_quadrants (16, 16, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) claiming = fixture_jpeg_claiming (small, cases[i].width,
+                                                          cases[i].height);
+      g_autoptr(ImpastoImage) image = load_fixture (f, "claims.jpg", claiming);
+
+      g_assert_cmpuint (image->width, ==, cases[i].expected_width);
+      g_assert_cmpuint (image->height, ==, cases[i].expected_height);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +378,8 @@ main (int   argc,
                    test_animated_gif_small_frame);
   FOLDER_TEST_ADD ("/impasto/imaging/load/one-pixel", NULL, test_one_pixel);
   FOLDER_TEST_ADD ("/impasto/imaging/load/very-wide", NULL, test_very_wide);
+  FOLDER_TEST_ADD ("/impasto/imaging/load/large-jpeg/reduced", NULL, test_large_jpeg_reduced);
+  FOLDER_TEST_ADD ("/impasto/imaging/load/large-jpeg/scales", NULL, test_large_jpeg_scales);
 
   return g_test_run ();
 }

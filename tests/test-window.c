@@ -320,6 +320,8 @@ test_picker_shows_errors (void)
   g_autoptr(GFile) content_file = g_file_new_for_path (content_path);
   g_autofree char *large = g_build_filename (tmpdir, "large.png", NULL);
   g_autoptr(GFile) large_file = g_file_new_for_path (large);
+  g_autofree char *refusal = g_strdup_printf ("Could not open “not-an-image.png”: “%s” is not "
+                                              "an image (it is a text file)", bogus);
   g_autoptr(GError) error = NULL;
 
   write_image (large, 2000, 1250, 1);
@@ -327,6 +329,14 @@ test_picker_shows_errors (void)
   g_assert_no_error (error);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (picker));
   gtk_window_present (GTK_WINDOW (window));
+
+  /* With no image before it, a file that is no image leaves none. */
+  impasto_image_picker_set_file (picker, bogus_file);
+  wait_until (picker_settled, picker, "the bogus file is refused");
+  g_assert_null (impasto_image_picker_get_image (picker));
+  g_assert_null (impasto_image_picker_get_file (picker));
+  g_assert_null (impasto_image_picker_get_preview (picker));
+  g_assert_cmpstr (impasto_image_picker_get_error (picker), ==, refusal);
 
   impasto_image_picker_set_file (picker, content_file);
   wait_until (picker_settled, picker, "the content image is loaded");
@@ -344,17 +354,27 @@ test_picker_shows_errors (void)
   g_assert_cmpint (gdk_texture_get_width (impasto_image_picker_get_preview (picker)), ==, 1024);
   g_assert_cmpint (gdk_texture_get_height (impasto_image_picker_get_preview (picker)), ==, 640);
 
+  /* A file that is no image, chosen after a good one, leaves the good one in place. */
   impasto_image_picker_set_file (picker, bogus_file);
   wait_until (picker_settled, picker, "the bogus file is refused");
-  g_assert_null (impasto_image_picker_get_image (picker));
-  g_assert_null (impasto_image_picker_get_file (picker));
-  g_assert_null (impasto_image_picker_get_preview (picker));
   g_assert_nonnull (impasto_image_picker_get_error (picker));
-  g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "not-an-image.png"));
+  g_assert_cmpstr (impasto_image_picker_get_error (picker), ==, refusal);
+  g_assert_true (impasto_image_picker_get_file (picker) == large_file);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 2000);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->height, ==, 1250);
+  g_assert_cmpint (gdk_texture_get_width (impasto_image_picker_get_preview (picker)), ==, 1024);
 
   impasto_image_picker_set_file (picker, absent_file);
   wait_until (picker_settled, picker, "the absent file is refused");
   g_assert_nonnull (strstr (impasto_image_picker_get_error (picker), "absent.png"));
+  g_assert_true (impasto_image_picker_get_file (picker) == large_file);
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 2000);
+
+  /* The next good file clears the message. */
+  impasto_image_picker_set_file (picker, content_file);
+  wait_until (picker_settled, picker, "the content image is loaded again");
+  g_assert_null (impasto_image_picker_get_error (picker));
+  g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==, 64);
 
   g_object_add_weak_pointer (G_OBJECT (picker), (gpointer *) &picker);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -771,7 +791,7 @@ test_window_bad_images (void)
   } bad[] = {
     { "empty.png", g_bytes_new (NULL, 0), { "is empty" } },
     { "notes.png", g_bytes_new_static ("just some text\n", 15),
-      { "is not an image Impasto can read" } },
+      { "notes.png” is not an image (it is a text file)" } },
     { "cut.png", make_truncated_png (), { "the file ends before the image does" } },
     { "bomb.png", fixture_png_claiming (50000, 50000),
       { "50000 × 50000 pixels", "at most 100 million pixels" } },
@@ -803,12 +823,16 @@ test_window_bad_images (void)
       for (guint k = 0; bad[i].fragments[k] != NULL; k++)
         assert_contains (message, bad[i].fragments[k]);
       g_assert_true (shows_label (GTK_WIDGET (picker), message));
-      g_assert_null (impasto_image_picker_get_image (picker));
-      g_assert_null (impasto_image_picker_get_file (picker));
 
-      g_assert_false (impasto_window_get_can_start (window));
-      g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window->start_button)));
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+      /* The image chosen before stays, beside the message, ready to paint with. */
+      g_assert_true (g_file_equal (impasto_image_picker_get_file (picker),
+                                   picker == window->content_picker ? content : style));
+      g_assert_cmpuint (impasto_image_picker_get_image (picker)->width, ==,
+                        picker == window->content_picker ? 64 : 50);
+      g_assert_true (shows_label (GTK_WIDGET (picker),
+                                  picker == window->content_picker ? "content.png"
+                                                                   : "style.png"));
+      g_assert_true (impasto_window_get_can_start (window));
       g_assert_true (impasto_window_get_job (window) == job);
       g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_STOPPED);
       g_assert_true (shown_texture (window->preview) == painting);
@@ -829,6 +853,42 @@ test_window_bad_images (void)
   g_assert_null (impasto_image_picker_get_error (window->content_picker));
   g_assert_null (impasto_image_picker_get_error (window->style_picker));
 
+  destroy_window (window);
+}
+
+/* A phone's 12000 × 9000 photo, more than Impasto decodes at full size: it loads at half its
+ * size, in proportion, without a word of refusal, and Start can paint with it. */
+static void
+test_window_large_photo (void)
+{
+  g_autoptr(GBytes) jpeg = fixture_jpeg_quadrants (12000, 9000, FALSE);
+  g_autofree char *path = fixture_write (tmpdir, "phone.jpg", jpeg);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ImpastoWindow *window = new_ready_window ();
+  ImpastoImagePicker *picker = window->content_picker;
+  const ImpastoImage *image;
+  GdkTexture *preview;
+
+  impasto_image_picker_set_file (picker, file);
+  g_assert_false (impasto_window_get_can_start (window));
+  wait_until (can_start, window, "the photo is loaded");
+
+  g_assert_null (impasto_image_picker_get_error (picker));
+  g_assert_true (impasto_image_picker_get_file (picker) == file);
+  g_assert_true (shows_label (GTK_WIDGET (picker), "phone.jpg"));
+  image = impasto_image_picker_get_image (picker);
+  g_assert_cmpuint (image->width, ==, 6000);
+  g_assert_cmpuint (image->height, ==, 4500);
+  assert_pixel_near (image, 1500, 1125, fixture_quadrant_colors[0][0],
+                     fixture_quadrant_colors[0][1], fixture_quadrant_colors[0][2], 6);
+  assert_pixel_near (image, 4500, 3375, fixture_quadrant_colors[3][0],
+                     fixture_quadrant_colors[3][1], fixture_quadrant_colors[3][2], 6);
+  preview = impasto_image_picker_get_preview (picker);
+  g_assert_cmpint (gdk_texture_get_width (preview), ==, 1024);
+  g_assert_cmpint (gdk_texture_get_height (preview), ==, 768);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->start_button)));
+
+  g_remove (path);
   destroy_window (window);
 }
 
@@ -1244,6 +1304,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/window/run-preview-save", test_window_run_preview_save);
   g_test_add_func ("/impasto/gui/window/close-during-run", test_window_close_during_run);
   g_test_add_func ("/impasto/gui/window/bad-images", test_window_bad_images);
+  g_test_add_func ("/impasto/gui/window/large-photo", test_window_large_photo);
   g_test_add_func ("/impasto/gui/window/one-pixel-images", test_window_one_pixel_images);
   g_test_add_func ("/impasto/gui/window/save-read-only-folder",
                    test_window_save_read_only_folder);

@@ -260,7 +260,16 @@ on_load_done (GObject      *source_object,
   name = g_file_get_basename (load->file);
   /* Translators: the first %s is a file name, the second says what went wrong. */
   message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
-  impasto_image_picker_show_error (self, message);
+  /* A recipe's input that cannot be read leaves no image: the one there was belongs to
+   * another recipe. A file the user chose instead is a mistake to correct, and the image
+   * chosen before it stays. */
+  if (self->expected != NULL)
+    {
+      impasto_image_picker_show_error (self, message);
+      return;
+    }
+  impasto_image_picker_set_loading (self, FALSE);
+  impasto_image_picker_set_error (self, message);
 }
 
 /* No image, and why: a file that could not be read, or one a recipe names that is missing

@@ -22,8 +22,8 @@ void                impasto_image_picker_set_title     (ImpastoImagePicker *self
 const char         *impasto_image_picker_get_folder    (ImpastoImagePicker *self);
 void                impasto_image_picker_set_folder    (ImpastoImagePicker *self,
                                                         const char         *folder);
-/* Loads file on a worker thread; "file" is notified once it is loaded, or cleared when it
- * cannot be, with the reason shown under the button. */
+/* Loads file on a worker thread; "file" is notified once it is loaded. A file that cannot be
+ * loaded leaves the image there was (if any), with the reason shown under the button. */
 void                impasto_image_picker_set_file      (ImpastoImagePicker *self,
                                                         GFile              *file);
 void                impasto_image_picker_set_file_expecting (ImpastoImagePicker *self,

@@ -21,6 +21,7 @@ GBytes    *impasto_jpeg_add_recipe          (GBytes             *jpeg,
                                              const char         *recipe);
 char      *impasto_jpeg_find_recipe         (GBytes             *jpeg,
                                              gsize               max_size);
+gboolean   impasto_jpeg_is_sequential       (GBytes             *jpeg);
 
 #define IMPASTO_PNG_RECIPE_OPTION "tEXt::impasto-recipe"
 

@@ -68,6 +68,7 @@ impasto_image_quote_path (const char *path)
 
 typedef struct
 {
+  gboolean reducible;   /* a sequential JPEG, which libjpeg decodes at 1/2, 1/4 or 1/8 */
   int      width;       /* as the file claims */
   int      height;
   gboolean too_large;
@@ -84,6 +85,44 @@ load_state_clear (LoadState *state)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LoadState, load_state_clear)
 
+/* A side as libjpeg decodes it at 1/scale: rounded up. */
+static guint64
+reduced_side (guint64 side,
+              guint   scale)
+{
+  return (side + scale - 1) / scale;
+}
+
+/* By how much an image must be reduced while it is decoded to fit the limits (1: not at all),
+ * or 0 when it cannot be decoded within them. */
+static guint
+decode_scale (gboolean reducible,
+              guint64  width,
+              guint64  height)
+{
+  if (impasto_image_size_within_limits (width, height))
+    return 1;
+  if (!reducible || width > IMPASTO_IMAGE_MAX_SIDE || height > IMPASTO_IMAGE_MAX_SIDE
+      || width * height > IMPASTO_IMAGE_MAX_JPEG_PIXELS)
+    return 0;
+
+  for (guint scale = 2; scale <= 8; scale *= 2)
+    if (impasto_image_size_within_limits (reduced_side (width, scale),
+                                          reduced_side (height, scale)))
+      return scale;
+
+  return 0;
+}
+
+static gboolean
+loader_is_jpeg (GdkPixbufLoader *loader)
+{
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+  return g_strcmp0 (name, "jpeg") == 0;
+}
+
 static void
 on_size_prepared (GdkPixbufLoader *loader,
                   int              width,
@@ -91,16 +130,26 @@ on_size_prepared (GdkPixbufLoader *loader,
                   gpointer         user_data)
 {
   LoadState *state = user_data;
+  guint scale;
 
   state->width = width;
   state->height = height;
-  if (width <= 0 || height <= 0 || impasto_image_size_within_limits (width, height))
+  if (width <= 0 || height <= 0)
     return;
 
-  state->too_large = TRUE;
-  /* The PNG, JPEG and GIF loaders give up on a 0x0 target before they allocate the pixbuf: the
-   * same trick gdk_pixbuf_get_file_info() relies on. */
-  gdk_pixbuf_loader_set_size (loader, 0, 0);
+  scale = decode_scale (state->reducible && loader_is_jpeg (loader), width, height);
+  if (scale == 0)
+    {
+      state->too_large = TRUE;
+      /* The PNG, JPEG and GIF loaders give up on a 0x0 target before they allocate the
+       * pixbuf: the same trick gdk_pixbuf_get_file_info() relies on. */
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+    }
+  else if (scale > 1)
+    /* Exactly the size libjpeg makes at 1/scale, which gdk-pixbuf's JPEG loader then chooses;
+     * any other would have gdk-pixbuf scale a second copy after the decode. */
+    gdk_pixbuf_loader_set_size (loader, reduced_side (width, scale),
+                                reduced_side (height, scale));
 }
 
 static void
@@ -134,9 +183,11 @@ on_area_prepared (GdkPixbufLoader *loader,
   state->n_rows_done = 0;
 }
 
+/* reducible: whether the image could have been decoded at a reduced size. */
 static void
 set_too_large_error (guint64     width,
                      guint64     height,
+                     gboolean    reducible,
                      const char *subject,
                      GError    **error)
 {
@@ -147,36 +198,107 @@ set_too_large_error (guint64     width,
                  _("%s is %llu × %llu pixels; Impasto reads images of at most %u pixels a side"),
                  subject, (unsigned long long) width, (unsigned long long) height,
                  IMPASTO_IMAGE_MAX_SIDE);
+  else if (reducible)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
+                 _("%s is %llu × %llu pixels; Impasto reads JPEG images of at most %u million "
+                   "pixels"),
+                 subject, (unsigned long long) width, (unsigned long long) height,
+                 IMPASTO_IMAGE_MAX_JPEG_PIXELS / 1000000u);
   else
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_TOO_LARGE,
-                 _("%s is %llu × %llu pixels; Impasto reads images of at most %u million pixels"),
+                 /* Translators: JPEG files, unless progressive, are read at a reduced size. */
+                 _("%s is %llu × %llu pixels; Impasto reads images of at most %u million pixels, "
+                   "and larger ones only as JPEG files that are not progressive"),
                  subject, (unsigned long long) width, (unsigned long long) height,
                  IMPASTO_IMAGE_MAX_PIXELS / 1000000u);
 }
 
-/* Turns gdk-pixbuf's wording into something a user can act on, keeping its detail. */
+/* GIO calls any few bytes without a zero text; a text file here is UTF-8 (the sample may end
+ * inside a character) without control characters but spacing ones. */
+static gboolean
+looks_like_text (const guint8 *data,
+                 gsize         size)
+{
+  const char *end;
+
+  if (!g_utf8_validate ((const char *) data, size, &end)
+      && (size < SNIFF_SIZE || (const guint8 *) end < data + size - 3))
+    return FALSE;
+  for (const guint8 *p = data; p < (const guint8 *) end; p++)
+    if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f')
+      return FALSE;
+
+  return TRUE;
+}
+
+/* What a file that no loader took is, from its first bytes: a text file, an image of a
+ * format without a loader here, or something else. */
+static void
+set_unknown_type_error (GBytes     *bytes,
+                        const char *subject,
+                        GError    **error)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *type = g_content_type_guess (NULL, data, MIN (size, SNIFF_SIZE), NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+  g_autofree char *kind = g_content_type_get_description (type);
+
+  size = MIN (size, SNIFF_SIZE);
+  if (g_content_type_is_a (type, "text/plain") && looks_like_text (data, size))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s is not an image (it is a text file)"), subject);
+  else if (g_content_type_is_unknown (type) || mime == NULL
+           || g_content_type_equals (type, "text/plain"))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s is not an image, or one in a format this computer cannot read"), subject);
+  else if (g_str_has_prefix (mime, "image/"))
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the second %s is a kind of file, as in "Photoshop image". */
+                 _("%s is in a format this computer cannot read (%s); convert it to PNG or "
+                   "JPEG"), subject, kind);
+  else
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the second %s is a kind of file, as in "PDF document". */
+                 _("%s is not an image (it is a file of the type “%s”)"), subject, kind);
+}
+
+/* Says what the decoder found, and keeps gdk-pixbuf's own detail; format is the loader's
+ * name for the format it recognised, or NULL. */
 static void
 set_decode_error (const GError *pixbuf_error,
+                  GBytes       *bytes,
+                  const char   *format,
                   const char   *subject,
                   GError      **error)
 {
-  if (pixbuf_error == NULL)
-    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
-                 _("%s could not be read: the image is damaged or incomplete"), subject);
-  else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
-    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
-                 _("%s is not an image Impasto can read: its format is not one this system "
-                   "knows; convert it to PNG or JPEG"), subject);
+  g_autofree char *name = format != NULL ? g_ascii_strup (format, -1) : NULL;
+
+  if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+    set_unknown_type_error (bytes, subject, error);
   /* gdk-pixbuf's loaders say this whenever they cannot make a frame, which for an image within
    * our size limits mostly means a frame of zero or negative size in a damaged file. */
   else if (g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                  _("%s could not be read: the image is damaged, or too large for the memory "
                    "available (%s)"), subject, pixbuf_error->message);
-  else
+  else if (name != NULL && pixbuf_error != NULL)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the file, a format (PNG, JPEG), the decoder's words. */
+                 _("%s is damaged: it is a %s image, but its contents cannot be decoded (%s)"),
+                 subject, name, pixbuf_error->message);
+  else if (name != NULL)
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 /* Translators: the second %s is a format (PNG, JPEG). */
+                 _("%s is damaged: it is a %s image, but its contents cannot be decoded"),
+                 subject, name);
+  else if (pixbuf_error != NULL)
     g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
                  _("%s could not be read: the image is damaged or incomplete (%s)"),
                  subject, pixbuf_error->message);
+  else
+    g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_DECODE,
+                 _("%s could not be read: the image is damaged or incomplete"), subject);
 }
 
 /* Stops feeding as soon as the size is refused, so that loaders which ignore the 0x0 request
@@ -365,6 +487,7 @@ decode (GBytes           *bytes,
         GError          **pixbuf_error)
 {
   g_autofree char *type = NULL;
+  gboolean reducible;
 
   *loader = new_loader (NULL, state);
   if (feed_loader (*loader, bytes, state, pixbuf_error))
@@ -376,7 +499,8 @@ decode (GBytes           *bytes,
   g_clear_object (loader);
   g_clear_error (pixbuf_error);
   load_state_clear (state);
-  *state = (LoadState) { 0, };
+  reducible = state->reducible;
+  *state = (LoadState) { .reducible = reducible, };
   *loader = new_loader (type, state);
   if (*loader == NULL)
     return FALSE;
@@ -426,11 +550,14 @@ load_bytes (GBytes     *bytes,
       return NULL;
     }
 
+  state.reducible = impasto_jpeg_is_sequential (bytes);
   fed = decode (bytes, &loader, &state, &pixbuf_error);
 
   if (state.too_large)
     {
-      set_too_large_error (state.width, state.height, subject, error);
+      set_too_large_error (state.width, state.height,
+                           state.reducible && loader != NULL && loader_is_jpeg (loader),
+                           subject, error);
       return NULL;
     }
 
@@ -438,7 +565,10 @@ load_bytes (GBytes     *bytes,
   pixbuf = loader != NULL ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
   if (!fed || pixbuf == NULL)
     {
-      set_decode_error (pixbuf_error, subject, error);
+      GdkPixbufFormat *format = loader != NULL ? gdk_pixbuf_loader_get_format (loader) : NULL;
+      g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+      set_decode_error (pixbuf_error, bytes, name, subject, error);
       return NULL;
     }
   if (is_incomplete (loader, &state))
@@ -455,7 +585,7 @@ load_bytes (GBytes     *bytes,
   height = gdk_pixbuf_get_height (pixbuf);
   if (!impasto_image_size_within_limits (width, height))
     {
-      set_too_large_error (width, height, subject, error);
+      set_too_large_error (width, height, FALSE, subject, error);
       return NULL;
     }
 

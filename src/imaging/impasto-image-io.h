@@ -22,13 +22,19 @@ typedef enum
   IMPASTO_IMAGE_ERROR_WRITE,       /* the output could not be written; nothing was replaced */
 } ImpastoImageError;
 
-#define IMPASTO_IMAGE_MAX_SIDE   65535u
-#define IMPASTO_IMAGE_MAX_PIXELS (100u * 1000u * 1000u)
+#define IMPASTO_IMAGE_MAX_SIDE        65535u
+/* The most pixels an image is decoded to. A larger sequential JPEG is decoded at a half, a
+ * quarter or an eighth of its size, the first that fits; other files must fit as they are. */
+#define IMPASTO_IMAGE_MAX_PIXELS      (100u * 1000u * 1000u)
+/* The most a JPEG decoded that way may claim: far beyond any camera, and a header claiming
+ * more is refused before anything is decoded. */
+#define IMPASTO_IMAGE_MAX_JPEG_PIXELS (1000u * 1000u * 1000u)
 
 GQuark        impasto_image_error_quark (void);
 
 /* Any format gdk-pixbuf reads; EXIF orientation applied, alpha composited on white, the first
- * frame of an animation. Sizes are checked before anything is decoded. */
+ * frame of an animation. Sizes are checked before anything is decoded, and a large JPEG is
+ * decoded at a reduced size (see IMPASTO_IMAGE_MAX_PIXELS). */
 ImpastoImage *impasto_image_load        (const char         *path,
                                          GError            **error);
 ImpastoImage *impasto_image_load_bytes  (GBytes             *bytes,
