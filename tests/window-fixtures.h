@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 /* Made by window_fixtures_init() in a folder of their own. */
 extern char *tmpdir;
+/* The user's Pictures folder, as g_get_user_special_dir() has it. */
+extern char *pictures_path;
 extern char *model_path;
 extern char *content_path;
 extern char *style_path;
