@@ -300,6 +300,7 @@ void
 impasto_window_choose_save_file_then (ImpastoWindow *self,
                                       ImpastoAfter   after)
 {
+  /* As impasto_image_save() tells the format. */
   static const char * const png[] = { ".png", NULL };
   static const char * const jpeg[] = { ".jpg", ".jpeg", NULL };
   GtkFileChooserNative *dialog;
@@ -313,7 +314,6 @@ impasto_window_choose_save_file_then (ImpastoWindow *self,
   folder = dup_save_folder (self);
   dialog = impasto_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                     _("Save Painting"), _("_Save"), folder);
-  /* As impasto_image_save() tells the format. */
   impasto_file_dialog_add_format (dialog, _("PNG image"), "image/png", png);
   impasto_file_dialog_add_format (dialog, _("JPEG image"), "image/jpeg", jpeg);
   name = impasto_window_dup_suggested_name (self);
