@@ -101,32 +101,12 @@ painting_saved_as (gpointer data)
          && g_strcmp0 (path, saved->path) == 0;
 }
 
-typedef struct
-{
-  GtkFileChooser *chooser;
-  const char     *folder;
-} Shows;
-
-/* GTK's dialog takes a folder and a name from the main loop, as it shows them. */
-static gboolean
-dialog_shows (gpointer data)
-{
-  Shows *shows = data;
-  g_autoptr(GFile) file = gtk_file_chooser_get_file (shows->chooser);
-  g_autofree char *name = gtk_file_chooser_get_current_name (shows->chooser);
-  g_autofree char *expected = g_build_filename (shows->folder, name, NULL);
-
-  return file != NULL && g_strcmp0 (g_file_peek_path (file), expected) == 0;
-}
-
 /* Save, as the dialog's button does, once the dialog shows the name in folder. */
 static void
 accept (GtkFileChooser *chooser,
         const char     *folder)
 {
-  Shows shows = { chooser, folder };
-
-  wait_until (dialog_shows, &shows, "the dialog shows the folder and the name");
+  wait_until_dialog_shows (chooser, folder);
   g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
 }
 

@@ -307,3 +307,31 @@ new_window_with_painting (void)
   return window;
 }
 
+
+typedef struct
+{
+  GtkFileChooser *chooser;
+  const char     *folder;
+} Shows;
+
+static gboolean
+dialog_shows (gpointer data)
+{
+  Shows *shows = data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (shows->chooser);
+  g_autofree char *name = gtk_file_chooser_get_current_name (shows->chooser);
+  g_autofree char *expected = g_build_filename (shows->folder, name, NULL);
+
+  return file != NULL && g_strcmp0 (g_file_peek_path (file), expected) == 0;
+}
+
+/* GTK's own file chooser takes a folder from the main loop, as it shows it: the file it would
+ * answer with is in folder only once it has. */
+void
+wait_until_dialog_shows (GtkFileChooser *chooser,
+                         const char     *folder)
+{
+  Shows shows = { chooser, folder };
+
+  wait_until (dialog_shows, &shows, "the dialog shows the folder and the name");
+}

@@ -56,6 +56,8 @@ void           set_small_run_settings   (void);
 ImpastoWindow *new_ready_window         (void);
 ImpastoWindow *new_window_with_painting (void);
 void           destroy_window           (ImpastoWindow *window);
+void           wait_until_dialog_shows  (GtkFileChooser *chooser,
+                                         const char     *folder);
 gboolean       save_and_wait            (ImpastoWindow *window,
                                          GFile         *file,
                                          GError       **error);
