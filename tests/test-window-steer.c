@@ -440,6 +440,7 @@ test_unsaved_save_then_close (void)
     g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder,
                                                         NULL));
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "saved-before-close.png");
+    wait_until_dialog_shows (GTK_FILE_CHOOSER (chooser), tmpdir);
   }
   g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
   wait_until (pointer_cleared, &window, "the window closes once saved");

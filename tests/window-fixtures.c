@@ -13,6 +13,7 @@
 #include "window-fixtures.h"
 
 char *tmpdir;
+char *pictures_path;
 char *model_path;
 char *content_path;
 char *style_path;
@@ -23,6 +24,9 @@ window_fixtures_init (int    *argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *data_home = NULL;
+  g_autofree char *config_home = NULL;
+  g_autofree char *user_dirs = NULL;
+  g_autofree char *user_dirs_text = NULL;
 
   tmpdir = g_dir_make_tmp ("impasto-test-window-XXXXXX", &error);
   g_assert_no_error (error);
@@ -32,6 +36,18 @@ window_fixtures_init (int    *argc,
   data_home = g_build_filename (tmpdir, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_unsetenv ("IMPASTO_MODEL");
+
+  /* Nor the developer's Pictures folder, where the save dialog opens the first time: before
+   * anything reads, and keeps, where the user's folders are. */
+  config_home = g_build_filename (tmpdir, "config", NULL);
+  pictures_path = g_build_filename (tmpdir, "Pictures", NULL);
+  user_dirs = g_build_filename (config_home, "user-dirs.dirs", NULL);
+  user_dirs_text = g_strdup_printf ("XDG_PICTURES_DIR=\"%s\"\n", pictures_path);
+  g_assert_no_errno (g_mkdir_with_parents (config_home, 0700));
+  g_assert_no_errno (g_mkdir (pictures_path, 0700));
+  g_file_set_contents (user_dirs, user_dirs_text, -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
 
   gtk_test_init (argc, argv, NULL);
 
@@ -80,6 +96,7 @@ window_fixtures_clear (void)
   /* With the folders GTK makes in XDG_DATA_HOME. */
   fixture_remove_tree (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&pictures_path, g_free);
   g_clear_pointer (&model_path, g_free);
   g_clear_pointer (&content_path, g_free);
   g_clear_pointer (&style_path, g_free);
@@ -290,3 +307,31 @@ new_window_with_painting (void)
   return window;
 }
 
+
+typedef struct
+{
+  GtkFileChooser *chooser;
+  const char     *folder;
+} Shows;
+
+static gboolean
+dialog_shows (gpointer data)
+{
+  Shows *shows = data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (shows->chooser);
+  g_autofree char *name = gtk_file_chooser_get_current_name (shows->chooser);
+  g_autofree char *expected = g_build_filename (shows->folder, name, NULL);
+
+  return file != NULL && g_strcmp0 (g_file_peek_path (file), expected) == 0;
+}
+
+/* GTK's own file chooser takes a folder from the main loop, as it shows it: the file it would
+ * answer with is in folder only once it has. */
+void
+wait_until_dialog_shows (GtkFileChooser *chooser,
+                         const char     *folder)
+{
+  Shows shows = { chooser, folder };
+
+  wait_until (dialog_shows, &shows, "the dialog shows the folder and the name");
+}

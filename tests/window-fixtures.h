@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 /* Made by window_fixtures_init() in a folder of their own. */
 extern char *tmpdir;
+/* The user's Pictures folder, as g_get_user_special_dir() has it. */
+extern char *pictures_path;
 extern char *model_path;
 extern char *content_path;
 extern char *style_path;
@@ -54,6 +56,8 @@ void           set_small_run_settings   (void);
 ImpastoWindow *new_ready_window         (void);
 ImpastoWindow *new_window_with_painting (void);
 void           destroy_window           (ImpastoWindow *window);
+void           wait_until_dialog_shows  (GtkFileChooser *chooser,
+                                         const char     *folder);
 gboolean       save_and_wait            (ImpastoWindow *window,
                                          GFile         *file,
                                          GError       **error);

@@ -20,6 +20,12 @@ GtkFileChooserNative *impasto_file_dialog_new        (GtkWidget             *own
                                                       GFile                 *folder);
 void                  impasto_file_dialog_add_filter (GtkFileChooserNative  *dialog,
                                                       GtkFileFilter         *filter);
+void                  impasto_file_dialog_add_format (GtkFileChooserNative  *dialog,
+                                                      const char            *label,
+                                                      const char            *mime_type,
+                                                      const char * const    *extensions);
+void                  impasto_file_dialog_set_name   (GtkFileChooserNative  *dialog,
+                                                      const char            *name);
 gboolean              impasto_file_dialog_reshow     (GtkFileChooserNative  *dialog);
 void                  impasto_file_dialog_show       (GtkFileChooserNative **slot,
                                                       GtkFileChooserNative  *dialog,

@@ -92,6 +92,7 @@ typedef struct
 {
   ImpastoWindow *window;
   char          *name;
+  char          *folder;  /* to open the dialog in next time, once saved */
   ImpastoAfter   after;   /* once saved */
 } SaveRequest;
 
@@ -100,6 +101,7 @@ save_request_free (SaveRequest *request)
 {
   g_object_unref (request->window);
   g_free (request->name);
+  g_free (request->folder);
   g_free (request);
 }
 
@@ -114,6 +116,9 @@ on_saved (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   gboolean saved = impasto_window_save_finish (result, &error);
+
+  if (saved && request->folder != NULL)
+    g_settings_set_string (request->window->settings, "last-save-folder", request->folder);
 
   /* Closed meanwhile: there is no window left to tell. */
   if (!gtk_widget_get_realized (GTK_WIDGET (request->window)))
@@ -142,12 +147,11 @@ save_to_file (ImpastoWindow *self,
   g_autoptr(GFile) folder = g_file_get_parent (file);
   SaveRequest *request;
 
-  if (folder != NULL && g_file_peek_path (folder) != NULL)
-    g_settings_set_string (self->settings, "last-save-folder", g_file_peek_path (folder));
-
   request = g_new0 (SaveRequest, 1);
   request->window = g_object_ref (self);
   request->name = g_file_get_basename (file);
+  if (folder != NULL)
+    request->folder = g_file_get_path (folder);
   request->after = self->after_save;
   self->after_save = IMPASTO_AFTER_NOTHING;
   impasto_window_save_async (self, file, on_saved, request);
@@ -218,8 +222,8 @@ is_file_of (ImpastoImagePicker *picker,
          && impasto_file_same (g_file_peek_path (input), g_file_peek_path (file));
 }
 
-/* What the save dialog does with the file chosen: remembers its folder, saves, and tells the
- * user when that fails. The file chooser has already asked before replacing any file (GTK 4
+/* What the save dialog does with the file chosen: saves, remembers its folder once saved, and
+ * tells the user when that fails. The file chooser has already asked before replacing any file (GTK 4
  * always does); one of the images the painting is made from is worth asking again, by name,
  * since the chooser's question does not say that the photo itself would be lost. */
 void
@@ -253,16 +257,36 @@ on_save_file_chosen (GFile    *file,
   impasto_window_save_to_file (owner, file);
 }
 
-static GtkFileFilter *
-new_filter (const char *name,
-            const char *mime_type)
+static gboolean
+is_folder (GFile *folder)
 {
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  return g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
+}
 
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_mime_type (filter, mime_type);
+/* Where the user last saved, as long as it is there; the first time, Pictures. */
+static GFile *
+dup_save_folder (ImpastoWindow *self)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-save-folder");
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  g_autoptr(GFile) folder = NULL;
 
-  return filter;
+  if (*last != '\0')
+    {
+      folder = g_file_new_for_path (last);
+      if (is_folder (folder))
+        return g_steal_pointer (&folder);
+      g_clear_object (&folder);
+    }
+
+  if (pictures != NULL)
+    {
+      folder = g_file_new_for_path (pictures);
+      if (is_folder (folder))
+        return g_steal_pointer (&folder);
+    }
+
+  return g_file_new_for_path (g_get_home_dir ());
 }
 
 void
@@ -276,25 +300,24 @@ void
 impasto_window_choose_save_file_then (ImpastoWindow *self,
                                       ImpastoAfter   after)
 {
+  /* As impasto_image_save() tells the format. */
+  static const char * const png[] = { ".png", NULL };
+  static const char * const jpeg[] = { ".jpg", ".jpeg", NULL };
   GtkFileChooserNative *dialog;
-  g_autofree char *folder_path = g_settings_get_string (self->settings, "last-save-folder");
-  g_autofree char *name = impasto_window_dup_suggested_name (self);
+  g_autofree char *name = NULL;
   g_autoptr(GFile) folder = NULL;
 
   self->after_save = after;
   if (impasto_file_dialog_reshow (self->save_chooser))
     return;
 
-  if (*folder_path != '\0')
-    folder = g_file_new_for_path (folder_path);
-  else if (impasto_image_picker_get_file (self->content_picker) != NULL)
-    folder = g_file_get_parent (impasto_image_picker_get_file (self->content_picker));
-
+  folder = dup_save_folder (self);
   dialog = impasto_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                     _("Save Painting"), _("_Save"), folder);
-  impasto_file_dialog_add_filter (dialog, new_filter (_("PNG image"), "image/png"));
-  impasto_file_dialog_add_filter (dialog, new_filter (_("JPEG image"), "image/jpeg"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  impasto_file_dialog_add_format (dialog, _("PNG image"), "image/png", png);
+  impasto_file_dialog_add_format (dialog, _("JPEG image"), "image/jpeg", jpeg);
+  name = impasto_window_dup_suggested_name (self);
+  impasto_file_dialog_set_name (dialog, name);
 
   impasto_file_dialog_show (&self->save_chooser, dialog, on_save_file_chosen, self);
 }

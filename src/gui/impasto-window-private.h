@@ -24,6 +24,8 @@ typedef enum
   IMPASTO_AFTER_START_FROM_PICTURE,
 } ImpastoAfter;
 
+typedef struct _ImpastoResetUndo ImpastoResetUndo;
+
 struct _ImpastoWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -101,6 +103,11 @@ struct _ImpastoWindow
   ImpastoRunParams     *base_params;
   guint                 base_preset;
 
+  /* Reset to Defaults' way back, while the notice offers it (impasto-window-reset.c) */
+  GtkRevealer          *reset_revealer;
+  ImpastoResetUndo     *reset_undo;
+  guint                 reset_timeout_id;
+
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
@@ -116,7 +123,6 @@ void impasto_window_start_from_picture (ImpastoWindow      *self);
 void impasto_window_toggle_pause       (ImpastoWindow      *self);
 void impasto_window_continue           (ImpastoWindow      *self);
 void impasto_window_stop               (ImpastoWindow      *self);
-void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_choose_model       (ImpastoWindow      *self);
 void impasto_window_choose_save_file   (ImpastoWindow      *self);
 void impasto_window_choose_save_file_then (ImpastoWindow   *self,
@@ -160,6 +166,14 @@ gboolean  impasto_window_may_drop_painting  (ImpastoWindow      *self,
 void      impasto_window_carry_out          (ImpastoWindow      *self,
                                              ImpastoAfter        after);
 GtkWindow *impasto_window_get_question      (ImpastoWindow      *self);
+
+/* impasto-window-reset.c */
+void impasto_window_class_reset_init   (ImpastoWindowClass *klass);
+void impasto_window_init_reset         (ImpastoWindow      *self);
+void impasto_window_dispose_reset      (ImpastoWindow      *self);
+void impasto_window_reset_defaults     (ImpastoWindow      *self);
+void impasto_window_undo_reset         (ImpastoWindow      *self);
+void impasto_window_forget_reset       (ImpastoWindow      *self);
 
 /* impasto-window-recipe.c */
 void impasto_window_open_recipe        (ImpastoWindow      *self,

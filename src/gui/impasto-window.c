@@ -539,6 +539,9 @@ impasto_window_set_base_params (ImpastoWindow          *self,
                                 const ImpastoRunParams *params,
                                 guint                   preset)
 {
+  /* A recipe opened: no reset is undone over it. */
+  impasto_window_forget_reset (self);
+
   g_clear_pointer (&self->base_params, impasto_run_params_free);
   if (params != NULL)
     self->base_params = impasto_run_params_copy (params);
@@ -717,21 +720,6 @@ impasto_window_stop (ImpastoWindow *self)
     impasto_job_stop (self->job);
 }
 
-void
-impasto_window_reset_defaults (ImpastoWindow *self)
-{
-  const ImpastoParamSpec *specs;
-  guint n_specs;
-
-  specs = impasto_params_get_specs (&n_specs);
-  for (guint i = 0; i < n_specs; i++)
-    if (specs[i].flags & IMPASTO_PARAM_SETTING)
-      g_settings_reset (self->settings, specs[i].name);
-  g_settings_reset (self->settings, "preset");
-  g_settings_reset (self->settings, "keep-aspect");
-  impasto_window_set_base_params (self, NULL, 0);
-}
-
 static gboolean
 on_window_drop (GtkDropTarget *target,
                 const GValue  *value,
@@ -847,6 +835,7 @@ impasto_window_dispose (GObject *object)
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
   impasto_window_dispose_model_page (self);
+  impasto_window_dispose_reset (self);
 
   /* The bindings may keep the settings alive past the window. */
   if (self->settings != NULL)
@@ -962,6 +951,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   impasto_window_class_actions_init (klass);
   impasto_window_class_model_init (klass);
   impasto_window_class_unsaved_init (klass);
+  impasto_window_class_reset_init (klass);
 }
 
 static void
@@ -978,6 +968,7 @@ impasto_window_init (ImpastoWindow *self)
   self->settings = g_settings_new (APPLICATION_ID);
   impasto_window_bind_settings (self);
   impasto_window_setup_params (self);
+  impasto_window_init_reset (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);
