@@ -59,9 +59,9 @@ fixture_bad_recipes (const char *good)
   add (cases, "empty", g_strdup (""), "it has no [Impasto Recipe] group");
   add (cases, "not-a-key-file", g_strdup ("hello\n"), "The recipe cannot be used: ");
   add (cases, "truncated", g_strndup (good, strlen (good) / 2), "The recipe cannot be used: ");
-  add (cases, "newer-format", replace (good, "Format=1", "Format=7"),
-       "The recipe is of format 7, made by a newer Impasto; this one reads format 1");
-  add (cases, "no-format", replace (good, "Format=1", "Format=one"), "it says no format version");
+  add (cases, "newer-format", replace (good, "Format=2", "Format=7"),
+       "The recipe is of format 7, made by a newer Impasto; this one reads format 2");
+  add (cases, "no-format", replace (good, "Format=2", "Format=one"), "it says no format version");
   add (cases, "width-not-a-number", replace (good, "width=450", "width=wide"),
        "width must be a whole number (1 to 8192), not “wide”");
   add (cases, "beta-out-of-range", replace (good, "beta=500", "beta=-3"),

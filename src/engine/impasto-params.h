@@ -50,6 +50,7 @@ typedef struct
   const char         *unit;       /* "px", "MB", or NULL */
   const char         *label;      /* translatable, marked with N_() */
   const char         *help;       /* translatable, marked with N_() */
+  guint               since_format;   /* the recipe format that added it; 0: the first */
 } ImpastoParamSpec;
 
 const ImpastoParamSpec *impasto_params_get_specs  (guint                  *n_specs);

@@ -277,6 +277,7 @@ read_input (GKeyFile           *file,
 
 static gboolean
 read_parameters (GKeyFile         *file,
+                 guint             format,
                  ImpastoRunParams *params,
                  GError          **error)
 {
@@ -293,8 +294,16 @@ read_parameters (GKeyFile         *file,
                                                       NULL);
       g_autoptr(GError) param_error = NULL;
 
-      /* A later format may add parameters; this one has them all, and a recipe cut short
-       * must not pass for one with the defaults. */
+      /* A parameter newer than the recipe's format had its default when the recipe was
+       * made; one the format has must be there, or a recipe cut short would pass for one
+       * with the defaults. */
+      if (MAX (specs[i].since_format, 1) > format)
+        {
+          if (value != NULL)
+            return invalid (error, _("%s is not a parameter of format %u"), specs[i].name,
+                            format);
+          continue;
+        }
       if (value == NULL)
         return invalid (error, _("it gives no value for %s"), specs[i].name);
       if (!impasto_param_parse (params, &specs[i], value, &param_error))
@@ -314,6 +323,7 @@ read_parameters (GKeyFile         *file,
 static gboolean
 read_header (GKeyFile      *file,
              ImpastoRecipe *recipe,
+             guint         *format_out,
              GError       **error)
 {
   static const char * const keys[] = { "Format", "Version", "Model", "Steering", NULL };
@@ -335,6 +345,7 @@ read_header (GKeyFile      *file,
     }
   if (!check_keys (file, GROUP_RECIPE, keys, error))
     return FALSE;
+  *format_out = version;
 
   g_free (recipe->version);
   recipe->version = g_key_file_get_string (file, GROUP_RECIPE, "Version", NULL);
@@ -378,6 +389,7 @@ impasto_recipe_from_text (const char *text,
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) key_file_error = NULL;
   gsize size = length < 0 ? strlen (text) : (gsize) length;
+  guint format = 0;
 
   if (!impasto_recipe_check_size (size, error))
     return NULL;
@@ -406,8 +418,8 @@ impasto_recipe_from_text (const char *text,
         }
   }
 
-  if (!read_header (file, recipe, error)
-      || !read_parameters (file, recipe->params, error)
+  if (!read_header (file, recipe, &format, error)
+      || !read_parameters (file, format, recipe->params, error)
       || !read_input (file, GROUP_CONTENT, &recipe->content, FALSE, error)
       || !read_input (file, GROUP_STYLE, &recipe->style, TRUE, error)
       || (g_key_file_has_group (file, GROUP_START)

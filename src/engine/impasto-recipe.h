@@ -22,7 +22,7 @@ typedef enum
   IMPASTO_RECIPE_ERROR_INPUT,     /* an input is missing or is not the file it was */
 } ImpastoRecipeError;
 
-#define IMPASTO_RECIPE_FORMAT   1
+#define IMPASTO_RECIPE_FORMAT   2
 /* No recipe comes near this; a larger text is not read at all. */
 #define IMPASTO_RECIPE_MAX_SIZE (256 * 1024)
 
