@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "impasto-params.h"
+#include "impasto-preset.h"
 
 /* Every default is valid, prints and reads back to the same value, and the edges of its range
  * are kept to. */
@@ -293,6 +294,48 @@ test_ui_adjustments (void)
   g_free (reader.property);
 }
 
+static void
+assert_same_params (const ImpastoRunParams *a,
+                    const ImpastoRunParams *b)
+{
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *text_a = impasto_param_to_string (a, &specs[i]);
+      g_autofree char *text_b = impasto_param_to_string (b, &specs[i]);
+
+      g_assert_cmpstr (text_a, ==, text_b);
+    }
+}
+
+/* Each preset gives valid parameters, and the same whichever preset was chosen before it: a
+ * look one preset sets (its smoothing, say) must not stay when another is chosen. */
+static void
+test_presets (void)
+{
+  for (guint p = 0; p < IMPASTO_N_PRESETS; p++)
+    {
+      g_autoptr(ImpastoRunParams) fresh = impasto_run_params_new ();
+      g_autoptr(GError) error = NULL;
+
+      impasto_preset_apply (p, fresh);
+      g_assert_true (impasto_run_params_validate (fresh, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (fresh->steps, ==, impasto_preset_get_info (p)->steps);
+      for (guint q = 0; q < IMPASTO_N_PRESETS; q++)
+        {
+          g_autoptr(ImpastoRunParams) after = impasto_run_params_new ();
+
+          impasto_preset_apply (q, after);
+          impasto_preset_apply (p, after);
+          assert_same_params (after, fresh);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -300,6 +343,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/impasto/params/table", test_table);
+  g_test_add_func ("/impasto/params/presets", test_presets);
   g_test_add_func ("/impasto/params/doubles-round-trip", test_doubles_round_trip);
   g_test_add_func ("/impasto/params/layers", test_layers);
   g_test_add_func ("/impasto/params/schema-follows-table", test_schema);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "impasto-params.h"
 #include "impasto-preset.h"
 
 static const ImpastoPresetInfo presets[IMPASTO_N_PRESETS] = {
@@ -44,8 +45,52 @@ impasto_preset_from_name (const char    *name,
   return FALSE;
 }
 
-/* Sets the optimiser, the scales, the steps and how often a snapshot is taken; a front end may
- * override any of them after. */
+static void
+set_param (ImpastoRunParams       *params,
+           const ImpastoParamSpec *spec,
+           const char             *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The presets are ours: a test holds every one of them to the table. */
+  if (!impasto_param_parse (params, spec, text, &error))
+    g_error ("preset: %s", error->message);
+}
+
+static void
+reset_schedule (ImpastoRunParams *params)
+{
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].flags & IMPASTO_PARAM_SCHEDULE)
+      {
+        g_autofree char *text = impasto_param_to_string (defaults, &specs[i]);
+
+        set_param (params, &specs[i], text);
+      }
+}
+
+static void
+apply_look (const char       *look,
+            ImpastoRunParams *params)
+{
+  g_auto(GStrv) settings = g_strsplit (look, ";", -1);
+
+  for (guint i = 0; settings[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (settings[i], "=", 2);
+      const ImpastoParamSpec *spec = impasto_params_find (pair[0]);
+
+      g_assert (spec != NULL && pair[1] != NULL && (spec->flags & IMPASTO_PARAM_SCHEDULE));
+      set_param (params, spec, pair[1]);
+    }
+}
+
+/* A front end may override any of what it sets after. */
 void
 impasto_preset_apply (ImpastoPreset     preset,
                       ImpastoRunParams *params)
@@ -55,6 +100,9 @@ impasto_preset_apply (ImpastoPreset     preset,
   g_return_if_fail (info != NULL);
   g_return_if_fail (params != NULL);
 
+  reset_schedule (params);
+  if (info->look != NULL)
+    apply_look (info->look, params);
   params->optimizer = info->optimizer;
   params->n_scales = info->n_scales;
   params->steps = info->steps;

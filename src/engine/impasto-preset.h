@@ -29,11 +29,16 @@ typedef struct
   guint             n_scales;
   guint             steps;
   guint             snapshot_every;   /* a preview some fifty times a run, the seed's 50 at most */
+  /* The other parameters it sets, as "tv-weight=10;pooling=avg" (the table's names and
+   * texts), or NULL; each must be flagged IMPASTO_PARAM_SCHEDULE. */
+  const char       *look;
 } ImpastoPresetInfo;
 
 const ImpastoPresetInfo *impasto_preset_get_info   (ImpastoPreset     preset);
 gboolean                 impasto_preset_from_name  (const char       *name,
                                                     ImpastoPreset    *preset);
+/* Sets every parameter flagged IMPASTO_PARAM_SCHEDULE: the preset's value, or the table's
+ * default for one the preset leaves alone, so that no preset keeps another's look. */
 void                     impasto_preset_apply      (ImpastoPreset     preset,
                                                     ImpastoRunParams *params);
 
