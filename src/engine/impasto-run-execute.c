@@ -74,6 +74,20 @@ set_scale (ImpastoRun *run,
 /* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates; a NaN becomes
  * 0 rather than reaching the cast, where it would be undefined behaviour. Coarse images are
  * upsampled to the output size first, through grad's memory when spare is NULL. */
+static const float *
+planes_at_output_size (ImpastoRun  *run,
+                       const float *planes,
+                       float       *spare,
+                       guint        width,
+                       guint        height)
+{
+  if (run->width == width && run->height == height)
+    return planes;
+
+  impasto_planes_resize (planes, 3, run->height, run->width, spare, height, width);
+  return spare;
+}
+
 static void
 planes_to_image (ImpastoRun   *run,
                  const float  *planes,
@@ -82,12 +96,7 @@ planes_to_image (ImpastoRun   *run,
 {
   gsize hw = (gsize) image->width * image->height;
 
-  if (run->width != image->width || run->height != image->height)
-    {
-      impasto_planes_resize (planes, 3, run->height, run->width, spare, image->height,
-                             image->width);
-      planes = spare;
-    }
+  planes = planes_at_output_size (run, planes, spare, image->width, image->height);
   for (gsize i = 0; i < hw; i++)
     for (guint c = 0; c < 3; c++)
       {
@@ -683,6 +692,41 @@ impasto_run_dup_image (ImpastoRun *run)
     planes_to_image (run, run->x, run->scratch_a, run->last_good);
 
   return impasto_image_copy (run->last_good);
+}
+
+guint16 *
+impasto_run_dup_pixels16 (ImpastoRun *run,
+                          guint      *width,
+                          guint      *height)
+{
+  guint w, h;
+  gsize hw;
+  guint16 *pixels;
+
+  g_return_val_if_fail (run != NULL, NULL);
+  g_return_val_if_fail (width != NULL && height != NULL, NULL);
+
+  w = *width = run->last_good->width;
+  h = *height = run->last_good->height;
+  hw = (gsize) w * h;
+  pixels = g_new (guint16, 3 * hw);
+  if (!run->diverged && is_finite_image (run))
+    {
+      const float *planes = planes_at_output_size (run, run->x, run->scratch_a, w, h);
+
+      for (gsize i = 0; i < hw; i++)
+        for (guint c = 0; c < 3; c++)
+          {
+            float v = CLAMP (planes[c * hw + i] + run->mean[c], 0.f, 255.f);
+
+            pixels[3 * i + c] = (guint16) lrintf (v * (65535.f / 255.f));
+          }
+    }
+  else
+    for (gsize i = 0; i < 3 * hw; i++)
+      pixels[i] = run->last_good->pixels[i] * 257u;
+
+  return pixels;
 }
 
 gboolean

@@ -186,6 +186,11 @@ GArray           *impasto_run_dup_steering_log  (ImpastoRun             *run);
 ImpastoRunParams *impasto_run_dup_params        (ImpastoRun             *run);
 /* The current (or last good) image, mean added back, clipped to 0..255. */
 ImpastoImage     *impasto_run_dup_image         (ImpastoRun             *run);
+/* The same at 16 bits a channel (0..65535 for 0..255, rounded), interleaved RGB of
+ * width x height, for prints: the optimised image has more than 8 bits' worth of shades. */
+guint16          *impasto_run_dup_pixels16      (ImpastoRun             *run,
+                                                 guint                  *width,
+                                                 guint                  *height);
 guint             impasto_run_get_step          (ImpastoRun             *run);
 
 /* Loss and gradient with respect to the image (planar, mean subtracted, 3 x h x w floats),

@@ -65,4 +65,13 @@ gboolean      impasto_image_save_with_recipe (const ImpastoImage *image,
                                               const char         *recipe,
                                               GError            **error);
 
+/* A PNG of 16 bits a channel from interleaved RGB of width x height, with recipe (NULL for
+ * none) as an iTXt chunk, atomically as impasto_image_save(). Other names are refused. */
+gboolean      impasto_image_save_png16  (const guint16      *rgb,
+                                         guint               width,
+                                         guint               height,
+                                         const char         *path,
+                                         const char         *recipe,
+                                         GError            **error);
+
 G_END_DECLS

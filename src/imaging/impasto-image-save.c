@@ -37,6 +37,28 @@ type_for_path (const char *path)
   return NULL;
 }
 
+gboolean
+impasto_image_check_save_name (const char *path,
+                               gboolean   *png,
+                               GError    **error)
+{
+  const char *type = type_for_path (path);
+
+  if (type == NULL)
+    {
+      g_autofree char *subject = impasto_image_quote_path (path);
+
+      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_FORMAT,
+                   _("%s could not be saved: Impasto saves PNG and JPEG images; "
+                     "end the name in .png, .jpg or .jpeg"), subject);
+      return FALSE;
+    }
+  if (png != NULL)
+    *png = g_str_equal (type, "png");
+
+  return TRUE;
+}
+
 /* The whole file is made in memory first, so an encoding failure touches no disk. */
 static GBytes *
 encode (const ImpastoImage *image,
@@ -166,11 +188,11 @@ temporary_template (const char *path)
   return g_build_filename (folder, name, NULL);
 }
 
-static gboolean
-write_atomically (const char *path,
-                  GBytes     *bytes,
-                  const char *subject,
-                  GError    **error)
+gboolean
+impasto_image_write_atomically (const char *path,
+                                GBytes     *bytes,
+                                const char *subject,
+                                GError    **error)
 {
   g_autofree char *folder = g_path_get_dirname (path);
   g_autofree char *tmp_path = temporary_template (path);
@@ -222,19 +244,14 @@ impasto_image_save_with_recipe (const ImpastoImage *image,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!impasto_image_check_save_name (path, NULL, error))
+    return FALSE;
   subject = impasto_image_quote_path (path);
   type = type_for_path (path);
-  if (type == NULL)
-    {
-      g_set_error (error, IMPASTO_IMAGE_ERROR, IMPASTO_IMAGE_ERROR_FORMAT,
-                   _("%s could not be saved: Impasto saves PNG and JPEG images; "
-                     "end the name in .png, .jpg or .jpeg"), subject);
-      return FALSE;
-    }
 
   bytes = encode (image, type, recipe, subject, error);
   if (bytes == NULL)
     return FALSE;
 
-  return write_atomically (path, bytes, subject, error);
+  return impasto_image_write_atomically (path, bytes, subject, error);
 }
