@@ -438,6 +438,7 @@ test_bad_arguments (Fixture       *f,
     { "--scales", "-1", "--scales" },
     { "--snapshot-every", "-1", "--snapshot-every" },
     { "--preset", "fast", "--preset" },
+    { "--png-depth", "12", "--png-depth" },
     { "--output", nowhere, "does not exist" },
     { "--output", bmp, ".png" },
   };
@@ -457,6 +458,64 @@ test_bad_arguments (Fixture       *f,
       g_assert_null (strchr (strchr (r.err, '\n') + 1, '\n'));
       g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
     }
+}
+
+/* --png-depth 16 writes the same picture as 8 bits do, with the shades between kept: its
+ * high bytes are the 8-bit result's to within one, its header says 16 bits, and it carries the
+ * recipe, which makes it again. A JPEG cannot hold 16 bits and is refused before the run. */
+static void
+test_png_depth (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *print = g_build_filename (f->dir, "print.png", NULL);
+  g_autofree char *jpeg = g_build_filename (f->dir, "print.jpg", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(ImpastoImage) eight = NULL;
+  g_autoptr(ImpastoImage) sixteen = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data16;
+  gsize size = 0;
+  guint differ = 0;
+  g_auto(CliResult) a = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--steps", "3", NULL);
+  g_auto(CliResult) b = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", print, "--model", f->model,
+                                 "--steps", "3", "--png-depth", "16", NULL);
+  g_auto(CliResult) c = run_cli (f, "--content", f->content, "--style", f->style,
+                                 "--output", jpeg, "--model", f->model,
+                                 "--steps", "3", "--png-depth", "16", NULL);
+
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_true (g_file_get_contents (print, &contents, &size, NULL));
+  data16 = (const guint8 *) contents;
+  /* The signature (8), IHDR's length and type (8), width and height (8): the bit depth. */
+  g_assert_cmpuint (size, >, 25);
+  g_assert_cmpmem (data16 + 12, 4, "IHDR", 4);
+  g_assert_cmpuint (data16[24], ==, 16);
+
+  eight = impasto_image_load (f->output, &error);
+  g_assert_no_error (error);
+  sixteen = impasto_image_load (print, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sixteen->width, ==, eight->width);
+  g_assert_cmpuint (sixteen->height, ==, eight->height);
+  for (gsize i = 0; i < impasto_image_get_n_bytes (eight); i++)
+    {
+      g_assert_cmpint (abs (sixteen->pixels[i] - eight->pixels[i]), <=, 1);
+      differ += sixteen->pixels[i] != eight->pixels[i];
+    }
+  g_test_message ("%u of %zu samples differ by one", differ, impasto_image_get_n_bytes (eight));
+
+  recipe = impasto_recipe_load_file (print, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (recipe->params->png_depth, ==, IMPASTO_PNG_DEPTH_16);
+
+  g_assert_cmpint (c.status, ==, 2);
+  g_assert_nonnull (strstr (c.err, "only a PNG result has 16 bits"));
+  g_assert_false (g_file_test (jpeg, G_FILE_TEST_EXISTS));
 }
 
 /* Ctrl-C stops the run after its current step and still writes the image. */
@@ -507,6 +566,7 @@ main (int    argc,
   ADD ("missing-model", test_missing_model);
   ADD ("bad-arguments", test_bad_arguments);
   ADD ("interrupt", test_interrupt);
+  ADD ("png-depth-16", test_png_depth);
 #undef ADD
 
   return g_test_run ();

@@ -322,6 +322,18 @@ make_recipe (const Options       *options,
 
   if (!impasto_run_params_validate (params, error))
     return NULL;
+  if (params->png_depth == IMPASTO_PNG_DEPTH_16 && options->output_path != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (options->output_path, -1);
+
+      if (!g_str_has_suffix (lower, ".png"))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--png-depth 16: “%s” is not a PNG; only a PNG result has 16 bits "
+                         "a channel"), options->output_path);
+          return NULL;
+        }
+    }
 
   if (options->steer != NULL)
     {
@@ -542,10 +554,9 @@ finish (ImpastoSession *session,
         Job            *job,
         GError         *run_error)
 {
-  g_autoptr(ImpastoImage) image = impasto_run_dup_image (run);
   g_autoptr(GError) error = NULL;
 
-  if (!impasto_session_save (session, run, image, options->output_path, &error))
+  if (!impasto_session_save_result (session, run, options->output_path, &error))
     {
       print_error (error->message);
       return IMPASTO_CLI_EXIT_FAILURE;

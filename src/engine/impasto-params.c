@@ -16,6 +16,7 @@
 
 static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
+static const char * const png_depth_nicks[] = { "8", "16", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -74,6 +75,11 @@ static const ImpastoParamSpec specs[] = {
     0, 0, 1e9, 1e6, NULL, NULL, "MB", N_("MB"),
     N_("Memory limit"),
     N_("Refuse to start a run that needs more than this, 0 for the memory available") },
+  { "png-depth", IMPASTO_PARAM_ENUM, 0, OFFSET (png_depth),
+    IMPASTO_PNG_DEPTH_8, 0, G_N_ELEMENTS (png_depth_nicks) - 2, 1, png_depth_nicks, NULL,
+    "BITS", NULL,
+    N_("PNG bits per channel"),
+    N_("Bits per channel of a PNG result: 16 keeps the smooth shades of a large print"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

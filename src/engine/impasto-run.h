@@ -50,6 +50,12 @@ typedef enum
   IMPASTO_OPTIMIZER_LBFGS,   /* L-BFGS: far fewer steps to the same loss */
 } ImpastoOptimizer;
 
+typedef enum
+{
+  IMPASTO_PNG_DEPTH_8,    /* what gdk-pixbuf writes, and JPEG */
+  IMPASTO_PNG_DEPTH_16,   /* for prints: the run's image has more shades than 8 bits */
+} ImpastoPngDepth;
+
 #define IMPASTO_MAX_SCALES 3
 
 /* A plain value: copy it freely, hand copies to other threads.
@@ -80,6 +86,7 @@ typedef struct
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
+  ImpastoPngDepth  png_depth;       /* of a PNG result; its snapshots have 8 bits */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last

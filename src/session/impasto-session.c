@@ -320,6 +320,30 @@ impasto_session_save (ImpastoSession      *session,
   return impasto_image_save_with_recipe (image, path, recipe, error);
 }
 
+gboolean
+impasto_session_save_result (ImpastoSession  *session,
+                             ImpastoRun      *run,
+                             const char      *path,
+                             GError         **error)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_dup_params (run);
+  g_autofree char *recipe = NULL;
+  g_autofree guint16 *pixels = NULL;
+  guint width, height;
+
+  if (params->png_depth == IMPASTO_PNG_DEPTH_8)
+    {
+      g_autoptr(ImpastoImage) image = impasto_run_dup_image (run);
+
+      return impasto_session_save (session, run, image, path, error);
+    }
+
+  recipe = impasto_session_dup_recipe_text (session, run, impasto_run_get_step (run));
+  pixels = impasto_run_dup_pixels16 (run, &width, &height);
+
+  return impasto_image_save_png16 (pixels, width, height, path, recipe, error);
+}
+
 ImpastoRecipe *
 impasto_recipe_load_file (const char  *path,
                           GError     **error)

@@ -64,6 +64,13 @@ gboolean             impasto_session_save          (ImpastoSession      *session
                                                     const char          *path,
                                                     GError             **error);
 
+/* The run's image as it is now, at the bits per channel its parameters ask for (16 only in a
+ * PNG), with its recipe inside, atomically. */
+gboolean             impasto_session_save_result   (ImpastoSession      *session,
+                                                    ImpastoRun          *run,
+                                                    const char          *path,
+                                                    GError             **error);
+
 /* Where input is now: its path, or its name beside the recipe; NULL when neither exists. */
 char                *impasto_recipe_find_input     (const ImpastoRecipeInput *input,
                                                     const char          *beside);
