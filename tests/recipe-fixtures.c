@@ -77,6 +77,31 @@ fixture_bad_recipes (const char *good)
        "SHA256 in [Style] is not a SHA-256 checksum");
   add (cases, "weight-negative", replace (good, "Weight=1", "Weight=-1"),
        "the Weight in [Style] must be a number, 0 or more");
+  add (cases, "style-2-in-format-1",
+       replace (replace (good, "Format=2", "Format=1"), "[Style]",
+                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       "it has a group [Style 2], which recipes of format 1 do not");
+  add (cases, "style-3-without-2",
+       replace (good, "[Style]", "[Style 3]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       "it has a group [Style 3] but no [Style 2]");
+  add (cases, "style-9", replace (good, "[Style]", "[Style 9]\nPath=b.png\n\n[Style]"),
+       "it has an unknown group [Style 9]");
+  add (cases, "style-02", replace (good, "[Style]", "[Style 02]\nPath=b.png\n\n[Style]"),
+       "it has an unknown group [Style 02]");
+  add (cases, "style-2-weight-nan",
+       replace (good, "[Style]", "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=nan\n\n[Style]"),
+       "the Weight in [Style 2] must be a number, 0 or more");
+  add (cases, "style-2-no-path",
+       replace (good, "[Style]", "[Style 2]\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       "[Style 2] has no Path");
+  add (cases, "style-weights-all-0",
+       replace (replace (good, "Weight=1", "Weight=0"), "[Style]",
+                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=0\n\n[Style]"),
+       "its style images’ weights add up to 0 or overflow");
+  add (cases, "style-weights-overflow",
+       replace (replace (good, "Weight=1", "Weight=1e308"), "[Style]",
+                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1e308\n\n[Style]"),
+       "its style images’ weights add up to 0 or overflow");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),
