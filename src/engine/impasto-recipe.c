@@ -129,6 +129,14 @@ impasto_recipe_add_style (ImpastoRecipe *recipe,
   return TRUE;
 }
 
+void
+impasto_recipe_clear_more_styles (ImpastoRecipe *recipe)
+{
+  for (guint i = 0; i < recipe->n_more_styles; i++)
+    input_clear (&recipe->more_styles[i]);
+  recipe->n_more_styles = 0;
+}
+
 /* [Style] for the first, [Style 2] and on for the others. */
 static char *
 style_group (guint i)

@@ -65,6 +65,8 @@ gboolean       impasto_recipe_add_style  (ImpastoRecipe       *recipe,
                                           const char          *path,
                                           const char          *sha256,
                                           double               weight);
+/* Leaves the first style image only. */
+void           impasto_recipe_clear_more_styles (ImpastoRecipe *recipe);
 char          *impasto_recipe_to_text    (const ImpastoRecipe *recipe);
 /* Refuses a text too large to be a recipe before it is read. */
 gboolean       impasto_recipe_check_size (guint64              size,
