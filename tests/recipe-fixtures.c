@@ -39,6 +39,18 @@ replace (const char *text,
   return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
 }
 
+static char *
+replace_twice (const char *text,
+               const char *from,
+               const char *to,
+               const char *from_2,
+               const char *to_2)
+{
+  g_autofree char *once = replace (text, from, to);
+
+  return replace (once, from_2, to_2);
+}
+
 static void
 add (GArray     *cases,
      const char *name,
@@ -78,8 +90,8 @@ fixture_bad_recipes (const char *good)
   add (cases, "weight-negative", replace (good, "Weight=1", "Weight=-1"),
        "the Weight in [Style] must be a number, 0 or more");
   add (cases, "style-2-in-format-1",
-       replace (replace (good, "Format=2", "Format=1"), "[Style]",
-                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       replace_twice (good, "Format=2", "Format=1", "[Style]",
+                      "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
        "it has a group [Style 2], which recipes of format 1 do not");
   add (cases, "style-3-without-2",
        replace (good, "[Style]", "[Style 3]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
@@ -95,12 +107,12 @@ fixture_bad_recipes (const char *good)
        replace (good, "[Style]", "[Style 2]\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
        "[Style 2] has no Path");
   add (cases, "style-weights-all-0",
-       replace (replace (good, "Weight=1", "Weight=0"), "[Style]",
-                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=0\n\n[Style]"),
+       replace_twice (good, "Weight=1", "Weight=0", "[Style]",
+                      "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=0\n\n[Style]"),
        "its style images’ weights add up to 0 or overflow");
   add (cases, "style-weights-overflow",
-       replace (replace (good, "Weight=1", "Weight=1e308"), "[Style]",
-                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1e308\n\n[Style]"),
+       replace_twice (good, "Weight=1", "Weight=1e308", "[Style]",
+                      "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1e308\n\n[Style]"),
        "its style images’ weights add up to 0 or overflow");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
