@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "impasto-params.h"
 #include "impasto-recipe.h"
 #include "recipe-fixtures.h"
 
@@ -39,6 +40,42 @@ replace (const char *text,
   return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
 }
 
+static char *
+replace_twice (const char *text,
+               const char *from,
+               const char *to,
+               const char *from_2,
+               const char *to_2)
+{
+  g_autofree char *once = replace (text, from, to);
+
+  return replace (once, from_2, to_2);
+}
+
+char *
+fixture_recipe_as_format_1 (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (lines[i], "=", 2);
+      const ImpastoParamSpec *spec = pair[0] != NULL ? impasto_params_find (pair[0]) : NULL;
+
+      if (g_str_equal (lines[i], "Format=" G_STRINGIFY (IMPASTO_RECIPE_FORMAT)))
+        g_string_append (out, "Format=1");
+      else if (spec != NULL && spec->since_format >= 2)
+        continue;
+      else
+        g_string_append (out, lines[i]);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (out, '\n');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 static void
 add (GArray     *cases,
      const char *name,
@@ -55,6 +92,7 @@ fixture_bad_recipes (const char *good)
 {
   GArray *cases = g_array_new (FALSE, FALSE, sizeof (RecipeCase));
   GString *huge = g_string_new (good);
+  g_autofree char *format_1 = fixture_recipe_as_format_1 (good);
 
   add (cases, "empty", g_strdup (""), "it has no [Impasto Recipe] group");
   add (cases, "not-a-key-file", g_strdup ("hello\n"), "The recipe cannot be used: ");
@@ -77,6 +115,34 @@ fixture_bad_recipes (const char *good)
        "SHA256 in [Style] is not a SHA-256 checksum");
   add (cases, "weight-negative", replace (good, "Weight=1", "Weight=-1"),
        "the Weight in [Style] must be a number, 0 or more");
+  add (cases, "style-2-in-format-1",
+       replace (format_1, "[Style]",
+                "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       "it has a group [Style 2], which recipes of format 1 do not");
+  add (cases, "format-2-parameter-in-format-1",
+       replace (format_1, "[Parameters]\n", "[Parameters]\npng-depth=8\n"),
+       "png-depth is not a parameter of format 1");
+  add (cases, "style-3-without-2",
+       replace (good, "[Style]", "[Style 3]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       "it has a group [Style 3] but no [Style 2]");
+  add (cases, "style-9", replace (good, "[Style]", "[Style 9]\nPath=b.png\n\n[Style]"),
+       "it has an unknown group [Style 9]");
+  add (cases, "style-02", replace (good, "[Style]", "[Style 02]\nPath=b.png\n\n[Style]"),
+       "it has an unknown group [Style 02]");
+  add (cases, "style-2-weight-nan",
+       replace (good, "[Style]", "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=nan\n\n[Style]"),
+       "the Weight in [Style 2] must be a number, 0 or more");
+  add (cases, "style-2-no-path",
+       replace (good, "[Style]", "[Style 2]\nSHA256=" SHA_A "\nWeight=1\n\n[Style]"),
+       "[Style 2] has no Path");
+  add (cases, "style-weights-all-0",
+       replace_twice (good, "Weight=1", "Weight=0", "[Style]",
+                      "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=0\n\n[Style]"),
+       "its style images’ weights add up to 0 or overflow");
+  add (cases, "style-weights-overflow",
+       replace_twice (good, "Weight=1", "Weight=1e308", "[Style]",
+                      "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1e308\n\n[Style]"),
+       "its style images’ weights add up to 0 or overflow");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),

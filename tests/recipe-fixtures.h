@@ -20,6 +20,8 @@ typedef struct
 char      *fixture_recipe_text   (const char *content_path,
                                   const char *style_path);
 /* Spoiled copies of a good recipe's text: RecipeCase values, with their expected messages. */
+/* text as a recipe of format 1 would have it: without the parameters added since. */
+char      *fixture_recipe_as_format_1 (const char *text);
 GArray    *fixture_bad_recipes   (const char *good);
 void       fixture_bad_recipes_free (GArray  *cases);
 

@@ -518,6 +518,122 @@ test_png_depth (Fixture       *f,
   g_assert_false (g_file_test (jpeg, G_FILE_TEST_EXISTS));
 }
 
+static ImpastoRecipe *
+recipe_of (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  ImpastoRecipe *recipe = impasto_recipe_load_file (path, &error);
+
+  g_assert_no_error (error);
+  return recipe;
+}
+
+/* --style a,b and --style a --style b are one blend; a weight of 0 leaves the other image's
+ * Grams alone, to the bit; a file whose name has a comma is one image. */
+static void
+test_styles (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *second = g_build_filename (f->dir, "second.png", NULL);
+  g_autofree char *comma = g_build_filename (f->dir, "a,b.jpg", NULL);
+  g_autofree char *both = g_strdup_printf ("%s,%s", f->style, second);
+  g_autofree char *log_a = g_build_filename (f->dir, "a.csv", NULL);
+  g_autofree char *log_b = g_build_filename (f->dir, "b.csv", NULL);
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  g_autoptr(GArray) blended = NULL;
+  g_autoptr(GArray) alone = NULL;
+
+  write_image (second, 45, 30, 7);
+  write_image (comma, 45, 30, 8);
+  {
+    g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", both,
+                                   "--style-blend-weights", "3,7", "--output", f->output,
+                                   "--model", f->model, "--width", "40", "--height", "28",
+                                   "--steps", "2", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    recipe = recipe_of (f->output);
+    g_assert_cmpuint (impasto_recipe_get_n_styles (recipe), ==, 2);
+    g_assert_cmpfloat (recipe->style.weight, ==, 3);
+    g_assert_cmpfloat (recipe->more_styles[0].weight, ==, 7);
+    g_assert_true (g_str_has_suffix (recipe->more_styles[0].path, "second.png"));
+    g_clear_pointer (&recipe, impasto_recipe_free);
+  }
+  {
+    g_auto(CliResult) a = run_cli (f, "--content", f->content, "--style", f->style,
+                                   "--style", second, "--style-blend-weights", "0,2",
+                                   "--output", f->output, "--model", f->model,
+                                   "--width", "40", "--height", "28", "--steps", "3",
+                                   "--log", log_a, NULL);
+    g_auto(CliResult) b = run_cli (f, "--content", f->content, "--style", second,
+                                   "--output", f->output, "--model", f->model,
+                                   "--width", "40", "--height", "28", "--steps", "3",
+                                   "--log", log_b, NULL);
+
+    g_assert_cmpint (a.status, ==, 0);
+    g_assert_cmpint (b.status, ==, 0);
+    blended = parse_log (log_a, 3);
+    alone = parse_log (log_b, 3);
+    for (guint step = 0; step <= 3; step++)
+      g_assert_cmpfloat (g_array_index (blended, double, step), ==,
+                         g_array_index (alone, double, step));
+  }
+  {
+    g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", comma,
+                                   "--output", f->output, "--model", f->model,
+                                   "--width", "40", "--height", "28", "--steps", "1", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    recipe = recipe_of (f->output);
+    g_assert_cmpuint (impasto_recipe_get_n_styles (recipe), ==, 1);
+    g_assert_true (g_str_has_suffix (recipe->style.path, "a,b.jpg"));
+  }
+}
+
+static void
+test_bad_styles (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *two = g_strdup_printf ("%s,%s", f->style, f->style);
+  g_autofree char *nine = g_strdup_printf ("%s,%s,%s,%s,%s,%s,%s,%s,%s", f->style, f->style,
+                                           f->style, f->style, f->style, f->style, f->style,
+                                           f->style, f->style);
+  g_autofree char *gap = g_strdup_printf ("%s,,%s", f->style, f->style);
+  const struct
+  {
+    const char *styles;
+    const char *weights;
+    const char *message;
+  } cases[] = {
+    { nine, NULL, "--style names 9 images; a run blends at most 8" },
+    { gap, NULL, "--style names an empty file name: give the style images as “a.jpg,b.jpg”" },
+    { two, "1", "--style-blend-weights gives 1 weights for 2 style images; give one for each" },
+    { two, "1,2,3", "--style-blend-weights gives 3 weights for 2 style images" },
+    { two, "1,x", "--style-blend-weights: “x” is not a number of 0 or more" },
+    { two, "1,-2", "--style-blend-weights: “-2” is not a number of 0 or more" },
+    { two, "nan,1", "--style-blend-weights: “nan” is not a number of 0 or more" },
+    { two, "1,", "--style-blend-weights: “” is not a number of 0 or more" },
+    { two, "0,0", "--style-blend-weights: the weights add up to 0 or overflow; give at least "
+                  "one style image a weight above 0" },
+    { two, "1e308,1e308", "the weights add up to 0 or overflow" },
+    { f->style, "2,1", "--style-blend-weights gives 2 weights for 1 style images" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", cases[i].styles,
+                                     "--model", f->model, "--output", f->output,
+                                     cases[i].weights != NULL ? "--style-blend-weights" : NULL,
+                                     cases[i].weights, NULL);
+
+      g_test_message ("%s", r.err);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, cases[i].message));
+      g_assert_null (strchr (strchr (r.err, '\n') + 1, '\n'));
+      g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* Ctrl-C stops the run after its current step and still writes the image. */
 static void
 test_interrupt (Fixture       *f,
@@ -567,6 +683,8 @@ main (int    argc,
   ADD ("bad-arguments", test_bad_arguments);
   ADD ("interrupt", test_interrupt);
   ADD ("png-depth-16", test_png_depth);
+  ADD ("styles", test_styles);
+  ADD ("bad-styles", test_bad_styles);
 #undef ADD
 
   return g_test_run ();

@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "impasto-run-private.h"
 #include "impasto-run.h"
 #include "naive.h"
 #include "test-util.h"
@@ -363,6 +365,187 @@ test_gradient_pixels (Fixture       *f,
                  g_rand_int_range (rand, 0, HEIGHT), g_rand_int_range (rand, 0, WIDTH));
 }
 
+/* The naive twin's Gram of every style stage for image: NULL where the stage has none. */
+static double **
+naive_style_grams (Fixture            *f,
+                   const ImpastoImage *image)
+{
+  g_autofree double *planes = image_planes (image);
+  double **feat = naive_forward (f, planes);
+  double **grams = g_new0 (double *, f->n_stages);
+
+  for (guint i = 0; i < f->n_stages; i++)
+    if (impasto_run_get_style_target (f->run, i) != NULL)
+      grams[i] = naive_gram (feat[i], stage_shape (f, i));
+  free_stages (f, feat);
+  return grams;
+}
+
+/* Largest difference between run's style targets and expected, relative to expected's
+ * largest entry, over every style stage. */
+static double
+style_target_error (Fixture     *f,
+                    ImpastoRun  *run,
+                    double     **expected)
+{
+  double worst = 0;
+  guint n_style = 0;
+
+  for (guint i = 0; i < f->n_stages; i++)
+    {
+      const float *target = impasto_run_get_style_target (run, i);
+      gsize cc = (gsize) stage_shape (f, i).c * stage_shape (f, i).c;
+      double scale = 0, diff = 0;
+
+      if (target == NULL)
+        continue;
+      n_style++;
+      for (gsize k = 0; k < cc; k++)
+        {
+          scale = MAX (scale, fabs (expected[i][k]));
+          diff = MAX (diff, fabs (target[k] - expected[i][k]));
+        }
+      g_assert_cmpfloat (scale, >, 0);
+      worst = MAX (worst, diff / scale);
+    }
+  g_assert_cmpuint (n_style, ==, f->params->style_layers.n);
+  return worst;
+}
+
+/* The blend of the classic neural-style: weights 3 and 7 are 0.3 and 0.7 of the Grams, here
+ * against the naive twin's Grams of either image blended in double precision. */
+static void
+test_style_blend_matches_naive (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(ImpastoImage) second = test_make_image (WIDTH, HEIGHT, 3);
+  const ImpastoImage *styles[] = { f->style, second };
+  const double weights[] = { 3, 7 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRun) run = impasto_run_new_blend (f->network, f->params, f->content, styles,
+                                                     weights, 2, &error);
+  double **b, **expected = g_new0 (double *, f->n_stages);
+  double err;
+
+  g_assert_no_error (error);
+  b = naive_style_grams (f, second);
+  for (guint i = 0; i < f->n_stages; i++)
+    if (b[i] != NULL)
+      {
+        gsize cc = (gsize) stage_shape (f, i).c * stage_shape (f, i).c;
+
+        expected[i] = g_new (double, cc);
+        for (gsize k = 0; k < cc; k++)
+          expected[i][k] = 0.3 * f->a[i][k] + 0.7 * b[i][k];
+      }
+  err = style_target_error (f, run, expected);
+  g_test_message ("largest relative difference %.3g", err);
+  /* As the loss: float32 features through ten layers agree with double to about 1e-6. */
+  g_assert_cmpfloat (err, <, 1e-5);
+  /* And not by chance: image 3's Grams alone are far from the blend. */
+  g_assert_cmpfloat (style_target_error (f, f->run, expected), >, 1e-2);
+
+  free_stages (f, b);
+  free_stages (f, expected);
+}
+
+/* Two copies of one image, whatever their weights, are that image: within the rounding of
+ * the float sum of the two terms. */
+static void
+test_style_blend_copies (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const double weights[][2] = { { 1, 1 }, { 0.2, 5 }, { 0, 3 }, { 1e-3, 1e3 } };
+  const ImpastoImage *styles[] = { f->style, f->style };
+
+  for (guint t = 0; t < G_N_ELEMENTS (weights); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ImpastoRun) run = impasto_run_new_blend (f->network, f->params, f->content,
+                                                         styles, weights[t], 2, &error);
+      double err;
+
+      g_assert_no_error (error);
+      err = style_target_error (f, run, f->a);
+      g_test_message ("weights %g, %g: largest relative difference %.3g", weights[t][0],
+                      weights[t][1], err);
+      g_assert_cmpfloat (err, <, 1e-5);
+      for (guint i = 0; i < f->n_stages; i++)
+        {
+          const float *one = impasto_run_get_style_target (f->run, i);
+          const float *two = impasto_run_get_style_target (run, i);
+          gsize cc = (gsize) stage_shape (f, i).c * stage_shape (f, i).c;
+
+          if (one == NULL)
+            continue;
+          for (gsize k = 0; k < cc; k++)
+            g_assert_cmpfloat (fabs (two[k] - one[k]), <=, 4 * FLT_EPSILON * fabs (one[k]));
+        }
+    }
+}
+
+/* One image of any weight is today's run, to the bit: its loss too. */
+static void
+test_style_blend_single (Fixture       *f,
+                         gconstpointer  data)
+{
+  const ImpastoImage *styles[] = { f->style };
+  const double weight = 2.5;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRun) run = impasto_run_new_blend (f->network, f->params, f->content, styles,
+                                                     &weight, 1, &error);
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  g_autofree float *x = g_memdup2 (impasto_run_get_pixels (f->run), n * sizeof (float));
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < f->n_stages; i++)
+    {
+      const float *one = impasto_run_get_style_target (f->run, i);
+
+      if (one != NULL)
+        g_assert_cmpmem (one, stage_shape (f, i).c * stage_shape (f, i).c * sizeof (float),
+                         impasto_run_get_style_target (run, i),
+                         stage_shape (f, i).c * stage_shape (f, i).c * sizeof (float));
+    }
+  g_assert_cmpfloat (impasto_run_evaluate (run, x, NULL, NULL, NULL), ==,
+                     impasto_run_evaluate (f->run, x, NULL, NULL, NULL));
+}
+
+static void
+test_style_blend_bad_weights (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct
+  {
+    guint       n;
+    double      weights[IMPASTO_MAX_STYLES + 1];
+    const char *message;
+  } cases[] = {
+    { 2, { 1, -1 }, "The weight of style image 2 is -1; a style weight is a number of 0 or more" },
+    { 2, { NAN, 1 }, "The weight of style image 1 is nan; a style weight is a number of 0 or more" },
+    { 2, { INFINITY, 1 }, "The weight of style image 1 is inf; a style weight is a number of 0 or more" },
+    { 2, { 0, 0 }, "The style images’ weights add up to 0 or overflow; give at least one a weight above 0" },
+    { 2, { DBL_MAX, DBL_MAX }, "The style images’ weights add up to 0 or overflow; give at least one a weight above 0" },
+    { 0, { 0 }, "A run takes 1 to 8 style images, not 0" },
+    { 9, { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, "A run takes 1 to 8 style images, not 9" },
+  };
+  const ImpastoImage *styles[IMPASTO_MAX_STYLES + 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    styles[i] = f->style;
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ImpastoRun) run = impasto_run_new_blend (f->network, f->params, f->content,
+                                                         styles, cases[t].weights, cases[t].n,
+                                                         &error);
+
+      g_assert_null (run);
+      g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, cases[t].message);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -375,6 +558,15 @@ main (int    argc,
               fixture_set_up, test_gradient_directions, fixture_tear_down);
   g_test_add ("/impasto/objective/gradient/pixels", Fixture, NULL,
               fixture_set_up, test_gradient_pixels, fixture_tear_down);
+
+  g_test_add ("/impasto/objective/style-blend/matches-naive", Fixture, NULL,
+              fixture_set_up, test_style_blend_matches_naive, fixture_tear_down);
+  g_test_add ("/impasto/objective/style-blend/copies-of-one-image", Fixture, NULL,
+              fixture_set_up, test_style_blend_copies, fixture_tear_down);
+  g_test_add ("/impasto/objective/style-blend/single-image-is-exact", Fixture, NULL,
+              fixture_set_up, test_style_blend_single, fixture_tear_down);
+  g_test_add ("/impasto/objective/style-blend/bad-weights", Fixture, NULL,
+              fixture_set_up, test_style_blend_bad_weights, fixture_tear_down);
 
   return g_test_run ();
 }

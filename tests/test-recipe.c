@@ -35,6 +35,66 @@ test_round_trip (void)
   g_assert_cmpstr (again, ==, text);
 }
 
+/* Several style images: [Style], [Style 2], [Style 3] in order, each with its weight; a
+ * format-1 recipe's single [Style] is read as a one-image list. */
+static void
+test_styles_round_trip (void)
+{
+  g_autofree char *text = fixture_recipe_text ("/a/content.png", "/a/style.png");
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, NULL);
+  g_autoptr(ImpastoRecipe) again = NULL;
+  g_autoptr(ImpastoRecipe) copy = NULL;
+  g_autoptr(ImpastoRecipe) old = NULL;
+  g_autofree char *with_styles = NULL;
+  g_autofree char *format_1 = NULL;
+  const char *sha = "00000000000000000000000000000000000000000000000000000000000000aa";
+
+  g_assert_cmpuint (impasto_recipe_get_n_styles (recipe), ==, 1);
+  recipe->style.weight = 3;
+  g_assert_true (impasto_recipe_add_style (recipe, "/a/scream.png", sha, 7));
+  g_assert_true (impasto_recipe_add_style (recipe, "b c,d.png", sha, 0));
+  with_styles = impasto_recipe_to_text (recipe);
+  g_assert_nonnull (strstr (with_styles, "[Style 2]\nPath=/a/scream.png\nSHA256="));
+  g_assert_nonnull (strstr (with_styles, "[Style 3]\nPath=b c,d.png\n"));
+
+  again = impasto_recipe_from_text (with_styles, -1, NULL);
+  g_assert_nonnull (again);
+  g_assert_cmpuint (impasto_recipe_get_n_styles (again), ==, 3);
+  g_assert_cmpfloat (impasto_recipe_get_style (again, 0)->weight, ==, 3);
+  g_assert_cmpstr (impasto_recipe_get_style (again, 1)->path, ==, "/a/scream.png");
+  g_assert_cmpfloat (impasto_recipe_get_style (again, 1)->weight, ==, 7);
+  g_assert_cmpstr (impasto_recipe_get_style (again, 2)->path, ==, "b c,d.png");
+  g_assert_cmpfloat (impasto_recipe_get_style (again, 2)->weight, ==, 0);
+  copy = impasto_recipe_copy (again);
+  {
+    g_autofree char *copied = impasto_recipe_to_text (copy);
+
+    g_assert_cmpstr (copied, ==, with_styles);
+  }
+
+  /* Eight at most. */
+  for (guint i = 3; i < IMPASTO_MAX_STYLES; i++)
+    g_assert_true (impasto_recipe_add_style (recipe, "/a/more.png", sha, 1));
+  g_assert_false (impasto_recipe_add_style (recipe, "/a/more.png", sha, 1));
+  g_assert_cmpuint (impasto_recipe_get_n_styles (recipe), ==, IMPASTO_MAX_STYLES);
+
+  /* Format 1, before any parameter of format 2: those take their defaults. */
+  {
+    g_autoptr(ImpastoRecipe) sixteen = impasto_recipe_from_text (text, -1, NULL);
+    g_autofree char *sixteen_text = NULL;
+
+    sixteen->params->png_depth = IMPASTO_PNG_DEPTH_16;
+    sixteen_text = impasto_recipe_to_text (sixteen);
+    format_1 = fixture_recipe_as_format_1 (sixteen_text);
+  }
+  g_assert_null (strstr (format_1, "png-depth"));
+  old = impasto_recipe_from_text (format_1, -1, NULL);
+  g_assert_nonnull (old);
+  g_assert_cmpuint (impasto_recipe_get_n_styles (old), ==, 1);
+  g_assert_cmpstr (old->style.path, ==, "/a/style.png");
+  g_assert_cmpint (old->params->png_depth, ==, IMPASTO_PNG_DEPTH_8);
+}
+
 /* A run that starts from a picture names it, as it names its inputs. */
 static void
 test_start_round_trip (void)
@@ -393,6 +453,66 @@ test_session_other_model (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "not the ones the recipe was made with"));
 }
 
+/* Two style images at 3 and 7: the session hashes both, the result's recipe names both with
+ * their weights and makes the result again; a changed second image is refused by name. */
+static void
+test_session_two_styles (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *second = g_build_filename (f->dir, "second.png", NULL);
+  g_autofree char *result = g_build_filename (f->dir, "result.png", NULL);
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
+  g_autoptr(ImpastoRecipe) saved = NULL;
+  g_autoptr(ImpastoSession) session = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(ImpastoImage) image = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *expected_sha = NULL;
+  gsize size;
+
+  write_image (second, 5);
+  recipe->params->width = WIDTH;
+  recipe->params->height = HEIGHT;
+  recipe->params->steps = 3;
+  impasto_recipe_set_input (&recipe->content, f->content, NULL);
+  impasto_recipe_set_input (&recipe->style, f->style, NULL);
+  recipe->style.weight = 3;
+  g_assert_true (impasto_recipe_add_style (recipe, second, NULL, 7));
+  session = impasto_session_new (recipe, NULL);
+  g_assert_true (impasto_session_load_inputs (session, &error));
+  g_assert_true (impasto_session_load_model (session, f->model, &error));
+  g_assert_no_error (error);
+  run = impasto_session_create_run (session, &error);
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  image = impasto_run_dup_image (run);
+  g_assert_true (impasto_session_save (session, run, image, result, &error));
+  g_assert_no_error (error);
+
+  saved = impasto_recipe_load_file (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (impasto_recipe_get_n_styles (saved), ==, 2);
+  g_assert_cmpfloat (saved->style.weight, ==, 3);
+  g_assert_cmpfloat (saved->more_styles[0].weight, ==, 7);
+  g_assert_true (g_file_get_contents (second, &bytes, &size, NULL));
+  expected_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
+  g_assert_cmpstr (saved->more_styles[0].sha256, ==, expected_sha);
+
+  first = file_bytes (result);
+  again = remake (result, f->model, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (first, again));
+
+  write_image (second, 6);
+  g_assert_null (remake (result, f->model, &error));
+  g_assert_error (error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INPUT);
+  g_assert_nonnull (strstr (error->message, "The style image “"));
+  g_assert_nonnull (strstr (error->message, "second.png” is not the file the recipe was made"));
+}
+
 /* An input that is no image, an image that holds no recipe, text too large to be one. */
 static void
 test_session_bad_files (Fixture       *f,
@@ -430,6 +550,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/impasto/recipe/round-trip", test_round_trip);
+  g_test_add_func ("/impasto/recipe/styles-round-trip", test_styles_round_trip);
   g_test_add_func ("/impasto/recipe/start-round-trip", test_start_round_trip);
   g_test_add_func ("/impasto/recipe/bad", test_bad);
   g_test_add_func ("/impasto/recipe/truncated-anywhere", test_truncated_anywhere);
@@ -441,6 +562,7 @@ main (int    argc,
   ADD ("remakes-stopped-run", test_session_remakes_stopped);
   ADD ("inputs-moved-changed-missing", test_session_inputs_moved);
   ADD ("other-model", test_session_other_model);
+  ADD ("two-styles", test_session_two_styles);
   ADD ("bad-files", test_session_bad_files);
 #undef ADD
 

@@ -141,6 +141,44 @@ test_estimate_matches_allocation (Fixture       *f,
   g_assert_cmpuint (after - before, <=, expected * 105 / 100);
 }
 
+/* Four style images cost four 8-bit copies and nothing more: their Grams are computed one
+ * image after the other. */
+static void
+test_estimate_with_styles (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
+  ImpastoImage *styles[4];
+  const double weights[4] = { 1, 2, 3, 4 };
+  g_autoptr(ImpastoNetwork) network = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 before, after, expected = 0;
+  gsize image_bytes = (gsize) 3 * f->params->width * f->params->height;
+
+  for (guint i = 0; i < 4; i++)
+    styles[i] = test_make_image (f->params->width, f->params->height, 2 + i);
+  before = allocated_bytes ();
+  network = load_network (f);
+  run = impasto_run_new_blend (network, f->params, content,
+                               (const ImpastoImage * const *) styles, weights, 4, &error);
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  after = allocated_bytes ();
+
+  g_assert_true (impasto_run_estimate_memory_for (network, f->params, 4, &expected, &error));
+  g_assert_no_error (error);
+  g_test_message ("estimated %" G_GUINT64_FORMAT " bytes, allocated %" G_GUINT64_FORMAT,
+                  expected, after - before);
+  g_assert_cmpuint (expected, ==, estimate (network, f->params) + 3 * image_bytes);
+  g_assert_cmpuint (after - before, >=, expected * 95 / 100);
+  g_assert_cmpuint (after - before, <=, expected * 105 / 100);
+  g_clear_pointer (&run, impasto_run_free);
+  for (guint i = 0; i < 4; i++)
+    impasto_image_free (styles[i]);
+}
+
 static void
 assert_refused (ImpastoNetwork         *network,
                 const ImpastoRunParams *params,
@@ -226,6 +264,7 @@ main (int    argc,
   ADD ("estimate-matches-allocation/seed", &seed_case, test_estimate_matches_allocation);
   ADD ("estimate-matches-allocation/lbfgs-scales", &lbfgs_case,
        test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/four-styles", &seed_case, test_estimate_with_styles);
   ADD ("refused-over-limit", NULL, test_refused_over_limit);
   ADD ("available", NULL, test_available);
 #undef ADD

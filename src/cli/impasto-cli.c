@@ -37,7 +37,10 @@ typedef struct
 typedef struct
 {
   char   *content_path;
-  char   *style_path;
+  char  **style_args;   /* each --style as typed */
+  char  **style_paths;  /* the style images they name, in order; NULL when none */
+  const char *style_path;   /* the first of them */
+  char   *style_weights;
   char   *output_path;
   char   *model_path;
   char   *snapshot_dir;
@@ -76,7 +79,9 @@ static void
 options_clear (Options *options)
 {
   g_free (options->content_path);
-  g_free (options->style_path);
+  g_strfreev (options->style_args);
+  g_strfreev (options->style_paths);
+  g_free (options->style_weights);
   g_free (options->output_path);
   g_free (options->model_path);
   g_free (options->snapshot_dir);
@@ -165,8 +170,14 @@ parse_options (Options  *options,
   const GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &options->content_path,
       _("The photo to repaint"), _("FILE") },
-    { "style", 's', 0, G_OPTION_ARG_FILENAME, &options->style_path,
-      _("The painting whose style to use"), _("FILE") },
+    { "style", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &options->style_args,
+      _("The painting whose style to use; several, blended, as “a.jpg,b.jpg” or --style given "
+        "again (a file whose own name has a comma is taken whole); at most 8"),
+      _("FILE[,FILE…]") },
+    { "style-blend-weights", 0, 0, G_OPTION_ARG_STRING, &options->style_weights,
+      _("How much of each style image the blend takes, one number of 0 or more for each, not "
+        "all 0, as “3,7”; they are divided by their sum (default: equal)"),
+      _("W[,W…]") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output_path,
       _("Where to write the result (.png, .jpg or .jpeg)"), _("FILE") },
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options->model_path,
@@ -247,6 +258,87 @@ usage_error (GError    **error,
   return FALSE;
 }
 
+/* Each --style: a file that exists is taken whole, comma or not; else it is a list of files,
+ * comma separated, as the classic neural-style takes them. */
+static gboolean
+split_styles (Options  *options,
+              GError  **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; options->style_args != NULL && options->style_args[i] != NULL; i++)
+    {
+      const char *arg = options->style_args[i];
+      g_auto(GStrv) parts = NULL;
+
+      if (g_file_test (arg, G_FILE_TEST_EXISTS))
+        {
+          g_ptr_array_add (paths, g_strdup (arg));
+          continue;
+        }
+      parts = g_strsplit (arg, ",", -1);
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          if (*parts[j] == '\0')
+            return usage_error (error, _("--style names an empty file name: give the style "
+                                         "images as “a.jpg,b.jpg”"));
+          g_ptr_array_add (paths, g_strdup (parts[j]));
+        }
+    }
+  if (paths->len > IMPASTO_MAX_STYLES)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--style names %u images; a run blends at most %d"), paths->len,
+                   IMPASTO_MAX_STYLES);
+      return FALSE;
+    }
+  if (paths->len == 0)
+    return TRUE;
+
+  g_ptr_array_add (paths, NULL);
+  options->style_paths = (char **) g_ptr_array_steal (paths, NULL);
+  options->style_path = options->style_paths[0];
+  return TRUE;
+}
+
+/* --style-blend-weights: one number of 0 or more for each of n style images, not all 0. */
+static gboolean
+parse_style_weights (const char  *text,
+                     guint        n,
+                     double      *weights,
+                     GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  double sum = 0;
+
+  if (g_strv_length (parts) != n)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--style-blend-weights gives %u weights for %u style images; give one "
+                     "for each"), g_strv_length (parts), n);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = NULL;
+      const char *part = g_strstrip (parts[i]);
+
+      weights[i] = g_ascii_strtod (part, &end);
+      if (*part == '\0' || *end != '\0' || !isfinite (weights[i]) || weights[i] < 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--style-blend-weights: “%s” is not a number of 0 or more"), part);
+          return FALSE;
+        }
+      sum += weights[i];
+    }
+  if (!(sum > 0) || !isfinite (sum))
+    return usage_error (error, _("--style-blend-weights: the weights add up to 0 or "
+                                 "overflow; give at least one style image a weight above 0"));
+
+  return TRUE;
+}
+
 /* Whether the command line asks for a picture, or only for the model's download or copy. */
 static gboolean
 will_paint (const Options *options)
@@ -258,8 +350,8 @@ will_paint (const Options *options)
 /* What only the command line has to check; the parameters are the engine's to check. */
 
 static gboolean
-check_options (const Options *options,
-               GError       **error)
+check_options (Options  *options,
+               GError  **error)
 {
   ImpastoPreset preset;
 
@@ -279,7 +371,43 @@ check_options (const Options *options,
                                  "and --output (see --help)"));
   if (options->preset != NULL && !impasto_preset_from_name (options->preset, &preset))
     return usage_error (error, _("--preset must be “draft”, “balanced” or “seed-exact”"));
+  if (options->style_weights != NULL && options->style_paths != NULL)
+    {
+      double weights[IMPASTO_MAX_STYLES];
 
+      return parse_style_weights (options->style_weights,
+                                  g_strv_length (options->style_paths), weights, error);
+    }
+
+  return TRUE;
+}
+
+/* The style images given replace the recipe's; the weights given replace theirs. */
+static gboolean
+set_styles (const Options *options,
+            ImpastoRecipe *recipe,
+            GError       **error)
+{
+  double weights[IMPASTO_MAX_STYLES];
+  guint n;
+
+  if (options->style_paths != NULL)
+    {
+      /* Files given are used as they are, not held to a checksum. */
+      impasto_recipe_clear_more_styles (recipe);
+      impasto_recipe_set_input (&recipe->style, options->style_paths[0], NULL);
+      recipe->style.weight = 1;
+      for (guint i = 1; options->style_paths[i] != NULL; i++)
+        impasto_recipe_add_style (recipe, options->style_paths[i], NULL, 1);
+    }
+  if (options->style_weights == NULL)
+    return TRUE;
+
+  n = impasto_recipe_get_n_styles (recipe);
+  if (!parse_style_weights (options->style_weights, n, weights, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    impasto_recipe_get_style (recipe, i)->weight = weights[i];
   return TRUE;
 }
 
@@ -348,8 +476,8 @@ make_recipe (const Options       *options,
   /* Files given are used as they are, not held to a checksum. */
   if (options->content_path != NULL)
     impasto_recipe_set_input (&recipe->content, options->content_path, NULL);
-  if (options->style_path != NULL)
-    impasto_recipe_set_input (&recipe->style, options->style_path, NULL);
+  if (!set_styles (options, recipe, error))
+    return NULL;
 
   return g_steal_pointer (&recipe);
 }
@@ -628,7 +756,8 @@ impasto_cli_main (int    argc,
 
   /* A value the engine refuses (noise 1.5, a width past its limit) is a wrong command line
    * too, and gets the same status as one the parser refuses. */
-  if (!parse_options (&options, &argc, &argv, &error) || !check_options (&options, &error))
+  if (!parse_options (&options, &argc, &argv, &error) || !split_styles (&options, &error)
+      || !check_options (&options, &error))
     {
       print_error (error->message);
       options_clear (&options);

@@ -58,6 +58,9 @@ impasto_recipe_copy (const ImpastoRecipe *recipe)
   copy->params = impasto_run_params_copy (recipe->params);
   input_copy (&copy->content, &recipe->content);
   input_copy (&copy->style, &recipe->style);
+  copy->n_more_styles = recipe->n_more_styles;
+  for (guint i = 0; i < recipe->n_more_styles; i++)
+    input_copy (&copy->more_styles[i], &recipe->more_styles[i]);
   input_copy (&copy->start, &recipe->start);
   copy->model_sha256 = g_strdup (recipe->model_sha256);
   copy->steering = g_array_copy (recipe->steering);
@@ -75,6 +78,8 @@ impasto_recipe_free (ImpastoRecipe *recipe)
   impasto_run_params_free (recipe->params);
   input_clear (&recipe->content);
   input_clear (&recipe->style);
+  for (guint i = 0; i < recipe->n_more_styles; i++)
+    input_clear (&recipe->more_styles[i]);
   input_clear (&recipe->start);
   g_free (recipe->model_sha256);
   g_array_unref (recipe->steering);
@@ -90,6 +95,53 @@ impasto_recipe_set_input (ImpastoRecipeInput *input,
   input->path = g_strdup (path);
   g_free (input->sha256);
   input->sha256 = g_strdup (sha256);
+}
+
+guint
+impasto_recipe_get_n_styles (const ImpastoRecipe *recipe)
+{
+  return 1 + recipe->n_more_styles;
+}
+
+ImpastoRecipeInput *
+impasto_recipe_get_style (ImpastoRecipe *recipe,
+                          guint          i)
+{
+  g_return_val_if_fail (i <= recipe->n_more_styles, NULL);
+
+  return i == 0 ? &recipe->style : &recipe->more_styles[i - 1];
+}
+
+gboolean
+impasto_recipe_add_style (ImpastoRecipe *recipe,
+                          const char    *path,
+                          const char    *sha256,
+                          double         weight)
+{
+  ImpastoRecipeInput *input;
+
+  if (recipe->n_more_styles + 1 >= IMPASTO_MAX_STYLES)
+    return FALSE;
+
+  input = &recipe->more_styles[recipe->n_more_styles++];
+  impasto_recipe_set_input (input, path, sha256);
+  input->weight = weight;
+  return TRUE;
+}
+
+void
+impasto_recipe_clear_more_styles (ImpastoRecipe *recipe)
+{
+  for (guint i = 0; i < recipe->n_more_styles; i++)
+    input_clear (&recipe->more_styles[i]);
+  recipe->n_more_styles = 0;
+}
+
+/* [Style] for the first, [Style 2] and on for the others. */
+static char *
+style_group (guint i)
+{
+  return i == 0 ? g_strdup (GROUP_STYLE) : g_strdup_printf (GROUP_STYLE " %u", i + 1);
 }
 
 static void
@@ -145,6 +197,12 @@ impasto_recipe_to_text (const ImpastoRecipe *recipe)
 
   write_input (file, GROUP_CONTENT, &recipe->content, FALSE);
   write_input (file, GROUP_STYLE, &recipe->style, TRUE);
+  for (guint i = 0; i < recipe->n_more_styles; i++)
+    {
+      g_autofree char *group = style_group (i + 1);
+
+      write_input (file, group, &recipe->more_styles[i], TRUE);
+    }
   write_input (file, GROUP_START, &recipe->start, FALSE);
 
   return g_key_file_to_data (file, NULL, NULL);
@@ -273,6 +331,66 @@ read_input (GKeyFile           *file,
     }
 
   return TRUE;
+}
+
+/* [Style 2] and on, each after the one before; the weights must make a blend. */
+static gboolean
+read_more_styles (GKeyFile      *file,
+                  guint          format,
+                  ImpastoRecipe *recipe,
+                  GError       **error)
+{
+  double sum = recipe->style.weight;
+
+  for (guint i = 1; i < IMPASTO_MAX_STYLES; i++)
+    {
+      g_autofree char *group = style_group (i);
+      ImpastoRecipeInput *input = &recipe->more_styles[i - 1];
+
+      if (!g_key_file_has_group (file, group))
+        break;
+      if (format < 2)
+        return invalid (error, _("it has a group [%s], which recipes of format %u do not"),
+                        group, format);
+      recipe->n_more_styles = i;
+      input->weight = 1.0;
+      if (!read_input (file, group, input, TRUE, error))
+        return FALSE;
+      sum += input->weight;
+    }
+  for (guint i = recipe->n_more_styles + 2; i < IMPASTO_MAX_STYLES; i++)
+    {
+      g_autofree char *group = style_group (i);
+      g_autofree char *missing = style_group (recipe->n_more_styles + 1);
+
+      if (g_key_file_has_group (file, group))
+        return invalid (error, _("it has a group [%s] but no [%s]"), group, missing);
+    }
+  if (!(sum > 0) || !isfinite (sum))
+    return invalid (error, _("its style images’ weights add up to 0 or overflow"));
+
+  return TRUE;
+}
+
+/* A group the reader knows: the fixed ones, or [Style N] for N from 2 to the most styles, as
+ * written ("Style 02" is not). */
+static gboolean
+is_known_group (const char *group)
+{
+  static const char * const known[] = {
+    GROUP_RECIPE, GROUP_PARAMETERS, GROUP_CONTENT, GROUP_STYLE, GROUP_START, NULL
+  };
+
+  if (g_strv_contains (known, group))
+    return TRUE;
+  for (guint i = 1; i < IMPASTO_MAX_STYLES; i++)
+    {
+      g_autofree char *name = style_group (i);
+
+      if (g_str_equal (group, name))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -405,13 +523,10 @@ impasto_recipe_from_text (const char *text,
     }
 
   {
-    static const char * const known[] = {
-      GROUP_RECIPE, GROUP_PARAMETERS, GROUP_CONTENT, GROUP_STYLE, GROUP_START, NULL
-    };
     g_auto(GStrv) groups = g_key_file_get_groups (file, NULL);
 
     for (guint i = 0; groups[i] != NULL; i++)
-      if (!g_strv_contains (known, groups[i]))
+      if (!is_known_group (groups[i]))
         {
           invalid (error, _("it has an unknown group [%s]"), groups[i]);
           return NULL;
@@ -422,6 +537,7 @@ impasto_recipe_from_text (const char *text,
       || !read_parameters (file, format, recipe->params, error)
       || !read_input (file, GROUP_CONTENT, &recipe->content, FALSE, error)
       || !read_input (file, GROUP_STYLE, &recipe->style, TRUE, error)
+      || !read_more_styles (file, format, recipe, error)
       || (g_key_file_has_group (file, GROUP_START)
           && !read_input (file, GROUP_START, &recipe->start, FALSE, error)))
     return NULL;

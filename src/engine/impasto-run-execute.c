@@ -165,6 +165,64 @@ reset_optimizer (ImpastoRun *run)
     impasto_lbfgs_reset (run->lbfgs, run->n_pixels);
 }
 
+/* Weights normalised to sum 1, as the classic neural-style divides its -style_blend_weights
+ * by their sum; NULL with error set when they make no blend. */
+static double *
+normalise_style_weights (const double *weights,
+                         guint         n_styles,
+                         GError      **error)
+{
+  g_autofree double *normalised = NULL;
+  double sum = 0.0;
+
+  if (n_styles == 0 || n_styles > IMPASTO_MAX_STYLES)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                   "A run takes 1 to %d style images, not %u", IMPASTO_MAX_STYLES, n_styles);
+      return NULL;
+    }
+  for (guint i = 0; i < n_styles; i++)
+    {
+      if (!isfinite (weights[i]) || weights[i] < 0.0)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                       "The weight of style image %u is %g; a style weight is a number of 0 "
+                       "or more", i + 1, weights[i]);
+          return NULL;
+        }
+      sum += weights[i];
+    }
+  if (!(sum > 0.0) || !isfinite (sum))
+    {
+      g_set_error_literal (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                           "The style images’ weights add up to 0 or overflow; give at least "
+                           "one a weight above 0");
+      return NULL;
+    }
+
+  normalised = g_new (double, n_styles);
+  for (guint i = 0; i < n_styles; i++)
+    normalised[i] = weights[i] / sum;
+  return g_steal_pointer (&normalised);
+}
+
+static gboolean
+check_styles (const ImpastoImage *const *styles,
+              guint                      n_styles,
+              const ImpastoRunParams    *params,
+              GError                   **error)
+{
+  for (guint i = 0; i < n_styles; i++)
+    {
+      g_autofree char *what = n_styles > 1 ? g_strdup_printf ("style %u", i + 1)
+                                           : g_strdup ("style");
+
+      if (!check_image (styles[i], what, params, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 ImpastoRun *
 impasto_run_new (ImpastoNetwork         *network,
                  const ImpastoRunParams *params,
@@ -172,21 +230,43 @@ impasto_run_new (ImpastoNetwork         *network,
                  const ImpastoImage     *style,
                  GError                **error)
 {
+  const double weight = 1.0;
+
+  g_return_val_if_fail (style != NULL, NULL);
+
+  return impasto_run_new_blend (network, params, content, &style, &weight, 1, error);
+}
+
+ImpastoRun *
+impasto_run_new_blend (ImpastoNetwork             *network,
+                       const ImpastoRunParams     *params,
+                       const ImpastoImage         *content,
+                       const ImpastoImage *const  *styles,
+                       const double               *weights,
+                       guint                       n_styles,
+                       GError                    **error)
+{
   g_autoptr(ImpastoRun) run = NULL;
-  gsize n_pixels = (gsize) 3 * params->width * params->height;
+  g_autofree double *normalised = NULL;
+  gsize n_pixels;
 
   g_return_val_if_fail (network != NULL, NULL);
   g_return_val_if_fail (params != NULL, NULL);
-  g_return_val_if_fail (content != NULL && style != NULL, NULL);
+  g_return_val_if_fail (content != NULL && styles != NULL && weights != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (guint i = 0; i < n_styles; i++)
+    g_return_val_if_fail (styles[i] != NULL, NULL);
 
   /* Refusing a run that cannot fit beats being killed by the kernel halfway through. */
   if (!impasto_run_params_validate (params, error)
+      || (normalised = normalise_style_weights (weights, n_styles, error)) == NULL
       || !check_image (content, "content", params, error)
-      || !check_image (style, "style", params, error)
-      || !impasto_run_check_memory (network, params, error))
+      || !check_styles (styles, n_styles, params, error)
+      || !impasto_run_check_memory_for (network, params, n_styles, error))
     return NULL;
 
+  n_pixels = (gsize) 3 * params->width * params->height;
   run = g_new0 (ImpastoRun, 1);
   g_mutex_init (&run->control_lock);
   g_cond_init (&run->control_changed);
@@ -198,7 +278,11 @@ impasto_run_new (ImpastoNetwork         *network,
   if (run->pool == NULL)
     return NULL;
   run->content = impasto_image_copy (content);
-  run->style = impasto_image_copy (style);
+  run->n_styles = n_styles;
+  run->styles = g_new (ImpastoImage *, n_styles);
+  for (guint i = 0; i < n_styles; i++)
+    run->styles[i] = impasto_image_copy (styles[i]);
+  run->style_weights = g_steal_pointer (&normalised);
   impasto_run_params_get_mean (params, run->mean);
   if (!impasto_run_plan (run, error))
     return NULL;
@@ -232,7 +316,10 @@ impasto_run_free (ImpastoRun *run)
   impasto_lbfgs_free (run->lbfgs);
   impasto_image_free (run->last_good);
   impasto_image_free (run->content);
-  impasto_image_free (run->style);
+  for (guint i = 0; i < run->n_styles; i++)
+    impasto_image_free (run->styles[i]);
+  g_free (run->styles);
+  g_free (run->style_weights);
   impasto_pool_free (run->pool);
   impasto_run_params_free (run->params);
   g_clear_pointer (&run->network, impasto_network_unref);

@@ -45,7 +45,9 @@ struct _ImpastoRun
   ImpastoPool      *pool;
   float             mean[3];
   ImpastoImage     *content;       /* at the output size */
-  ImpastoImage     *style;
+  ImpastoImage    **styles;        /* n_styles of them, at the output size */
+  double           *style_weights; /* normalised to sum 1 */
+  guint             n_styles;
   guint             n_stages;
   Stage            *stages;
   float            *scratch_a;     /* forward outputs that are not kept, then gradients */

@@ -102,12 +102,24 @@ optimizer_floats (const ImpastoRunParams *params,
   return 2 * (guint64) n_pixels;
 }
 
-/* Memory is planned for the output size, and the coarser scales reuse it. */
 gboolean
 impasto_run_estimate_memory (ImpastoNetwork         *network,
                              const ImpastoRunParams *params,
                              guint64                *bytes,
                              GError                **error)
+{
+  return impasto_run_estimate_memory_for (network, params, 1, bytes, error);
+}
+
+/* Memory is planned for the output size, and the coarser scales reuse it. The style images'
+ * Grams are computed one image after the other into the same buffers, so another style image
+ * costs its 8-bit copy only. */
+gboolean
+impasto_run_estimate_memory_for (ImpastoNetwork         *network,
+                                 const ImpastoRunParams *params,
+                                 guint                   n_styles,
+                                 guint64                *bytes,
+                                 GError                **error)
 {
   guint c = 3, h = params->height, w = params->width;
   gsize n_pixels = (gsize) 3 * h * w;
@@ -147,7 +159,7 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
    * of the content and style images, in 8 bits. */
   tally.floats += 2 * (guint64) tally.max_stage + MAX (tally.workspace, 1) + tally.max_gram
                   + 2 * (guint64) n_pixels + optimizer_floats (params, n_pixels);
-  tally.bytes += 3 * (guint64) n_pixels;
+  tally.bytes += (2 + (guint64) MAX (n_styles, 1)) * n_pixels;
 
   *bytes = tally.floats * sizeof (float) + tally.bytes;
   return TRUE;
@@ -216,12 +228,21 @@ impasto_run_check_memory (ImpastoNetwork         *network,
                           const ImpastoRunParams *params,
                           GError                **error)
 {
+  return impasto_run_check_memory_for (network, params, 1, error);
+}
+
+gboolean
+impasto_run_check_memory_for (ImpastoNetwork         *network,
+                              const ImpastoRunParams *params,
+                              guint                   n_styles,
+                              GError                **error)
+{
   guint64 needed, available;
   gboolean limited;
   g_autofree char *needed_text = NULL;
   g_autofree char *available_text = NULL;
 
-  if (!impasto_run_estimate_memory (network, params, &needed, error))
+  if (!impasto_run_estimate_memory_for (network, params, n_styles, &needed, error))
     return FALSE;
 
   available = impasto_memory_get_available ();

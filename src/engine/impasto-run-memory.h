@@ -19,6 +19,12 @@ gboolean impasto_run_estimate_memory  (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        guint64                *bytes,
                                        GError                **error);
+/* The same for a run with n_styles style images. */
+gboolean impasto_run_estimate_memory_for (ImpastoNetwork         *network,
+                                          const ImpastoRunParams *params,
+                                          guint                   n_styles,
+                                          guint64                *bytes,
+                                          GError                **error);
 
 /* What the machine can give a new allocation now: MemAvailable from /proc/meminfo (free
  * memory plus caches the kernel can drop), less where a cgroup v2 memory limit is closer. */
@@ -28,6 +34,10 @@ guint64  impasto_memory_get_available (void);
  * and lower), with both figures in the message. */
 gboolean impasto_run_check_memory     (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
+                                       GError                **error);
+gboolean impasto_run_check_memory_for (ImpastoNetwork         *network,
+                                       const ImpastoRunParams *params,
+                                       guint                   n_styles,
                                        GError                **error);
 
 G_END_DECLS

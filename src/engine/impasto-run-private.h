@@ -25,5 +25,8 @@ void        impasto_run_get_stage_seconds (ImpastoRun  *run,
                                            double      *forward,
                                            double      *backward);
 void        impasto_run_reset_stage_seconds (ImpastoRun *run);
+/* The stage's style target (c x c floats) at the current scale, or NULL when it has none. */
+const float *impasto_run_get_style_target (ImpastoRun  *run,
+                                           guint        stage);
 
 G_END_DECLS

@@ -415,13 +415,47 @@ impasto_run_evaluate_at (ImpastoRun   *run,
   return TRUE;
 }
 
-/* The targets at the current size, from the content and style images resized to it. */
+/* Adds weight times this image's Grams to the style targets. Each Gram is divided by its own
+ * image's pixel count m_k and multiplied by the output's m, which style_norm() divides by
+ * twice over: images of different sizes weigh by their weights alone. With one image of the
+ * output's size and weight 1 the factor is exactly 1 and the target is the Gram to the bit. */
+static void
+add_style_grams (ImpastoRun *run,
+                 double      weight,
+                 gboolean    first)
+{
+  for (guint i = 0; i < run->n_stages; i++)
+    {
+      Stage *stage = &run->stages[i];
+      gsize m = (gsize) stage->h * stage->w, cc = (gsize) stage->c * stage->c;
+      /* The style image's own pixels at this stage: the output's while every style image is
+       * resized to the current scale. */
+      gsize m_k = m;
+      double factor;
+
+      if (!stage->has_style)
+        continue;
+
+      factor = weight * ((double) m / (double) m_k);
+      impasto_gram (stage->out, stage->c, m_k, run->gram, run->pool);
+      for (gsize k = 0; k < cc; k++)
+        {
+          float term = (float) (factor * run->gram[k]);
+
+          stage->style_target[k] = first ? term : stage->style_target[k] + term;
+        }
+    }
+}
+
+/* The targets at the current size, from the content and style images resized to it. The
+ * style target is the classic neural-style's blend: sum over the images of w_k G_k, the
+ * weights normalised to sum 1. Each image goes through the network on its own, so several
+ * cost no more memory than one. */
 void
 impasto_run_compute_targets (ImpastoRun *run)
 {
   g_autoptr(ImpastoImage) content = impasto_image_scale_down (run->content, run->width,
                                                               run->height);
-  g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->style, run->width, run->height);
 
   impasto_run_image_to_planes (content, run->mean, run->grad);
   forward (run, run->grad, NULL);
@@ -430,19 +464,25 @@ impasto_run_compute_targets (ImpastoRun *run)
       memcpy (run->stages[i].content_target, run->stages[i].out,
               stage_size (&run->stages[i]) * sizeof (float));
 
-  impasto_run_image_to_planes (style, run->mean, run->grad);
-  forward (run, run->grad, NULL);
-  for (guint i = 0; i < run->n_stages; i++)
+  for (guint k = 0; k < run->n_styles; k++)
     {
-      Stage *stage = &run->stages[i];
+      g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], run->width,
+                                                                run->height);
 
-      if (stage->has_style)
-        {
-          impasto_gram (stage->out, stage->c, (gsize) stage->h * stage->w, run->gram, run->pool);
-          memcpy (stage->style_target, run->gram, (gsize) stage->c * stage->c * sizeof (float));
-        }
+      impasto_run_image_to_planes (style, run->mean, run->grad);
+      forward (run, run->grad, NULL);
+      add_style_grams (run, run->style_weights[k], k == 0);
     }
   impasto_run_reset_stage_seconds (run);
+}
+
+const float *
+impasto_run_get_style_target (ImpastoRun *run,
+                              guint       stage)
+{
+  g_return_val_if_fail (stage < run->n_stages, NULL);
+
+  return run->stages[stage].style_target;
 }
 
 guint

@@ -38,6 +38,8 @@ typedef struct
 
 #define IMPASTO_MAX_THREADS 256
 
+#define IMPASTO_MAX_STYLES 8
+
 typedef enum
 {
   IMPASTO_MEAN_SEED,       /* 128 in every channel, as the seed program does */
@@ -149,6 +151,16 @@ ImpastoRun       *impasto_run_new               (ImpastoNetwork         *network
                                                  const ImpastoRunParams *params,
                                                  const ImpastoImage     *content,
                                                  const ImpastoImage     *style,
+                                                 GError                **error);
+/* Several style images, each with a weight (finite, >= 0, not all 0): the style target of
+ * each style layer is the weighted blend of the images' Gram matrices, as the classic
+ * neural-style's -style_blend_weights does. At most IMPASTO_MAX_STYLES images. */
+ImpastoRun       *impasto_run_new_blend         (ImpastoNetwork         *network,
+                                                 const ImpastoRunParams *params,
+                                                 const ImpastoImage     *content,
+                                                 const ImpastoImage *const *styles,
+                                                 const double           *weights,
+                                                 guint                   n_styles,
                                                  GError                **error);
 void              impasto_run_free              (ImpastoRun             *run);
 /* Runs every step on the calling thread. Returns FALSE with G_IO_ERROR_CANCELLED within one

@@ -18,6 +18,7 @@ struct _ImpastoSession
   char           *beside;
   ImpastoImage   *content;
   ImpastoImage   *style;
+  ImpastoImage   *more_styles[IMPASTO_MAX_STYLES - 1];   /* the recipe's more_styles' */
   ImpastoImage   *start;     /* NULL: the noisy photo */
   ImpastoNetwork *network;
 };
@@ -47,6 +48,8 @@ impasto_session_free (ImpastoSession *session)
   g_free (session->beside);
   impasto_image_free (session->content);
   impasto_image_free (session->style);
+  for (guint i = 0; i < G_N_ELEMENTS (session->more_styles); i++)
+    impasto_image_free (session->more_styles[i]);
   impasto_image_free (session->start);
   g_clear_pointer (&session->network, impasto_network_unref);
   g_free (session);
@@ -155,20 +158,41 @@ impasto_recipe_describe_missing (const ImpastoRecipeInput *input,
                             "beside the recipe"), what, display);
 }
 
+static void
+clear_inputs (ImpastoSession *session)
+{
+  g_clear_pointer (&session->content, impasto_image_free);
+  g_clear_pointer (&session->style, impasto_image_free);
+  for (guint i = 0; i < G_N_ELEMENTS (session->more_styles); i++)
+    g_clear_pointer (&session->more_styles[i], impasto_image_free);
+}
+
+/* Each style image in turn: checked and hashed as the first one is. */
+static gboolean
+load_more_styles (ImpastoSession  *session,
+                  GError         **error)
+{
+  for (guint i = 0; i < session->recipe->n_more_styles; i++)
+    if (!load_input (session, &session->recipe->more_styles[i], _("style"),
+                     &session->more_styles[i], error))
+      return FALSE;
+
+  return TRUE;
+}
+
 gboolean
 impasto_session_load_inputs (ImpastoSession  *session,
                              GError         **error)
 {
-  g_clear_pointer (&session->content, impasto_image_free);
-  g_clear_pointer (&session->style, impasto_image_free);
+  clear_inputs (session);
 
   /* Translators: the kind of image, in "The content image “photo.jpg” is missing". */
   if (!load_input (session, &session->recipe->content, _("content"), &session->content, error)
       || !load_input (session, &session->recipe->style, _("style"), &session->style, error)
+      || !load_more_styles (session, error)
       || !impasto_session_load_start (session, error))
     {
-      g_clear_pointer (&session->content, impasto_image_free);
-      g_clear_pointer (&session->style, impasto_image_free);
+      clear_inputs (session);
       return FALSE;
     }
 
@@ -196,6 +220,17 @@ impasto_session_set_inputs (ImpastoSession     *session,
   g_clear_pointer (&session->style, impasto_image_free);
   session->content = impasto_image_copy (content);
   session->style = impasto_image_copy (style);
+}
+
+void
+impasto_session_set_more_style (ImpastoSession     *session,
+                                guint               i,
+                                const ImpastoImage *style)
+{
+  g_return_if_fail (i < session->recipe->n_more_styles);
+
+  g_clear_pointer (&session->more_styles[i], impasto_image_free);
+  session->more_styles[i] = impasto_image_copy (style);
 }
 
 gboolean
@@ -251,16 +286,29 @@ impasto_session_create_run (ImpastoSession  *session,
 {
   const ImpastoRecipe *recipe = session->recipe;
   const ImpastoRunParams *params = recipe->params;
+  guint n_styles = impasto_recipe_get_n_styles (recipe);
   g_autoptr(ImpastoImage) content = NULL;
-  g_autoptr(ImpastoImage) style = NULL;
+  ImpastoImage *styles[IMPASTO_MAX_STYLES] = { NULL };
+  double weights[IMPASTO_MAX_STYLES];
   ImpastoRun *run;
 
   g_return_val_if_fail (session->network != NULL, NULL);
   g_return_val_if_fail (session->content != NULL && session->style != NULL, NULL);
+  for (guint i = 0; i < recipe->n_more_styles; i++)
+    g_return_val_if_fail (session->more_styles[i] != NULL, NULL);
 
   content = impasto_image_resize (session->content, params->width, params->height);
-  style = impasto_image_resize (session->style, params->width, params->height);
-  run = impasto_run_new (session->network, params, content, style, error);
+  for (guint i = 0; i < n_styles; i++)
+    {
+      const ImpastoImage *image = i == 0 ? session->style : session->more_styles[i - 1];
+
+      styles[i] = impasto_image_resize (image, params->width, params->height);
+      weights[i] = i == 0 ? recipe->style.weight : recipe->more_styles[i - 1].weight;
+    }
+  run = impasto_run_new_blend (session->network, params, content,
+                               (const ImpastoImage * const *) styles, weights, n_styles, error);
+  for (guint i = 0; i < n_styles; i++)
+    impasto_image_free (styles[i]);
   if (run == NULL)
     return NULL;
   if (session->start != NULL)

@@ -37,6 +37,10 @@ gboolean             impasto_session_load_inputs   (ImpastoSession      *session
 void                 impasto_session_set_inputs    (ImpastoSession      *session,
                                                     const ImpastoImage  *content,
                                                     const ImpastoImage  *style);
+/* Or the i-th of the recipe's more_styles, already loaded. Copies it. */
+void                 impasto_session_set_more_style (ImpastoSession     *session,
+                                                     guint               i,
+                                                     const ImpastoImage *style);
 /* The starting image the recipe names, if any, as impasto_session_load_inputs() loads it. */
 gboolean             impasto_session_load_start    (ImpastoSession      *session,
                                                     GError             **error);
