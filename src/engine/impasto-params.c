@@ -16,6 +16,7 @@
 
 static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
+static const char * const resample_nicks[] = { "box", "triangle", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -74,6 +75,13 @@ static const ImpastoParamSpec specs[] = {
     0, 0, 1e9, 1e6, NULL, NULL, "MB", N_("MB"),
     N_("Memory limit"),
     N_("Refuse to start a run that needs more than this, 0 for the memory available") },
+  /* Box by default: the only filter of format 1, whose recipes must make the same pictures. */
+  { "resample", IMPASTO_PARAM_ENUM, IMPASTO_PARAM_SCHEDULE, OFFSET (resample),
+    IMPASTO_RESAMPLE_BOX, 0, G_N_ELEMENTS (resample_nicks) - 2, 1, resample_nicks, NULL,
+    "NAME", NULL,
+    N_("Resampling"),
+    N_("How the images are resized to the output: box (the mean of each pixel's area) or "
+       "triangle (PIL's bilinear, as the seed)"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

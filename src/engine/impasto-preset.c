@@ -13,9 +13,12 @@
 #include "impasto-preset.h"
 
 static const ImpastoPresetInfo presets[IMPASTO_N_PRESETS] = {
-  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1 },
-  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120, 2 },
-  [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000, 50 },
+  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1,
+                               IMPASTO_RESAMPLE_BOX },
+  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120, 2,
+                                  IMPASTO_RESAMPLE_BOX },
+  [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000, 50,
+                                    IMPASTO_RESAMPLE_TRIANGLE },
 };
 
 const ImpastoPresetInfo *
@@ -44,7 +47,8 @@ impasto_preset_from_name (const char    *name,
   return FALSE;
 }
 
-/* Sets the optimiser, the scales, the steps and how often a snapshot is taken; a front end may
+/* Sets the optimiser, the scales, the steps, how often a snapshot is taken and how the inputs
+ * are resized (Seed-exact as the seed did, with PIL's bilinear); a front end may
  * override any of them after. */
 void
 impasto_preset_apply (ImpastoPreset     preset,
@@ -59,4 +63,5 @@ impasto_preset_apply (ImpastoPreset     preset,
   params->n_scales = info->n_scales;
   params->steps = info->steps;
   params->snapshot_every = info->snapshot_every;
+  params->resample = info->resample;
 }

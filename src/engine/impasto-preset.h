@@ -29,6 +29,7 @@ typedef struct
   guint             n_scales;
   guint             steps;
   guint             snapshot_every;   /* a preview some fifty times a run, the seed's 50 at most */
+  ImpastoResample   resample;
 } ImpastoPresetInfo;
 
 const ImpastoPresetInfo *impasto_preset_get_info   (ImpastoPreset     preset);

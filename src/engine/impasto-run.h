@@ -52,6 +52,12 @@ typedef enum
 
 #define IMPASTO_MAX_SCALES 3
 
+typedef enum
+{
+  IMPASTO_RESAMPLE_BOX,        /* each pixel the average of the area it covers (format 1's) */
+  IMPASTO_RESAMPLE_TRIANGLE,   /* PIL's bilinear, as the seed's scipy.misc.imresize did */
+} ImpastoResample;
+
 /* A plain value: copy it freely, hand copies to other threads.
  *
  * With n_scales > 1 the run goes coarse to fine: it optimises the image at 1/2^(n_scales-1)
@@ -80,6 +86,7 @@ typedef struct
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
+  ImpastoResample  resample;        /* how the inputs are resized to the run's size */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last

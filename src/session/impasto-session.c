@@ -10,6 +10,7 @@
 
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
+#include "impasto-resize.h"
 #include "impasto-session.h"
 
 struct _ImpastoSession
@@ -258,15 +259,18 @@ impasto_session_create_run (ImpastoSession  *session,
   g_return_val_if_fail (session->network != NULL, NULL);
   g_return_val_if_fail (session->content != NULL && session->style != NULL, NULL);
 
-  content = impasto_image_resize (session->content, params->width, params->height);
-  style = impasto_image_resize (session->style, params->width, params->height);
+  content = impasto_image_resize_with (session->content, params->width, params->height,
+                                       params->resample);
+  style = impasto_image_resize_with (session->style, params->width, params->height,
+                                     params->resample);
   run = impasto_run_new (session->network, params, content, style, error);
   if (run == NULL)
     return NULL;
   if (session->start != NULL)
     {
-      g_autoptr(ImpastoImage) start = impasto_image_resize (session->start, params->width,
-                                                            params->height);
+      g_autoptr(ImpastoImage) start = impasto_image_resize_with (session->start, params->width,
+                                                                 params->height,
+                                                                 params->resample);
 
       impasto_run_set_start_image (run, start);
     }
