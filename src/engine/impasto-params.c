@@ -17,6 +17,7 @@
 static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
 static const char * const resample_nicks[] = { "box", "triangle", NULL };
+static const char * const original_colours_nicks[] = { "no", "yes", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -82,6 +83,11 @@ static const ImpastoParamSpec specs[] = {
     N_("Resampling"),
     N_("How the images are resized to the output: box (the mean of each pixel's area) or "
        "triangle (PIL's bilinear, as the seed)"), 2 },
+  { "original-colors", IMPASTO_PARAM_ENUM, 0, OFFSET (original_colours),
+    IMPASTO_ORIGINAL_COLOURS_NO, 0, G_N_ELEMENTS (original_colours_nicks) - 2, 1,
+    original_colours_nicks, NULL, "NAME", NULL,
+    N_("Photo's colours"),
+    N_("Keep the photo's colours: the painting gives only the brightness (Y of YIQ)"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

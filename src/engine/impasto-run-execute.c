@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "impasto-colour-transfer.h"
 #include "impasto-params.h"
 #include "impasto-resample.h"
 #include "impasto-run-internal.h"
@@ -95,6 +96,9 @@ planes_to_image (ImpastoRun   *run,
 
         image->pixels[3 * i + c] = v > 0.f ? (guint8) MIN (v, 255.f) : 0;
       }
+  /* Every image given out, snapshots, results and a new run's start alike. */
+  if (run->params->original_colours == IMPASTO_ORIGINAL_COLOURS_YES)
+    impasto_image_keep_colours (image, run->content);
 }
 
 /* The ReLUs turn NaN features into zeros, so an image gone NaN (an infinite gradient makes

@@ -58,6 +58,12 @@ typedef enum
   IMPASTO_RESAMPLE_TRIANGLE,   /* PIL's bilinear, as the seed's scipy.misc.imresize did */
 } ImpastoResample;
 
+typedef enum
+{
+  IMPASTO_ORIGINAL_COLOURS_NO,    /* the painting's colours, as the seed */
+  IMPASTO_ORIGINAL_COLOURS_YES,   /* the photo's colours under the painting's brightness */
+} ImpastoOriginalColours;
+
 /* A plain value: copy it freely, hand copies to other threads.
  *
  * With n_scales > 1 the run goes coarse to fine: it optimises the image at 1/2^(n_scales-1)
@@ -87,6 +93,7 @@ typedef struct
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
   ImpastoResample  resample;        /* how the inputs are resized to the run's size */
+  ImpastoOriginalColours original_colours;   /* applied to every image the run gives out */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
