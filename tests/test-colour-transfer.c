@@ -254,6 +254,175 @@ test_run_keeps_colours (void)
   test_remove_tree (dir);
 }
 
+/* The twin's statistics, in double, of n RGB triples. */
+static void
+stats (const double *x,
+       gsize         n,
+       double        mean[3],
+       double        cov[3][3])
+{
+  for (guint r = 0; r < 3; r++)
+    {
+      mean[r] = 0;
+      for (gsize i = 0; i < n; i++)
+        mean[r] += x[3 * i + r] / n;
+    }
+  for (guint r = 0; r < 3; r++)
+    for (guint c = 0; c < 3; c++)
+      {
+        cov[r][c] = 0;
+        for (gsize i = 0; i < n; i++)
+          cov[r][c] += (x[3 * i + r] - mean[r]) * (x[3 * i + c] - mean[c]) / n;
+      }
+}
+
+static double *
+image_to_doubles (const ImpastoImage *image)
+{
+  gsize n = impasto_image_get_n_bytes (image);
+  double *x = g_new (double, n);
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = image->pixels[i];
+
+  return x;
+}
+
+/* A photo of muted, correlated colours and a painting of others, so that neither clips. */
+static ImpastoImage *
+tinted (guint   seed,
+        double  r_from_g,
+        guint8  base)
+{
+  ImpastoImage *image = test_make_image (40, 30, seed);
+
+  for (gsize i = 0; i < impasto_image_get_n_bytes (image); i += 3)
+    {
+      guint8 *p = image->pixels + i;
+
+      p[1] = base + p[1] / 4;
+      p[0] = (guint8) (base / 2 + r_from_g * p[1] + p[0] / 8);
+      p[2] = base + p[2] / 3;
+    }
+
+  return image;
+}
+
+/* The map the linear match applies, in double on the painting's pixels, gives the photo's
+ * mean and covariance to 1e-6 relative, once the ridge of 1e-3 on both diagonals is counted;
+ * the 8-bit image it writes, to its rounding: the means within 0.05, the covariances within
+ * 1 (rounding adds about 1/12, and over 1200 pixels its chance correlation with the colours
+ * a little more). */
+static void
+test_linear_match (void)
+{
+  g_autoptr(ImpastoImage) photo = tinted (21, 0.8, 40);
+  g_autoptr(ImpastoImage) style = tinted (22, -0.2, 90);
+  g_autofree double *x = image_to_doubles (style);
+  g_autofree double *c = image_to_doubles (photo);
+  g_autofree double *mapped = NULL;
+  g_autofree double *written = NULL;
+  double a[3][3], b[3], mu_c[3], cov_c[3][3], mu[3], cov[3][3];
+  gsize n = (gsize) style->width * style->height;
+
+  impasto_image_match_colours_linear (style, photo, a, b);
+  mapped = g_new (double, 3 * n);
+  for (gsize i = 0; i < n; i++)
+    apply (&a[0][0], x + 3 * i, mapped + 3 * i);
+  for (gsize i = 0; i < 3 * n; i++)
+    mapped[i] += b[i % 3];
+
+  stats (c, n, mu_c, cov_c);
+  stats (mapped, n, mu, cov);
+  for (guint r = 0; r < 3; r++)
+    {
+      g_assert_cmpfloat_with_epsilon (mu[r], mu_c[r], 1e-6);
+      for (guint k = 0; k < 3; k++)
+        {
+          /* The ridge e added to both diagonals: A (S + e I) A^T = C + e I. */
+          double aat = a[r][0] * a[k][0] + a[r][1] * a[k][1] + a[r][2] * a[k][2];
+          double expected = cov_c[r][k] + 1e-3 * ((r == k) - aat);
+
+          g_assert_cmpfloat_with_epsilon (cov[r][k], expected, 1e-6 * (1 + fabs (expected)));
+        }
+    }
+  /* Lower-triangular factors: A is lower-triangular too. */
+  g_assert_cmpfloat (a[0][1], ==, 0);
+  g_assert_cmpfloat (a[0][2], ==, 0);
+  g_assert_cmpfloat (a[1][2], ==, 0);
+
+  written = image_to_doubles (style);
+  stats (written, n, mu, cov);
+  for (guint r = 0; r < 3; r++)
+    {
+      g_assert_cmpfloat_with_epsilon (mu[r], mu_c[r], 0.05);
+      for (guint k = 0; k < 3; k++)
+        g_assert_cmpfloat_with_epsilon (cov[r][k], cov_c[r][k], 1.0);
+    }
+}
+
+/* A grey painting (a covariance of rank 1) still maps, to finite colours. */
+static void
+test_linear_match_grey (void)
+{
+  g_autoptr(ImpastoImage) photo = tinted (23, 0.5, 50);
+  g_autoptr(ImpastoImage) style = test_make_image (40, 30, 24);
+  double a[3][3], b[3];
+
+  for (gsize i = 0; i < impasto_image_get_n_bytes (style); i += 3)
+    memset (style->pixels + i, style->pixels[i], 3);
+  impasto_image_match_colours_linear (style, photo, a, b);
+  for (guint r = 0; r < 3; r++)
+    {
+      g_assert_true (isfinite (b[r]));
+      for (guint k = 0; k < 3; k++)
+        g_assert_true (isfinite (a[r][k]));
+    }
+}
+
+/* shares[c][v]: the share of pixels of channel c at v or below. */
+static void
+cdf (const ImpastoImage *image,
+     double              shares[3][256],
+     double             *largest_bin)
+{
+  gsize n = (gsize) image->width * image->height;
+  double bins[3][256] = { { 0 } };
+
+  for (gsize i = 0; i < n; i++)
+    for (guint c = 0; c < 3; c++)
+      bins[c][image->pixels[3 * i + c]] += 1.0 / n;
+  *largest_bin = 0;
+  for (guint c = 0; c < 3; c++)
+    for (guint v = 0; v < 256; v++)
+      {
+        shares[c][v] = bins[c][v] + (v > 0 ? shares[c][v - 1] : 0);
+        *largest_bin = MAX (*largest_bin, bins[c][v]);
+      }
+}
+
+/* Each channel of the matched painting has the photo's cumulative histogram, short of it by
+ * at most one bin of the painting's (a bin of the painting cannot be split): at every level
+ * u, P(u) - largest bin <= M(u) <= P(u). Different sizes on purpose. */
+static void
+test_histogram_match (void)
+{
+  g_autoptr(ImpastoImage) photo = tinted (25, 0.8, 40);
+  g_autoptr(ImpastoImage) style = test_make_image (57, 23, 26);
+  double p[3][256], m[3][256], s[3][256], photo_bin, matched_bin, style_bin;
+
+  cdf (style, s, &style_bin);
+  impasto_image_match_colours_histogram (style, photo);
+  cdf (photo, p, &photo_bin);
+  cdf (style, m, &matched_bin);
+  for (guint c = 0; c < 3; c++)
+    for (guint u = 0; u < 256; u++)
+      {
+        g_assert_cmpfloat (m[c][u], <=, p[c][u] + 1e-9);
+        g_assert_cmpfloat (m[c][u], >=, p[c][u] - style_bin - 1e-9);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,6 +434,9 @@ main (int   argc,
   g_test_add_func ("/impasto/engine/colour/round-trip", test_round_trip);
   g_test_add_func ("/impasto/engine/colour/grey-photo", test_grey_photo);
   g_test_add_func ("/impasto/engine/colour/run-keeps-colours", test_run_keeps_colours);
+  g_test_add_func ("/impasto/engine/colour/linear-match", test_linear_match);
+  g_test_add_func ("/impasto/engine/colour/linear-match-grey", test_linear_match_grey);
+  g_test_add_func ("/impasto/engine/colour/histogram-match", test_histogram_match);
 
   return g_test_run ();
 }

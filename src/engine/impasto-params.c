@@ -18,6 +18,7 @@ static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
 static const char * const resample_nicks[] = { "box", "triangle", NULL };
 static const char * const original_colours_nicks[] = { "no", "yes", NULL };
+static const char * const colour_match_nicks[] = { "none", "histogram", "linear", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -88,6 +89,12 @@ static const ImpastoParamSpec specs[] = {
     original_colours_nicks, NULL, "NAME", NULL,
     N_("Photo's colours"),
     N_("Keep the photo's colours: the painting gives only the brightness (Y of YIQ)"), 2 },
+  { "color-match", IMPASTO_PARAM_ENUM, 0, OFFSET (colour_match),
+    IMPASTO_COLOUR_MATCH_NONE, 0, G_N_ELEMENTS (colour_match_nicks) - 2, 1,
+    colour_match_nicks, NULL, "NAME", NULL,
+    N_("Colour matching"),
+    N_("Give the painting the photo's colours before the run: none, each channel's histogram, "
+       "or their mean and covariance (linear)"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

@@ -64,6 +64,13 @@ typedef enum
   IMPASTO_ORIGINAL_COLOURS_YES,   /* the photo's colours under the painting's brightness */
 } ImpastoOriginalColours;
 
+typedef enum
+{
+  IMPASTO_COLOUR_MATCH_NONE,        /* the painting's own colours, as the seed */
+  IMPASTO_COLOUR_MATCH_HISTOGRAM,   /* each channel's histogram made the photo's */
+  IMPASTO_COLOUR_MATCH_LINEAR,      /* the colours' mean and covariance made the photo's */
+} ImpastoColourMatch;
+
 /* A plain value: copy it freely, hand copies to other threads.
  *
  * With n_scales > 1 the run goes coarse to fine: it optimises the image at 1/2^(n_scales-1)
@@ -94,6 +101,7 @@ typedef struct
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
   ImpastoResample  resample;        /* how the inputs are resized to the run's size */
   ImpastoOriginalColours original_colours;   /* applied to every image the run gives out */
+  ImpastoColourMatch colour_match;  /* applied to the style image before the run */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "impasto-colour-transfer.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
 #include "impasto-resize.h"
@@ -263,6 +264,10 @@ impasto_session_create_run (ImpastoSession  *session,
                                        params->resample);
   style = impasto_image_resize_with (session->style, params->width, params->height,
                                      params->resample);
+  if (params->colour_match == IMPASTO_COLOUR_MATCH_HISTOGRAM)
+    impasto_image_match_colours_histogram (style, content);
+  else if (params->colour_match == IMPASTO_COLOUR_MATCH_LINEAR)
+    impasto_image_match_colours_linear (style, content, NULL, NULL);
   run = impasto_run_new (session->network, params, content, style, error);
   if (run == NULL)
     return NULL;
