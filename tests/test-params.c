@@ -336,6 +336,26 @@ test_presets (void)
     }
 }
 
+/* Seed-exact resizes as the seed did (PIL's bilinear); a format-1 recipe, which names no
+ * filter, gets the box it was made with. */
+static void
+test_preset_resample (void)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  const ImpastoParamSpec *spec = impasto_params_find ("resample");
+
+  g_assert_nonnull (spec);
+  g_assert_cmpuint (spec->since_format, ==, 2);
+  g_assert_cmpint (params->resample, ==, IMPASTO_RESAMPLE_BOX);
+  impasto_preset_apply (IMPASTO_PRESET_SEED_EXACT, params);
+  g_assert_cmpint (params->resample, ==, IMPASTO_RESAMPLE_TRIANGLE);
+  impasto_preset_apply (IMPASTO_PRESET_DRAFT, params);
+  g_assert_cmpint (params->resample, ==, IMPASTO_RESAMPLE_BOX);
+  g_assert_true (impasto_param_parse (params, spec, "triangle", NULL));
+  g_assert_cmpint (params->resample, ==, IMPASTO_RESAMPLE_TRIANGLE);
+  g_assert_false (impasto_param_parse (params, spec, "bicubic", NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -348,6 +368,7 @@ main (int    argc,
   g_test_add_func ("/impasto/params/layers", test_layers);
   g_test_add_func ("/impasto/params/schema-follows-table", test_schema);
   g_test_add_func ("/impasto/params/ui-follows-table", test_ui_adjustments);
+  g_test_add_func ("/impasto/params/preset-resample", test_preset_resample);
 
   return g_test_run ();
 }

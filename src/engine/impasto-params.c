@@ -17,6 +17,9 @@
 static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
 static const char * const png_depth_nicks[] = { "8", "16", NULL };
+static const char * const resample_nicks[] = { "box", "triangle", NULL };
+static const char * const original_colours_nicks[] = { "no", "yes", NULL };
+static const char * const colour_match_nicks[] = { "none", "histogram", "linear", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -80,6 +83,24 @@ static const ImpastoParamSpec specs[] = {
     "BITS", NULL,
     N_("PNG bits per channel"),
     N_("Bits per channel of a PNG result: 16 keeps the smooth shades of a large print"), 2 },
+  /* Box by default: the only filter of format 1, whose recipes must make the same pictures. */
+  { "resample", IMPASTO_PARAM_ENUM, IMPASTO_PARAM_SCHEDULE, OFFSET (resample),
+    IMPASTO_RESAMPLE_BOX, 0, G_N_ELEMENTS (resample_nicks) - 2, 1, resample_nicks, NULL,
+    "NAME", NULL,
+    N_("Resampling"),
+    N_("How the images are resized to the output: box (the mean of each pixel's area) or "
+       "triangle (PIL's bilinear, as the seed)"), 2 },
+  { "original-colors", IMPASTO_PARAM_ENUM, 0, OFFSET (original_colours),
+    IMPASTO_ORIGINAL_COLOURS_NO, 0, G_N_ELEMENTS (original_colours_nicks) - 2, 1,
+    original_colours_nicks, NULL, "NAME", NULL,
+    N_("Photo's colours"),
+    N_("Keep the photo's colours: the painting gives only the brightness (Y of YIQ)"), 2 },
+  { "color-match", IMPASTO_PARAM_ENUM, 0, OFFSET (colour_match),
+    IMPASTO_COLOUR_MATCH_NONE, 0, G_N_ELEMENTS (colour_match_nicks) - 2, 1,
+    colour_match_nicks, NULL, "NAME", NULL,
+    N_("Colour matching"),
+    N_("Give the painting the photo's colours before the run: none, each channel's histogram, "
+       "or their mean and covariance (linear)"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

@@ -14,9 +14,11 @@
 #include "impasto-preset.h"
 
 static const ImpastoPresetInfo presets[IMPASTO_N_PRESETS] = {
-  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1 },
-  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120, 2 },
-  [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000, 50 },
+  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1, NULL },
+  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120, 2, NULL },
+  /* The seed resized its inputs with scipy.misc.imresize: PIL's bilinear. */
+  [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000, 50,
+                                  "resample=triangle" },
 };
 
 const ImpastoPresetInfo *

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "impasto-colour-transfer.h"
 #include "impasto-params.h"
 #include "impasto-resample.h"
 #include "impasto-run-internal.h"
@@ -104,6 +105,9 @@ planes_to_image (ImpastoRun   *run,
 
         image->pixels[3 * i + c] = v > 0.f ? (guint8) MIN (v, 255.f) : 0;
       }
+  /* Every image given out, snapshots, results and a new run's start alike. */
+  if (run->params->original_colours == IMPASTO_ORIGINAL_COLOURS_YES)
+    impasto_image_keep_colours (image, run->content);
 }
 
 /* The ReLUs turn NaN features into zeros, so an image gone NaN (an infinite gradient makes
@@ -808,6 +812,8 @@ impasto_run_dup_pixels16 (ImpastoRun *run,
 
             pixels[3 * i + c] = (guint16) lrintf (v * (65535.f / 255.f));
           }
+      if (run->params->original_colours == IMPASTO_ORIGINAL_COLOURS_YES)
+        impasto_pixels16_keep_colours (pixels, run->content);
     }
   else
     for (gsize i = 0; i < 3 * hw; i++)

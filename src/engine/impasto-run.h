@@ -60,6 +60,25 @@ typedef enum
 
 #define IMPASTO_MAX_SCALES 3
 
+typedef enum
+{
+  IMPASTO_RESAMPLE_BOX,        /* each pixel the average of the area it covers (format 1's) */
+  IMPASTO_RESAMPLE_TRIANGLE,   /* PIL's bilinear, as the seed's scipy.misc.imresize did */
+} ImpastoResample;
+
+typedef enum
+{
+  IMPASTO_ORIGINAL_COLOURS_NO,    /* the painting's colours, as the seed */
+  IMPASTO_ORIGINAL_COLOURS_YES,   /* the photo's colours under the painting's brightness */
+} ImpastoOriginalColours;
+
+typedef enum
+{
+  IMPASTO_COLOUR_MATCH_NONE,        /* the painting's own colours, as the seed */
+  IMPASTO_COLOUR_MATCH_HISTOGRAM,   /* each channel's histogram made the photo's */
+  IMPASTO_COLOUR_MATCH_LINEAR,      /* the colours' mean and covariance made the photo's */
+} ImpastoColourMatch;
+
 /* A plain value: copy it freely, hand copies to other threads.
  *
  * With n_scales > 1 the run goes coarse to fine: it optimises the image at 1/2^(n_scales-1)
@@ -89,6 +108,9 @@ typedef struct
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
   ImpastoPngDepth  png_depth;       /* of a PNG result; its snapshots have 8 bits */
+  ImpastoResample  resample;        /* how the inputs are resized to the run's size */
+  ImpastoOriginalColours original_colours;   /* applied to every image the run gives out */
+  ImpastoColourMatch colour_match;  /* applied to the style image before the run */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last

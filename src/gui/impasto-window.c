@@ -561,12 +561,13 @@ impasto_window_dup_params (ImpastoWindow *self)
   impasto_window_update_output_size (self);
 
   /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. A
-   * recipe's own optimiser and scales hold while its preset is chosen. */
+   * recipe's own optimiser, scales and resampling hold while its preset is chosen. */
   impasto_preset_apply (preset, params);
   if (self->base_params != NULL && preset == self->base_preset)
     {
       params->optimizer = self->base_params->optimizer;
       params->n_scales = self->base_params->n_scales;
+      params->resample = self->base_params->resample;
     }
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)

@@ -8,8 +8,10 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "impasto-colour-transfer.h"
 #include "impasto-image-io.h"
 #include "impasto-model-path.h"
+#include "impasto-resize.h"
 #include "impasto-session.h"
 
 struct _ImpastoSession
@@ -297,12 +299,18 @@ impasto_session_create_run (ImpastoSession  *session,
   for (guint i = 0; i < recipe->n_more_styles; i++)
     g_return_val_if_fail (session->more_styles[i] != NULL, NULL);
 
-  content = impasto_image_resize (session->content, params->width, params->height);
+  content = impasto_image_resize_with (session->content, params->width, params->height,
+                                       params->resample);
   for (guint i = 0; i < n_styles; i++)
     {
       const ImpastoImage *image = i == 0 ? session->style : session->more_styles[i - 1];
 
-      styles[i] = impasto_image_resize (image, params->width, params->height);
+      styles[i] = impasto_image_resize_with (image, params->width, params->height,
+                                             params->resample);
+      if (params->colour_match == IMPASTO_COLOUR_MATCH_HISTOGRAM)
+        impasto_image_match_colours_histogram (styles[i], content);
+      else if (params->colour_match == IMPASTO_COLOUR_MATCH_LINEAR)
+        impasto_image_match_colours_linear (styles[i], content, NULL, NULL);
       weights[i] = i == 0 ? recipe->style.weight : recipe->more_styles[i - 1].weight;
     }
   run = impasto_run_new_blend (session->network, params, content,
@@ -313,8 +321,9 @@ impasto_session_create_run (ImpastoSession  *session,
     return NULL;
   if (session->start != NULL)
     {
-      g_autoptr(ImpastoImage) start = impasto_image_resize (session->start, params->width,
-                                                            params->height);
+      g_autoptr(ImpastoImage) start = impasto_image_resize_with (session->start, params->width,
+                                                                 params->height,
+                                                                 params->resample);
 
       impasto_run_set_start_image (run, start);
     }
