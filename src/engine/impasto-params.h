@@ -31,6 +31,8 @@ typedef enum
   IMPASTO_PARAM_SCHEDULE      = 1 << 2,   /* a preset chooses it unless it is given */
   IMPASTO_PARAM_MIN_EXCLUSIVE = 1 << 3,   /* the minimum itself is not allowed */
   IMPASTO_PARAM_LOGARITHMIC   = 1 << 4,   /* spans decades: a slider for it goes by factors */
+  IMPASTO_PARAM_SAVING        = 1 << 5,   /* how the result is written: the window asks it
+                                           * where the file is chosen, not in its panel */
 } ImpastoParamFlags;
 
 typedef struct

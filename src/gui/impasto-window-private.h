@@ -8,6 +8,7 @@
 #include "impasto-loss-plot.h"
 #include "impasto-model-download.h"
 #include "impasto-network.h"
+#include "impasto-params.h"
 #include "impasto-preview-paintable.h"
 #include "impasto-transfer-rate.h"
 #include "impasto-window.h"
@@ -108,6 +109,12 @@ struct _ImpastoWindow
   ImpastoResetUndo     *reset_undo;
   guint                 reset_timeout_id;
 
+  /* The Advanced section's rows, one widget per parameter (impasto-window-advanced.c) */
+  GtkBox               *controls_box;
+  GtkExpander          *advanced_expander;
+  GPtrArray            *advanced_rows;
+  char                 *advanced_error;    /* the first row that holds no value, or NULL */
+  gboolean              advanced_loading;
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
@@ -133,6 +140,16 @@ void impasto_window_save_to_file       (ImpastoWindow      *self,
 void impasto_window_show_status        (ImpastoWindow      *self,
                                         const char         *message,
                                         gboolean            is_error);
+/* impasto-window-advanced.c */
+gboolean impasto_window_param_is_advanced (const ImpastoParamSpec *spec);
+void     impasto_window_init_advanced     (ImpastoWindow          *self);
+gboolean impasto_window_read_advanced     (ImpastoWindow          *self,
+                                           ImpastoRunParams       *params,
+                                           GError                **error);
+/* params NULL: the defaults. */
+void     impasto_window_write_advanced    (ImpastoWindow          *self,
+                                           const ImpastoRunParams *params);
+void     impasto_window_advanced_changed  (ImpastoWindow          *self);
 char *impasto_break_path_at_slashes    (const char        *path);
 void impasto_window_show_painting_status (ImpastoWindow     *self,
                                           const char        *message,

@@ -82,6 +82,10 @@ describe_missing (ImpastoWindow *self)
     g_string_append_printf (text, "\n• %s", self->model_cancellable != NULL
                                              ? _("the model, which is still loading")
                                              : _("the model"));
+  if (self->advanced_error != NULL)
+    /* TRANSLATORS: an Advanced row's error follows, as the table's parser wrote it */
+    g_string_append_printf (text, "\n• %s %s", _("a valid Advanced setting:"),
+                            self->advanced_error);
 
   return g_string_free (text, FALSE);
 }
@@ -134,7 +138,8 @@ impasto_window_update_actions (ImpastoWindow *self)
               impasto_image_picker_get_image (self->content_picker) != NULL &&
               impasto_image_picker_get_image (self->style_picker) != NULL &&
               !impasto_image_picker_get_loading (self->content_picker) &&
-              !impasto_image_picker_get_loading (self->style_picker);
+              !impasto_image_picker_get_loading (self->style_picker) &&
+              self->advanced_error == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-from-picture",
@@ -546,6 +551,8 @@ impasto_window_set_base_params (ImpastoWindow          *self,
   if (params != NULL)
     self->base_params = impasto_run_params_copy (params);
   self->base_preset = preset;
+  /* The Advanced rows hold those parameters from now on. */
+  impasto_window_write_advanced (self, params);
 }
 
 static ImpastoRunParams *
@@ -581,6 +588,8 @@ impasto_window_dup_params (ImpastoWindow *self)
                                       NULL);
         g_assert (ok);
       }
+  /* Start is greyed out while a row holds no value; Save writes what was run. */
+  impasto_window_read_advanced (self, params, NULL);
 
   return params;
 }
@@ -860,6 +869,8 @@ impasto_window_finalize (GObject *object)
   g_clear_pointer (&self->model_path, g_free);
   g_clear_pointer (&self->network, impasto_network_unref);
   g_clear_pointer (&self->base_params, impasto_run_params_free);
+  g_clear_pointer (&self->advanced_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->advanced_error, g_free);
 
   G_OBJECT_CLASS (impasto_window_parent_class)->finalize (object);
 }
@@ -924,6 +935,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/impasto/Impasto/impasto-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, controls_box);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, continue_button);
@@ -970,6 +982,7 @@ impasto_window_init (ImpastoWindow *self)
   impasto_window_bind_settings (self);
   impasto_window_setup_params (self);
   impasto_window_init_reset (self);
+  impasto_window_init_advanced (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);

@@ -1,0 +1,234 @@
+/* test-window-advanced.c: the Advanced section, made from the parameter table
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "impasto-params.h"
+#include "window-fixtures.h"
+
+static GtkWidget *
+find_row (ImpastoWindow *window,
+          const char    *name)
+{
+  for (guint i = 0; i < window->advanced_rows->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (window->advanced_rows, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+        return widget;
+    }
+  return NULL;
+}
+
+/* One row per parameter of the table that is neither a main control nor the preset's, of
+ * the kind its type asks for, within its range. */
+static void
+test_rows_follow_the_table (void)
+{
+  ImpastoWindow *window = new_ready_window ();
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+  guint n_advanced = 0;
+
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      GtkWidget *row = find_row (window, specs[i].name);
+
+      if (specs[i].flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SCHEDULE | IMPASTO_PARAM_SAVING))
+        {
+          g_assert_null (row);
+          continue;
+        }
+      n_advanced++;
+      g_assert_nonnull (row);
+      if (specs[i].type == IMPASTO_PARAM_ENUM)
+        g_assert_true (GTK_IS_DROP_DOWN (row));
+      else if (specs[i].type == IMPASTO_PARAM_LAYERS)
+        g_assert_true (GTK_IS_ENTRY (row));
+      else
+        {
+          GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (row));
+
+          g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, specs[i].maximum);
+          g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, specs[i].default_value);
+        }
+    }
+  g_assert_cmpuint (window->advanced_rows->len, ==, n_advanced);
+  g_assert_nonnull (find_row (window, "seed"));
+  g_assert_nonnull (find_row (window, "style-layers"));
+  g_assert_false (gtk_expander_get_expanded (window->advanced_expander));
+
+  destroy_window (window);
+}
+
+/* A value set in a row reaches the run's parameters and the settings, and a new window
+ * reads it back; a recipe opened sets the rows; Reset brings the defaults. */
+static void
+test_round_trip (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(ImpastoRunParams) recipe = impasto_run_params_new ();
+  g_autoptr(GVariant) saved = NULL;
+  ImpastoWindow *window = new_ready_window ();
+  const ImpastoRunParams *params;
+  const char *text = NULL;
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_row (window, "seed")), 7);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_row (window, "mean")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (find_row (window, "content-layers")), "conv3_2:1");
+
+  saved = g_settings_get_value (settings, "advanced");
+  g_assert_true (g_variant_lookup (saved, "seed", "&s", &text));
+  g_assert_cmpstr (text, ==, "7");
+  g_assert_true (g_variant_lookup (saved, "mean", "&s", &text));
+  g_assert_cmpstr (text, ==, "imagenet");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  params = impasto_job_get_params (impasto_window_get_job (window));
+  g_assert_cmpuint (params->seed, ==, 7);
+  g_assert_cmpint (params->mean, ==, IMPASTO_MEAN_IMAGENET);
+  g_assert_cmpuint (params->content_layers.n, ==, 1);
+  g_assert_cmpstr (params->content_layers.items[0].name, ==, "conv3_2");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  destroy_window (window);
+
+  window = new_ready_window ();
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "seed"))),
+                     ==, 7);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_row (window, "mean"))),
+                    ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (window, "content-layers"))),
+                   ==, "conv3_2:1");
+
+  /* A recipe's own values take the rows. */
+  recipe->learning_rate = 0.25;
+  recipe->seed = 99;
+  impasto_window_set_base_params (window, recipe, 2);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "lr"))),
+                     ==, 0.25);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "seed"))),
+                     ==, 99);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_row (window, "mean"))),
+                    ==, 0);
+
+  impasto_window_write_advanced (window, NULL);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "seed"))),
+                     ==, 0);
+  destroy_window (window);
+  g_settings_reset (settings, "advanced");
+}
+
+/* A layer list that does not read is marked and named, and Start says why it waits. */
+static void
+test_invalid_layers (void)
+{
+  ImpastoWindow *window = new_ready_window ();
+  GtkWidget *row = find_row (window, "style-layers");
+  g_autofree char *tooltip = NULL;
+
+  g_assert_true (impasto_window_get_can_start (window));
+  gtk_editable_set_text (GTK_EDITABLE (row), "conv9_9:1");
+  g_assert_false (impasto_window_get_can_start (window));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (window->advanced_error);
+  tooltip = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (window->start_button)));
+  g_assert_nonnull (strstr (tooltip, window->advanced_error));
+  g_assert_nonnull (strstr (tooltip, "conv9_9"));
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "conv1_1:1");
+  g_assert_true (impasto_window_get_can_start (window));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  destroy_window (window);
+
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_settings_reset (settings, "advanced");
+}
+
+/* A stale or hand-edited entry is dropped for the default, without a warning (the tests run
+ * with G_DEBUG=fatal-warnings). */
+static void
+test_stale_setting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GVariantBuilder builder;
+  ImpastoWindow *window;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&builder, "{ss}", "seed", "banana");
+  g_variant_builder_add (&builder, "{ss}", "no-such-parameter", "1");
+  g_variant_builder_add (&builder, "{ss}", "alpha", "3");
+  g_variant_builder_add (&builder, "{ss}", "threads", "2");
+  g_settings_set_value (settings, "advanced", g_variant_builder_end (&builder));
+
+  window = new_ready_window ();
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "seed"))),
+                     ==, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "threads"))),
+                     ==, 2);
+  g_assert_true (impasto_window_get_can_start (window));
+  destroy_window (window);
+  g_settings_reset (settings, "advanced");
+}
+
+/* At 1000x700 with the section open, the main controls keep their place in the window. */
+static void
+test_main_controls_stay (void)
+{
+  ImpastoWindow *window = new_ready_window ();
+  graphene_rect_t before;
+  graphene_rect_t after;
+  GtkWidget *controls[] = { GTK_WIDGET (window->preset_dropdown), window->height_spin,
+                            GTK_WIDGET (window->start_button) };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (background_idle, NULL, "the window is shown");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (gtk_widget_compute_bounds (controls[0], GTK_WIDGET (window), &before));
+
+  gtk_expander_set_expanded (window->advanced_expander, TRUE);
+  for (int i = 0; i < 10; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  g_assert_true (gtk_widget_compute_bounds (controls[0], GTK_WIDGET (window), &after));
+  g_assert_cmpfloat (before.origin.y, ==, after.origin.y);
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (controls[i], GTK_WIDGET (window), &bounds));
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                         gtk_widget_get_height (GTK_WIDGET (window)));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=,
+                         gtk_widget_get_width (GTK_WIDGET (window)));
+    }
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  window_fixtures_init (&argc, &argv);
+
+  g_test_add_func ("/impasto/gui/advanced/rows-follow-the-table", test_rows_follow_the_table);
+  g_test_add_func ("/impasto/gui/advanced/round-trip", test_round_trip);
+  g_test_add_func ("/impasto/gui/advanced/invalid-layers", test_invalid_layers);
+  g_test_add_func ("/impasto/gui/advanced/stale-setting", test_stale_setting);
+  g_test_add_func ("/impasto/gui/advanced/main-controls-stay", test_main_controls_stay);
+
+  ret = g_test_run ();
+  window_fixtures_clear ();
+
+  return ret;
+}
