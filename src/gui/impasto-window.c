@@ -567,16 +567,20 @@ impasto_window_dup_params (ImpastoWindow *self)
 
   impasto_window_update_output_size (self);
 
-  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. A
-   * recipe's own optimiser, scales and resampling hold while its preset is chosen. */
+  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. What
+   * a recipe's preset chooses without a control (optimiser, scales, resampling) stays the
+   * recipe's own while that preset is chosen. */
   impasto_preset_apply (preset, params);
-  if (self->base_params != NULL && preset == self->base_preset)
-    {
-      params->optimizer = self->base_params->optimizer;
-      params->n_scales = self->base_params->n_scales;
-      params->resample = self->base_params->resample;
-    }
   specs = impasto_params_get_specs (&n_specs);
+  if (self->base_params != NULL && preset == self->base_preset)
+    for (guint i = 0; i < n_specs; i++)
+      if ((specs[i].flags & IMPASTO_PARAM_SCHEDULE) && !(specs[i].flags & IMPASTO_PARAM_SETTING))
+        {
+          g_autofree char *text = impasto_param_to_string (self->base_params, &specs[i]);
+          gboolean ok = impasto_param_parse (params, &specs[i], text, NULL);
+
+          g_assert (ok);
+        }
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)
       {
