@@ -295,6 +295,9 @@ test_progress_with_large_text (void)
   g_object_set (settings, "gtk-font-name", "Sans 22", NULL);
 
   set_small_run_settings ();
+  /* From the seed's half noise, whatever preset an earlier test chose: started from the photo,
+   * the content loss is 0 at first and the line short. */
+  g_settings_set_double (gsettings, "noise", 0.5);
   g_settings_set_int (gsettings, "window-width", 800);
   g_settings_set_int (gsettings, "window-height", 600);
   window = new_ready_window ();

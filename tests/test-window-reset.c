@@ -184,8 +184,9 @@ set_everything (ImpastoWindow *window,
 {
   g_autoptr(ImpastoRunParams) recipe = impasto_run_params_new ();
 
-  g_settings_reset (settings, "noise");
   gtk_drop_down_set_selected (window->preset_dropdown, 0);
+  /* After the preset, which sets it. */
+  g_settings_reset (settings, "noise");
   set_param_value (window, "alpha", 3.5);
   set_param_value (window, "beta", 1234);
   set_param_value (window, "steps", 77);

@@ -622,7 +622,8 @@ assert_run_params (ImpastoWindow    *window,
 
 /* Quality as impasto-cli's --preset has it: draft and balanced are L-BFGS for 50 and 120 steps,
  * seed-exact the seed's Adam for 3000. Choosing one sets the steps; the steps changed after
- * that are the run's, with the preset's optimiser, as --preset with --steps; and the choice is
+ * that are the run's, with the preset's optimiser, as --preset with --steps; Draft and Balanced
+ * start from the photo, Seed-exact from the seed's half noise; and the choice is
  * remembered without undoing the steps. */
 static void
 test_window_presets (void)
@@ -632,10 +633,11 @@ test_window_presets (void)
     ImpastoOptimizer  optimizer;
     guint             steps;
     guint             snapshot_every;
+    double            noise;
   } expected[] = {
-    { "draft", IMPASTO_OPTIMIZER_LBFGS, 50, 1 },
-    { "balanced", IMPASTO_OPTIMIZER_LBFGS, 120, 2 },
-    { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000, 50 },
+    { "draft", IMPASTO_OPTIMIZER_LBFGS, 50, 1, 0 },
+    { "balanced", IMPASTO_OPTIMIZER_LBFGS, 120, 2, 0 },
+    { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000, 50, 0.5 },
   };
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   ImpastoWindow *window;
@@ -659,6 +661,7 @@ test_window_presets (void)
                          expected[i].steps);
       g_assert_cmpfloat (param_value (window, "snapshot-every"), ==,
                          expected[i].snapshot_every);
+      g_assert_cmpfloat (param_value (window, "noise"), ==, expected[i].noise);
       assert_run_params (window, expected[i].optimizer, expected[i].steps);
     }
 

@@ -185,9 +185,10 @@ parse_options (Options  *options,
         "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
       _("FILE") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
-      _("“draft” (L-BFGS, 50 steps), “balanced” (L-BFGS, 120 steps) or “seed-exact” (Adam, "
-        "3000 steps) chooses the optimizer, scales, steps and snapshot interval; the options "
-        "for those override it"),
+      _("“draft” (L-BFGS, 50 steps, from the photo), “balanced” (L-BFGS, 120 steps, from the "
+        "photo) or “seed-exact” (Adam, 3000 steps, from the seed's half noise) chooses the "
+        "optimizer, scales, steps, snapshot interval, noise and resampling; the options for "
+        "those override it"),
       _("NAME") },
     { "recipe", 'r', 0, G_OPTION_ARG_FILENAME, &options->recipe_path,
       _("Make a picture again from its recipe: a result of Impasto's (PNG or JPEG) or a recipe "

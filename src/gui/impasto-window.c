@@ -778,17 +778,22 @@ preset_to_setting (const GValue       *value,
   return g_variant_new_string (impasto_preset_get_info (preset)->name);
 }
 
-/* A preset chosen sets the steps it stands for and how often the preview follows them; the
- * user may change both after. Only a change of the setting does, not loading it: the values
- * remembered stay as they were left. */
+/* A preset chosen sets the controls it has a value for (the steps it stands for, how often the
+ * preview follows them, the noise it starts from); the user may change them after. Only a
+ * change of the setting does, not loading it: the values remembered stay as they were left. */
 static void
 on_preset_changed (ImpastoWindow *self)
 {
-  const ImpastoPresetInfo *info =
-    impasto_preset_get_info (g_settings_get_enum (self->settings, "preset"));
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  const ImpastoParamSpec *specs;
+  guint n_specs;
 
-  g_settings_set_uint (self->settings, "steps", info->steps);
-  g_settings_set_uint (self->settings, "snapshot-every", info->snapshot_every);
+  impasto_preset_apply (g_settings_get_enum (self->settings, "preset"), params);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    if ((specs[i].flags & IMPASTO_PARAM_SCHEDULE) && (specs[i].flags & IMPASTO_PARAM_SETTING))
+      gtk_adjustment_set_value (impasto_window_get_param_adjustment (self, specs[i].name),
+                                impasto_param_get_value (params, &specs[i]));
 }
 
 static void
