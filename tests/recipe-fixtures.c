@@ -77,6 +77,14 @@ fixture_bad_recipes (const char *good)
        "SHA256 in [Style] is not a SHA-256 checksum");
   add (cases, "weight-negative", replace (good, "Weight=1", "Weight=-1"),
        "the Weight in [Style] must be a number, 0 or more");
+  add (cases, "tv-weight-out-of-range", replace (good, "tv-weight=0", "tv-weight=1e9"),
+       "tv-weight must be 0 to 1000, not 1000000000");
+  add (cases, "tv-weight-not-a-number", replace (good, "tv-weight=0", "tv-weight=none"),
+       "tv-weight must be a number (0 to 1000), not “none”");
+  add (cases, "tv-weight-missing", replace (good, "tv-weight=0\n", ""),
+       "it gives no value for tv-weight");
+  add (cases, "tv-weight-in-format-1", replace (good, "Format=2", "Format=1"),
+       "tv-weight is not a parameter of format 1");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),

@@ -300,7 +300,9 @@ set_log_error (ImpastoCliLog *log,
 static char *
 format_line (const ImpastoProgress *p)
 {
-  const double values[] = { p->total_loss, p->content_loss, p->style_loss, p->elapsed };
+  const double values[] = {
+    p->total_loss, p->content_loss, p->style_loss, p->tv_loss, p->elapsed,
+  };
   GString *line = g_string_new (NULL);
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -327,7 +329,7 @@ impasto_cli_log_write (ImpastoCliLog         *log,
       if (log->file == NULL)
         return set_log_error (log, errno, error);
       if (fputs (log->preamble, log->file) == EOF
-          || fputs ("step,total,content,style,seconds,scale,evaluations\n", log->file) == EOF)
+          || fputs ("step,total,content,style,tv,seconds,scale,evaluations\n", log->file) == EOF)
         return set_log_error (log, errno, error);
     }
 

@@ -184,12 +184,12 @@ parse_options (Options  *options,
       _("FILE") },
     { "steer", 0, 0, G_OPTION_ARG_STRING, &options->steer,
       _("Change parameters during the run: “200:beta=2000,400:alpha=5” sets beta to 2000 from "
-        "step 200 on and alpha to 5 from step 400 on (alpha and beta can be changed)"),
+        "step 200 on and alpha to 5 from step 400 on (alpha, beta and tv-weight can be changed)"),
       _("STEP:NAME=VALUE,…") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
       _("Save snapshots there as step-NNNNN.png (default: not saved)"), _("DIR") },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
-      _("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
+      _("Write step,total,content,style,tv,seconds,scale,evaluations for every step as CSV"),
       _("FILE.csv") },
     { "download-model", 0, 0, G_OPTION_ARG_NONE, &options->download_model,
       _("Download the VGG19 model (about 510 MB) to where --model says, or to "
@@ -374,9 +374,15 @@ print_progress (const ImpastoProgress *p)
 
   if (p->scale > 0)   /* a coarse scale of a coarse-to-fine run: 1/2 or 1/4 of the size */
     g_print ("[1/%u] ", 1u << p->scale);
-  g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
-           p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
-           p->seconds_per_step, left);
+  if (p->params->tv_weight > 0)
+    g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g, tv %.6g)  %.3f s/step  "
+               "%s left\n"),
+             p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
+             p->tv_loss, p->seconds_per_step, left);
+  else
+    g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
+             p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
+             p->seconds_per_step, left);
 
   /* g_print() flushes by itself: a failed write shows in the stream's error flag, and errno
    * still says why. */

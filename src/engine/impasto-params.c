@@ -74,6 +74,11 @@ static const ImpastoParamSpec specs[] = {
     0, 0, 1e9, 1e6, NULL, NULL, "MB", N_("MB"),
     N_("Memory limit"),
     N_("Refuse to start a run that needs more than this, 0 for the memory available") },
+  { "tv-weight", IMPASTO_PARAM_DOUBLE, IMPASTO_PARAM_STEERABLE | IMPASTO_PARAM_LOGARITHMIC,
+    OFFSET (tv_weight), 0, 0, 1000, 1, NULL, NULL, "X", NULL,
+    N_("Smoothing (TV)"),
+    N_("Weight of the total variation, the squared differences of neighbouring pixels "
+       "(0 to 255): smooths out speckles"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */
@@ -168,6 +173,21 @@ is_whole (const ImpastoParamSpec *spec)
   return spec->type != IMPASTO_PARAM_DOUBLE;
 }
 
+/* "seed or imagenet", "draft, balanced or seed-exact" */
+static char *
+join_choices (const char * const *words)
+{
+  g_autofree char *head = g_strjoinv (", ", (char **) words);
+  char *last = strrchr (head, ',');
+
+  if (last != NULL)
+    {
+      *last = '\0';
+      return g_strdup_printf (_("%s or %s"), head, last + 2);
+    }
+  return g_steal_pointer (&head);
+}
+
 char *
 impasto_param_describe_range (const ImpastoParamSpec *spec)
 {
@@ -175,18 +195,7 @@ impasto_param_describe_range (const ImpastoParamSpec *spec)
   g_autofree char *high = NULL;
 
   if (spec->type == IMPASTO_PARAM_ENUM)
-    {
-      g_autofree char *head = g_strjoinv (", ", (char **) spec->nicks);
-      char *last = strrchr (head, ',');
-
-      /* "seed or imagenet", "draft, balanced or seed-exact" */
-      if (last != NULL)
-        {
-          *last = '\0';
-          return g_strdup_printf (_("%s or %s"), head, last + 2);
-        }
-      return g_steal_pointer (&head);
-    }
+    return join_choices (spec->nicks);
   if (spec->type == IMPASTO_PARAM_LAYERS)
     return g_strdup (_("conv1_1 to conv5_4, each with a weight of 0 or more"));
 
@@ -519,8 +528,17 @@ impasto_steer_check (const char              *name,
 
   if (spec == NULL || !(spec->flags & IMPASTO_PARAM_STEERABLE))
     {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autofree char *steerable = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+        if (specs[i].flags & IMPASTO_PARAM_STEERABLE)
+          g_ptr_array_add (names, (gpointer) specs[i].name);
+      g_ptr_array_add (names, NULL);
+      steerable = join_choices ((const char * const *) names->pdata);
+      /* Translators: the second %s lists the parameters that can, "alpha, beta or tv-weight". */
       g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                   _("“%s” cannot be changed during a run; alpha and beta can"), name);
+                   _("“%s” cannot be changed during a run; %s can"), name, steerable);
       return FALSE;
     }
 

@@ -64,6 +64,7 @@ struct _ImpastoRun
   double            loss;          /* at x */
   double            content_loss;
   double            style_loss;
+  double            tv_loss;
 
   ImpastoAdam      *adam;
   ImpastoLbfgs     *lbfgs;
@@ -112,6 +113,7 @@ gboolean impasto_run_evaluate_at       (ImpastoRun         *run,
                                         double             *total,
                                         double             *content,
                                         double             *style,
+                                        double             *tv,
                                         GCancellable       *cancellable);
 
 G_END_DECLS

@@ -383,6 +383,18 @@ backward (ImpastoRun   *run,
   return TRUE;
 }
 
+/* Smoothing acts on the image itself, after the network has sent its gradient back to it. */
+static double
+tv_losses (ImpastoRun  *run,
+           const float *image,
+           float       *grad)
+{
+  float scale = (float) (2.0 * run->params->tv_weight);
+
+  return impasto_tv_loss (image, 3, run->height, run->width, scale,
+                          run->params->tv_weight > 0 ? grad : NULL, run->pool);
+}
+
 gboolean
 impasto_run_evaluate_at (ImpastoRun   *run,
                          const float  *image,
@@ -390,6 +402,7 @@ impasto_run_evaluate_at (ImpastoRun   *run,
                          double       *total,
                          double       *content,
                          double       *style,
+                         double       *tv,
                          GCancellable *cancellable)
 {
   *content = *style = 0.0;
@@ -410,8 +423,12 @@ impasto_run_evaluate_at (ImpastoRun   *run,
         stage_losses (run, &run->stages[i], NULL, content, style);
     }
 
+  *tv = tv_losses (run, image, grad);
   run->evaluations++;
   *total = run->params->alpha * *content + run->params->beta * *style;
+  /* Without smoothing the total is the seed's to the bit, even for an image gone NaN. */
+  if (run->params->tv_weight > 0)
+    *total += run->params->tv_weight * *tv;
   return TRUE;
 }
 

@@ -80,6 +80,7 @@ typedef struct
   guint            n_scales;        /* 1 (the seed) to IMPASTO_MAX_SCALES */
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
+  double           tv_weight;       /* total variation weight, on the 0..255 pixel scale */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
@@ -92,9 +93,11 @@ typedef struct
   guint               scale;         /* 0: the output size; 1: half of it; 2: a quarter */
   guint64             evaluations;   /* of the loss and gradient so far (L-BFGS: about one
                                       * per step, sometimes more) */
-  double              total_loss;    /* alpha * content_loss + beta * style_loss */
+  double              total_loss;    /* alpha * content_loss + beta * style_loss
+                                      * + tv_weight * tv_loss */
   double              content_loss;
   double              style_loss;
+  double              tv_loss;       /* the image's total variation, weighted or not */
   double              seconds_per_step;  /* mean over the steps since the previous report */
   double              elapsed;       /* seconds since the optimisation started */
   const ImpastoImage *snapshot;      /* set every snapshot_every steps and at the end */
