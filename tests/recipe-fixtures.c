@@ -85,6 +85,12 @@ fixture_bad_recipes (const char *good)
        "it gives no value for tv-weight");
   add (cases, "tv-weight-in-format-1", replace (good, "Format=2", "Format=1"),
        "tv-weight is not a parameter of format 1");
+  add (cases, "pooling-unknown", replace (good, "pooling=max", "pooling=median"),
+       "pooling must be max or avg, not median");
+  add (cases, "pooling-as-a-number", replace (good, "pooling=max", "pooling=1"),
+       "pooling must be max or avg, not 1");
+  add (cases, "pooling-missing", replace (good, "pooling=max\n", ""),
+       "it gives no value for pooling");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),

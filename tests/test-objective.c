@@ -39,10 +39,12 @@ typedef struct
 /* The controls a case sets; the rest are the seed's. */
 typedef struct
 {
-  double tv_weight;
+  double         tv_weight;
+  ImpastoPooling pooling;
 } Variant;
 
 static const Variant seed_variant = { 0 };
+static const Variant avg_variant = { .pooling = IMPASTO_POOLING_AVG };
 /* About as much as the style term at the starting image. */
 static const Variant tv_variant = { .tv_weight = 50 };
 
@@ -79,7 +81,9 @@ naive_forward (Fixture      *f,
       Shape o = stage_shape (f, i);
 
       out[i] = g_new (double, (gsize) o.c * o.h * o.w);
-      if (layer->kind == IMPASTO_LAYER_POOL)
+      if (layer->kind == IMPASTO_LAYER_POOL && f->params->pooling == IMPASTO_POOLING_AVG)
+        naive_avgpool_forward (in, s.c, s.h, s.w, out[i]);
+      else if (layer->kind == IMPASTO_LAYER_POOL)
         naive_maxpool_forward (in, s.c, s.h, s.w, out[i]);
       else
         {
@@ -215,6 +219,7 @@ fixture_set_up (Fixture       *f,
   f->params->width = WIDTH;
   f->params->height = HEIGHT;
   f->params->tv_weight = ((const Variant *) data)->tv_weight;
+  f->params->pooling = ((const Variant *) data)->pooling;
   f->content = test_make_image (WIDTH, HEIGHT, 1);
   f->style = test_make_image (WIDTH, HEIGHT, 2);
 
@@ -432,6 +437,7 @@ main (int    argc,
 
   add_variant ("", &seed_variant);
   add_variant ("tv/", &tv_variant);
+  add_variant ("avg-pooling/", &avg_variant);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 
 static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
+static const char * const pooling_nicks[] = { "max", "avg", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -79,6 +80,11 @@ static const ImpastoParamSpec specs[] = {
     N_("Smoothing (TV)"),
     N_("Weight of the total variation, the squared differences of neighbouring pixels "
        "(0 to 255): smooths out speckles"), 2 },
+  { "pooling", IMPASTO_PARAM_ENUM, 0, OFFSET (pooling),
+    IMPASTO_POOLING_MAX, 0, G_N_ELEMENTS (pooling_nicks) - 2, 1, pooling_nicks, NULL, "NAME",
+    NULL,
+    N_("Pooling"), N_("How the network shrinks its maps: max (the seed's) or avg, which "
+                      "paints smoother strokes"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

@@ -99,6 +99,8 @@ ImpastoConvAlgorithm impasto_run_choose_algorithm (guint in_c,
                                                    guint out_c,
                                                    guint h,
                                                    guint w);
+gboolean impasto_run_stage_needs_mask  (const ImpastoRunParams *params,
+                                        const ImpastoLayer     *layer);
 void     impasto_run_free_stages       (ImpastoRun         *run);
 void     impasto_run_set_size          (ImpastoRun         *run,
                                         guint               width,

@@ -158,6 +158,15 @@ plan_losses (ImpastoRun *run)
     }
 }
 
+/* Whether a stage whose output no loss keeps needs a byte per value for its backward pass:
+ * a ReLU's mask or a max pooling's argmax; average pooling needs neither. */
+gboolean
+impasto_run_stage_needs_mask (const ImpastoRunParams *params,
+                              const ImpastoLayer     *layer)
+{
+  return layer->kind != IMPASTO_LAYER_POOL || params->pooling != IMPASTO_POOLING_AVG;
+}
+
 /* Allocates everything a step needs, sized for the output (the largest scale). */
 static void
 allocate (ImpastoRun *run)
@@ -173,7 +182,7 @@ allocate (ImpastoRun *run)
       max_size = MAX (max_size, size);
       if (stage->has_content || stage->has_style)
         stage->out = g_new (float, size);
-      else
+      else if (impasto_run_stage_needs_mask (run->params, stage->layer))
         stage->mask = g_new (guint8, size);
       if (stage->has_content)
         stage->content_target = g_new (float, size);
@@ -252,7 +261,11 @@ forward_stage (ImpastoRun  *run,
                const float *in,
                float       *out)
 {
-  if (stage->layer->kind == IMPASTO_LAYER_POOL)
+  if (stage->layer->kind == IMPASTO_LAYER_POOL && run->params->pooling == IMPASTO_POOLING_AVG)
+    {
+      impasto_avgpool2x2_forward (in, stage->in_c, stage->in_h, stage->in_w, out, run->pool);
+    }
+  else if (stage->layer->kind == IMPASTO_LAYER_POOL)
     {
       impasto_maxpool2x2_forward (in, stage->in_c, stage->in_h, stage->in_w, out, stage->mask,
                                   run->pool);
@@ -340,6 +353,11 @@ backward_stage (ImpastoRun *run,
                 float      *g,
                 float      *dst)
 {
+  if (stage->layer->kind == IMPASTO_LAYER_POOL && run->params->pooling == IMPASTO_POOLING_AVG)
+    {
+      impasto_avgpool2x2_backward (g, stage->in_c, stage->in_h, stage->in_w, dst, run->pool);
+      return;
+    }
   if (stage->layer->kind == IMPASTO_LAYER_POOL)
     {
       impasto_maxpool2x2_backward (stage->mask, g, stage->in_c, stage->in_h, stage->in_w, dst,

@@ -50,6 +50,12 @@ typedef enum
   IMPASTO_OPTIMIZER_LBFGS,   /* L-BFGS: far fewer steps to the same loss */
 } ImpastoOptimizer;
 
+typedef enum
+{
+  IMPASTO_POOLING_MAX,   /* the seed's (and VGG's own) */
+  IMPASTO_POOLING_AVG,   /* Gatys et al.'s choice: smoother strokes */
+} ImpastoPooling;
+
 #define IMPASTO_MAX_SCALES 3
 
 /* A plain value: copy it freely, hand copies to other threads.
@@ -81,6 +87,7 @@ typedef struct
   guint            threads;         /* 0: one per processor */
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
   double           tv_weight;       /* total variation weight, on the 0..255 pixel scale */
+  ImpastoPooling   pooling;
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
