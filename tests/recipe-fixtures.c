@@ -91,6 +91,12 @@ fixture_bad_recipes (const char *good)
        "pooling must be max or avg, not 1");
   add (cases, "pooling-missing", replace (good, "pooling=max\n", ""),
        "it gives no value for pooling");
+  add (cases, "init-unknown", replace (good, "init=noise", "init=photo"),
+       "init must be noise, content or random, not photo");
+  add (cases, "init-a-file", replace (good, "init=noise", "init=/a/start.png"),
+       "init must be noise, content or random, not /a/start.png");
+  add (cases, "init-missing", replace (good, "init=noise\n", ""),
+       "it gives no value for init");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),

@@ -98,6 +98,8 @@ test_format_1 (void)
     }
   g_assert_cmpuint (n_new, >=, 1);
   g_assert_cmpfloat (recipe->params->tv_weight, ==, 0);
+  g_assert_cmpint (recipe->params->pooling, ==, IMPASTO_POOLING_MAX);
+  g_assert_cmpint (recipe->params->init, ==, IMPASTO_INIT_NOISE);
 
   /* A format-1 recipe that names a parameter of format 2 is not one format 1 wrote. */
   for (guint i = 0; i < n_specs; i++)
@@ -117,6 +119,42 @@ test_format_1 (void)
         g_assert_error (spoiled_error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INVALID);
         g_assert_nonnull (strstr (spoiled_error->message, expected));
       }
+}
+
+/* The controls of format 2, at other values than their defaults, read back as written. */
+static void
+test_new_parameters_round_trip (void)
+{
+  g_autofree char *text = fixture_recipe_text ("/a/content.png", "/a/style.png");
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, NULL);
+  g_autoptr(ImpastoRecipe) again = NULL;
+  g_autofree char *changed = NULL;
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  recipe->params->tv_weight = 12.5;
+  recipe->params->pooling = IMPASTO_POOLING_AVG;
+  recipe->params->init = IMPASTO_INIT_RANDOM;
+  changed = impasto_recipe_to_text (recipe);
+  g_assert_nonnull (strstr (changed, "\ntv-weight=12.5\n"));
+  g_assert_nonnull (strstr (changed, "\npooling=avg\n"));
+  g_assert_nonnull (strstr (changed, "\ninit=random\n"));
+  again = impasto_recipe_from_text (changed, -1, NULL);
+  g_assert_nonnull (again);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    g_assert_true (impasto_param_equal (again->params, recipe->params, &specs[i]));
+
+  for (int init = IMPASTO_INIT_NOISE; init <= IMPASTO_INIT_RANDOM; init++)
+    {
+      g_autofree char *written = NULL;
+      g_autoptr(ImpastoRecipe) read = NULL;
+
+      recipe->params->init = init;
+      written = impasto_recipe_to_text (recipe);
+      read = impasto_recipe_from_text (written, -1, NULL);
+      g_assert_cmpint (read->params->init, ==, init);
+    }
 }
 
 /* One message for what is wrong, and no recipe. */
@@ -492,6 +530,7 @@ main (int    argc,
   g_test_add_func ("/impasto/recipe/round-trip", test_round_trip);
   g_test_add_func ("/impasto/recipe/start-round-trip", test_start_round_trip);
   g_test_add_func ("/impasto/recipe/format-1", test_format_1);
+  g_test_add_func ("/impasto/recipe/new-parameters-round-trip", test_new_parameters_round_trip);
   g_test_add_func ("/impasto/recipe/bad", test_bad);
   g_test_add_func ("/impasto/recipe/truncated-anywhere", test_truncated_anywhere);
   g_test_add_func ("/impasto/recipe/in-image-files", test_in_image_files);

@@ -221,13 +221,16 @@ impasto_cli_prepare_files (const ImpastoCliPaths *paths,
                            GError               **error)
 {
   g_autofree char *log_subject = NULL;
-  RunFile files[5] = {
+  RunFile files[6] = {
     { paths->content, _("the content image"), FALSE },
     { paths->style, _("the style image"), FALSE },
     { paths->model, _("the model"), FALSE },
     { paths->output, _("the result"), TRUE },
   };
   guint n_files = 4;
+
+  if (paths->start != NULL)
+    files[n_files++] = (RunFile) { paths->start, _("the starting image"), FALSE };
 
   if (!check_result_name (paths->output, error))
     return FALSE;

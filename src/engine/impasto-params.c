@@ -17,6 +17,7 @@
 static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
 static const char * const pooling_nicks[] = { "max", "avg", NULL };
+static const char * const init_nicks[] = { "noise", "content", "random", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -85,6 +86,11 @@ static const ImpastoParamSpec specs[] = {
     NULL,
     N_("Pooling"), N_("How the network shrinks its maps: max (the seed's) or avg, which "
                       "paints smoother strokes"), 2 },
+  { "init", IMPASTO_PARAM_ENUM, 0, OFFSET (init),
+    IMPASTO_INIT_NOISE, 0, G_N_ELEMENTS (init_nicks) - 2, 1, init_nicks, NULL, "NAME", NULL,
+    N_("Start from"),
+    N_("What the painting starts from: the photo blended with noise by Noise, the photo "
+       "itself, or noise alone"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

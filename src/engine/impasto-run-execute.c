@@ -109,8 +109,8 @@ is_finite_image (ImpastoRun *run)
   return TRUE;
 }
 
-/* uniform noise in [-20, 20] * noise + content * (1 - noise), both mean subtracted, at the
- * current (coarsest) scale */
+/* The seed's: uniform noise in [-20, 20] * noise + content * (1 - noise), both mean
+ * subtracted, at the current (coarsest) scale; or the content alone, or the noise alone. */
 static void
 init_image (ImpastoRun *run)
 {
@@ -122,12 +122,17 @@ init_image (ImpastoRun *run)
   float noise = run->params->noise;
 
   impasto_run_image_to_planes (content, run->mean, run->x);
+  if (run->params->init == IMPASTO_INIT_CONTENT)
+    return;
   for (gsize i = 0; i < hw; i++)
     for (guint c = 0; c < 3; c++)
       {
         float u = (float) g_rand_double_range (rand, -NOISE_RANGE, NOISE_RANGE);
 
-        run->x[c * hw + i] = u * noise + run->x[c * hw + i] * (1.f - noise);
+        if (run->params->init == IMPASTO_INIT_RANDOM)
+          run->x[c * hw + i] = u;
+        else
+          run->x[c * hw + i] = u * noise + run->x[c * hw + i] * (1.f - noise);
       }
 }
 

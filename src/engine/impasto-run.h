@@ -56,6 +56,14 @@ typedef enum
   IMPASTO_POOLING_AVG,   /* Gatys et al.'s choice: smoother strokes */
 } ImpastoPooling;
 
+/* What the optimisation starts from when the recipe names no image to start from. */
+typedef enum
+{
+  IMPASTO_INIT_NOISE,     /* the seed's: the photo blended with noise, by `noise` */
+  IMPASTO_INIT_CONTENT,   /* the photo itself */
+  IMPASTO_INIT_RANDOM,    /* the seed's noise alone */
+} ImpastoInit;
+
 #define IMPASTO_MAX_SCALES 3
 
 /* A plain value: copy it freely, hand copies to other threads.
@@ -74,7 +82,8 @@ typedef struct
   guint            height;
   double           alpha;           /* content weight */
   double           beta;            /* style weight */
-  double           noise;           /* share of noise in the initial image, 0..1 */
+  double           noise;           /* share of noise in the initial image, 0..1, for
+                                     * IMPASTO_INIT_NOISE */
   guint            steps;
   double           learning_rate;   /* Adam's; for L-BFGS, the first step's largest change */
   guint            snapshot_every;  /* 0: only the final image */
@@ -88,6 +97,7 @@ typedef struct
   guint64          memory_limit;    /* bytes a run may take; 0: whatever is available */
   double           tv_weight;       /* total variation weight, on the 0..255 pixel scale */
   ImpastoPooling   pooling;
+  ImpastoInit      init;
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
