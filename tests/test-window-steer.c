@@ -72,8 +72,17 @@ has_failed_or_steps (gpointer data)
                          || impasto_job_get_step (job) >= 3);
 }
 
+static gboolean
+shows_smoothing (gpointer data)
+{
+  ImpastoWindow *window = data;
+
+  return strstr (gtk_label_get_text (window->loss_label), "TV 2.5") != NULL;
+}
+
 /* The model the window loads serves any layer a recipe or the Advanced section can name, not
- * only the default ones: a run on conv5_4 (past the default's deepest, conv5_2) paints. */
+ * only the default ones: a run on conv5_4 (past the default's deepest, conv5_2) paints. Its
+ * smoothing shows beside the other losses. */
 static void
 test_deepest_layer (void)
 {
@@ -87,6 +96,7 @@ test_deepest_layer (void)
   window = new_ready_window ();
   g_assert_true (impasto_layer_list_parse (&params->content_layers, "conv5_3", NULL));
   g_assert_true (impasto_layer_list_parse (&params->style_layers, "conv1_1,conv5_4", NULL));
+  params->tv_weight = 2.5;
   impasto_window_set_base_params (window, params, IMPASTO_PRESET_DEFAULT);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   wait_until (has_failed_or_steps, window, "a few steps, or the run failed");
@@ -97,6 +107,7 @@ test_deepest_layer (void)
   recipe = impasto_recipe_from_text (recipe_text, -1, NULL);
   g_assert_nonnull (recipe);
   g_assert_cmpstr (recipe->params->style_layers.items[1].name, ==, "conv5_4");
+  wait_until (shows_smoothing, window, "the smoothing's weight is shown");
 
   destroy_window (window);
 }
