@@ -97,6 +97,10 @@ fixture_bad_recipes (const char *good)
        "init must be noise, content or random, not /a/start.png");
   add (cases, "init-missing", replace (good, "init=noise\n", ""),
        "it gives no value for init");
+  add (cases, "style-norm-unknown", replace (good, "style-norm=seed", "style-norm=gram"),
+       "style-norm must be seed or channels, not gram");
+  add (cases, "style-norm-missing", replace (good, "style-norm=seed\n", ""),
+       "it gives no value for style-norm");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),

@@ -100,6 +100,7 @@ test_format_1 (void)
   g_assert_cmpfloat (recipe->params->tv_weight, ==, 0);
   g_assert_cmpint (recipe->params->pooling, ==, IMPASTO_POOLING_MAX);
   g_assert_cmpint (recipe->params->init, ==, IMPASTO_INIT_NOISE);
+  g_assert_cmpint (recipe->params->style_norm, ==, IMPASTO_STYLE_NORM_SEED);
 
   /* A format-1 recipe that names a parameter of format 2 is not one format 1 wrote. */
   for (guint i = 0; i < n_specs; i++)
@@ -135,10 +136,12 @@ test_new_parameters_round_trip (void)
   recipe->params->tv_weight = 12.5;
   recipe->params->pooling = IMPASTO_POOLING_AVG;
   recipe->params->init = IMPASTO_INIT_RANDOM;
+  recipe->params->style_norm = IMPASTO_STYLE_NORM_CHANNELS;
   changed = impasto_recipe_to_text (recipe);
   g_assert_nonnull (strstr (changed, "\ntv-weight=12.5\n"));
   g_assert_nonnull (strstr (changed, "\npooling=avg\n"));
   g_assert_nonnull (strstr (changed, "\ninit=random\n"));
+  g_assert_nonnull (strstr (changed, "\nstyle-norm=channels\n"));
   again = impasto_recipe_from_text (changed, -1, NULL);
   g_assert_nonnull (again);
   specs = impasto_params_get_specs (&n_specs);

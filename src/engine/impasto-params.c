@@ -18,6 +18,7 @@ static const char * const mean_nicks[] = { "seed", "imagenet", NULL };
 static const char * const optimizer_nicks[] = { "adam", "lbfgs", NULL };
 static const char * const pooling_nicks[] = { "max", "avg", NULL };
 static const char * const init_nicks[] = { "noise", "content", "random", NULL };
+static const char * const style_norm_nicks[] = { "seed", "channels", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -91,6 +92,13 @@ static const ImpastoParamSpec specs[] = {
     N_("Start from"),
     N_("What the painting starts from: the photo blended with noise by Noise, the photo "
        "itself, or noise alone"), 2 },
+  { "style-norm", IMPASTO_PARAM_ENUM, 0, OFFSET (style_norm),
+    IMPASTO_STYLE_NORM_SEED, 0, G_N_ELEMENTS (style_norm_nicks) - 2, 1, style_norm_nicks, NULL,
+    "NAME", NULL,
+    N_("Style normalisation"),
+    N_("How each style layer's loss is scaled: seed (the seed's, which weighs a layer by its "
+       "channels squared, the deep layers most) or channels (divided by them as well, as the "
+       "classic Torch tool does, so that no layer counts more for its width)"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

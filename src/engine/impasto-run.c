@@ -309,10 +309,16 @@ content_norm (const Stage *stage)
   return 1.0 / (2.0 * stage->h * stage->w * stage->c);
 }
 
+/* The seed's 1 / (4 N^2 M^2) gives a layer of N channels N^2 / 4 times the weight the
+ * classic Torch tool gives it: (G / (N M) - A / (N M))^2 averaged over the N^2 entries. */
 static double
-style_norm (const Stage *stage)
+style_norm (const ImpastoRunParams *params,
+            const Stage            *stage)
 {
   double m = (double) stage->h * stage->w, n = stage->c;
+
+  if (params->style_norm == IMPASTO_STYLE_NORM_CHANNELS)
+    return 1.0 / (n * n * n * n * m * m);
 
   return 1.0 / (4.0 * m * m * n * n);
 }
@@ -338,7 +344,7 @@ stage_losses (ImpastoRun  *run,
     }
   if (stage->has_style)
     {
-      double scale = stage->style_weight * style_norm (stage);
+      double scale = stage->style_weight * style_norm (params, stage);
       double ss = impasto_style_loss (stage->out, stage->c, m, stage->style_target,
                                       (float) (4.0 * params->beta * scale), run->gram, grad,
                                       run->pool);

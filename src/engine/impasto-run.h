@@ -64,6 +64,14 @@ typedef enum
   IMPASTO_INIT_RANDOM,    /* the seed's noise alone */
 } ImpastoInit;
 
+/* How each style layer's sum of squared Gram differences is scaled, before its weight. */
+typedef enum
+{
+  IMPASTO_STYLE_NORM_SEED,       /* the seed's 1 / (4 N^2 M^2): N^2 / 4 times the next */
+  IMPASTO_STYLE_NORM_CHANNELS,   /* the classic Torch tool's: the Grams divided by N M, the
+                                  * mean square over their N^2 entries: 1 / (N^4 M^2) */
+} ImpastoStyleNorm;
+
 #define IMPASTO_MAX_SCALES 3
 
 /* A plain value: copy it freely, hand copies to other threads.
@@ -98,6 +106,7 @@ typedef struct
   double           tv_weight;       /* total variation weight, on the 0..255 pixel scale */
   ImpastoPooling   pooling;
   ImpastoInit      init;
+  ImpastoStyleNorm style_norm;
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
