@@ -103,6 +103,56 @@ naive_maxpool_backward (const double *x, const double *dy, guint c, guint h, gui
         dx[first_max (x, h, w, ch, oy, ox)] += dy[((gsize) ch * oh + oy) * ow + ox];
 }
 
+/* The pixels of window (oy, ox) that lie inside h x w, as indices into plane ch. */
+static guint
+window_cells (guint h, guint w, guint ch, guint oy, guint ox, gsize cells[4])
+{
+  guint n = 0;
+
+  for (guint dy = 0; dy < 2; dy++)
+    for (guint dx = 0; dx < 2; dx++)
+      if (2 * oy + dy < h && 2 * ox + dx < w)
+        cells[n++] = ((gsize) ch * h + 2 * oy + dy) * w + 2 * ox + dx;
+  return n;
+}
+
+void
+naive_avgpool_forward (const double *x, guint c, guint h, guint w, double *y)
+{
+  guint oh = (h + 1) / 2, ow = (w + 1) / 2;
+
+  for (guint ch = 0; ch < c; ch++)
+    for (guint oy = 0; oy < oh; oy++)
+      for (guint ox = 0; ox < ow; ox++)
+        {
+          gsize cells[4];
+          guint n = window_cells (h, w, ch, oy, ox, cells);
+          double sum = 0;
+
+          for (guint k = 0; k < n; k++)
+            sum += x[cells[k]];
+          y[((gsize) ch * oh + oy) * ow + ox] = sum / n;
+        }
+}
+
+void
+naive_avgpool_backward (const double *dy, guint c, guint h, guint w, double *dx)
+{
+  guint oh = (h + 1) / 2, ow = (w + 1) / 2;
+
+  memset (dx, 0, sizeof (double) * c * h * w);
+  for (guint ch = 0; ch < c; ch++)
+    for (guint oy = 0; oy < oh; oy++)
+      for (guint ox = 0; ox < ow; ox++)
+        {
+          gsize cells[4];
+          guint n = window_cells (h, w, ch, oy, ox, cells);
+
+          for (guint k = 0; k < n; k++)
+            dx[cells[k]] += dy[((gsize) ch * oh + oy) * ow + ox] / n;
+        }
+}
+
 double *
 naive_from_floats (const float *x, gsize n)
 {

@@ -21,6 +21,11 @@ void naive_maxpool_forward (const double *x, guint c, guint h, guint w, double *
 void naive_maxpool_backward (const double *x, const double *dy, guint c, guint h, guint w,
                              double *dx);
 
+/* 2x2 stride-2 average pooling over the part of each window inside the image; the backward
+ * scatters each gradient over that part. */
+void naive_avgpool_forward (const double *x, guint c, guint h, guint w, double *y);
+void naive_avgpool_backward (const double *dy, guint c, guint h, guint w, double *dx);
+
 double *naive_from_floats (const float *x, gsize n);
 float  *naive_random_floats (GRand *rand, gsize n, double lo, double hi);
 /* Largest |a - b| relative to the largest |b|. */

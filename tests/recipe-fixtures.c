@@ -143,6 +143,28 @@ fixture_bad_recipes (const char *good)
        replace_twice (good, "Weight=1", "Weight=1e308", "[Style]",
                       "[Style 2]\nPath=b.png\nSHA256=" SHA_A "\nWeight=1e308\n\n[Style]"),
        "its style images’ weights add up to 0 or overflow");
+  add (cases, "tv-weight-out-of-range", replace (good, "tv-weight=0", "tv-weight=1e9"),
+       "tv-weight must be 0 to 1000, not 1000000000");
+  add (cases, "tv-weight-not-a-number", replace (good, "tv-weight=0", "tv-weight=none"),
+       "tv-weight must be a number (0 to 1000), not “none”");
+  add (cases, "tv-weight-missing", replace (good, "tv-weight=0\n", ""),
+       "it gives no value for tv-weight");
+  add (cases, "pooling-unknown", replace (good, "pooling=max", "pooling=median"),
+       "pooling must be max or avg, not median");
+  add (cases, "pooling-as-a-number", replace (good, "pooling=max", "pooling=1"),
+       "pooling must be max or avg, not 1");
+  add (cases, "pooling-missing", replace (good, "pooling=max\n", ""),
+       "it gives no value for pooling");
+  add (cases, "init-unknown", replace (good, "init=noise", "init=photo"),
+       "init must be noise, content or random, not photo");
+  add (cases, "init-a-file", replace (good, "init=noise", "init=/a/start.png"),
+       "init must be noise, content or random, not /a/start.png");
+  add (cases, "init-missing", replace (good, "init=noise\n", ""),
+       "it gives no value for init");
+  add (cases, "style-norm-unknown", replace (good, "style-norm=seed", "style-norm=gram"),
+       "style-norm must be seed or channels, not gram");
+  add (cases, "style-norm-missing", replace (good, "style-norm=seed\n", ""),
+       "it gives no value for style-norm");
   add (cases, "steering-not-steerable", replace (good, "5:beta=1500", "5:noise=0.1"),
        "“noise” cannot be changed during a run");
   add (cases, "steering-past-the-end", replace (good, "5:beta=1500", "9000:beta=1"),

@@ -1070,8 +1070,32 @@ static const BadInput parameter_inputs[] = {
              "conv1_1,conv1_2,conv2_1,conv2_2,conv3_1,conv3_2,conv3_3,conv3_4,conv4_1,conv4_2,"
              "conv4_3,conv4_4,conv5_1,conv5_2,conv5_3,conv5_4,conv1_1", 2,
              "At most 16 layers can be given"),
+  BAD_VALUE ("tv-weight-negative", "--tv-weight", "-1", 2,
+             "--tv-weight must be 0 to 1000, not -1"),
+  BAD_VALUE ("tv-weight-too-large", "--tv-weight", "1001", 2,
+             "--tv-weight must be 0 to 1000, not 1001"),
+  BAD_VALUE ("tv-weight-not-a-number", "--tv-weight", "smooth", 2,
+             "--tv-weight must be a number (0 to 1000), not “smooth”"),
+  BAD_VALUE ("steer-tv-weight-out-of-range", "--steer", "1:tv-weight=2000", 2,
+             "--steer: tv-weight must be 0 to 1000, not 2000"),
+  BAD_VALUE ("pooling-unknown", "--pooling", "min", 2, "--pooling must be max or avg, not min"),
+  BAD_VALUE ("pooling-empty", "--pooling", "", 2, "--pooling must be max or avg, not "),
+  BAD_VALUE ("steer-pooling", "--steer", "3:pooling=1", 2,
+             "--steer: “pooling” cannot be changed during a run"),
+  BAD_VALUE ("init-empty", "--init", "", 2,
+             "--init must be noise, content, random or an image file"),
+  BAD_VALUE ("init-missing-file", "--init", "no-such-start.png", 1,
+             "no-such-start.png” could not be read: No such file or directory"),
+  BAD_VALUE ("steer-init", "--steer", "3:init=1", 2,
+             "--steer: “init” cannot be changed during a run"),
+  BAD_VALUE ("style-norm-unknown", "--style-norm", "torch", 2,
+             "--style-norm must be seed or channels, not torch"),
+  BAD_VALUE ("style-norm-case", "--style-norm", "Seed", 2,
+             "--style-norm must be seed or channels, not Seed"),
+  BAD_VALUE ("steer-style-norm", "--steer", "3:style-norm=1", 2,
+             "--steer: “style-norm” cannot be changed during a run"),
   BAD_VALUE ("steer-not-steerable", "--steer", "1:noise=0.2", 2,
-             "--steer: “noise” cannot be changed during a run; alpha and beta can"),
+             "--steer: “noise” cannot be changed during a run; alpha, beta or tv-weight can"),
   BAD_VALUE ("steer-out-of-range", "--steer", "1:beta=-5", 2,
              "--steer: beta must be 0 to 1000000000, not -5"),
   BAD_VALUE ("steer-syntax", "--steer", "beta=5", 2,
@@ -1440,9 +1464,9 @@ test_streams_closed_at_start (Fixture       *f,
   g_assert_true (g_str_has_prefix (csv, "# "));
   lines = g_strsplit (strstr (csv, "\nstep,") + 1, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 5);   /* the header, steps 0 to 2, "" */
-  g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds,scale,evaluations");
+  g_assert_cmpstr (lines[0], ==, "step,total,content,style,tv,seconds,scale,evaluations");
   for (guint i = 1; i < 4; i++)
-    g_assert_true (g_regex_match_simple ("^[0-9]+(,[-+.0-9e]+){6}$", lines[i], 0, 0));
+    g_assert_true (g_regex_match_simple ("^[0-9]+(,[-+.0-9e]+){7}$", lines[i], 0, 0));
   g_assert_cmpstr (lines[4], ==, "");
 }
 

@@ -142,16 +142,16 @@ parse_log (const char *path,
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
   lines = g_strsplit (g_strchomp ((char *) skip_recipe (text)), "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "step,total,content,style,seconds,scale,evaluations");
+  g_assert_cmpstr (lines[0], ==, "step,total,content,style,tv,seconds,scale,evaluations");
   g_assert_cmpuint (g_strv_length (lines), ==, steps + 2);
 
   for (guint i = 1; lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
-      double values[7];
+      double values[8];
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 7);
-      for (guint k = 0; k < 7; k++)
+      g_assert_cmpuint (g_strv_length (fields), ==, 8);
+      for (guint k = 0; k < 8; k++)
         {
           char *end;
 
@@ -160,9 +160,10 @@ parse_log (const char *path,
         }
       g_assert_cmpfloat (values[0], ==, i - 1);
       g_assert_cmpfloat (values[1], >, 0);
-      g_assert_cmpfloat (values[4], >=, 0);
-      g_assert_cmpfloat (values[5], ==, 0);    /* one scale */
-      g_assert_cmpfloat (values[6], >=, i);    /* evaluations so far */
+      g_assert_cmpfloat (values[4], >, 0);     /* no image here is flat */
+      g_assert_cmpfloat (values[5], >=, 0);
+      g_assert_cmpfloat (values[6], ==, 0);    /* one scale */
+      g_assert_cmpfloat (values[7], >=, i);    /* evaluations so far */
       g_array_append_val (totals, values[1]);
     }
 
@@ -196,6 +197,116 @@ test_end_to_end (Fixture       *f,
   totals = parse_log (log, 30);
   g_assert_cmpfloat (g_array_index (totals, double, 30), <,
                      0.9 * g_array_index (totals, double, 0));
+}
+
+/* The starting image a run shows at step 0, as its first snapshot; the result's recipe. */
+static ImpastoImage *
+start_of_run (Fixture       *f,
+              const char    *name,
+              ImpastoRecipe **recipe,
+              const char    *first,
+              ...)
+{
+  g_autofree char *snaps = g_build_filename (f->dir, name, NULL);
+  g_autofree char *output = g_strdup_printf ("%s/from-%s.png", f->dir, name);
+  g_autofree char *step0 = g_build_filename (snaps, "step-00000.png", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) l = cli_launcher_new (f->dir);
+  g_autoptr(GError) error = NULL;
+  g_auto(CliResult) r = { 0 };
+  ImpastoImage *image;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  {
+    const char *rest[] = { "--content", f->content, "--style", f->style, "--output", output,
+                           "--model", f->model, "--width", "40", "--height", "28",
+                           "--steps", "1", "--snapshot-every", "1", "--snapshot-dir", snaps,
+                           "--threads", "1", NULL };
+
+    for (guint i = 0; rest[i] != NULL; i++)
+      g_ptr_array_add (argv, (char *) rest[i]);
+  }
+  g_ptr_array_add (argv, NULL);
+  r = cli_run (l, (const char * const *) argv->pdata);
+  if (r.status != 0)
+    g_test_message ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+
+  image = impasto_image_load (step0, &error);
+  g_assert_no_error (error);
+  if (recipe != NULL)
+    {
+      *recipe = impasto_recipe_load_file (output, &error);
+      g_assert_no_error (error);
+    }
+  return image;
+}
+
+static void
+assert_same_image (const ImpastoImage *a,
+                   const ImpastoImage *b)
+{
+  g_assert_cmpuint (a->width, ==, b->width);
+  g_assert_cmpuint (a->height, ==, b->height);
+  g_assert_cmpmem (a->pixels, impasto_image_get_n_bytes (a), b->pixels,
+                   impasto_image_get_n_bytes (b));
+}
+
+/* --init: the photo itself, the seed's noise alone, the seed's blend, or a picture resized
+ * to the output; each recipe says which, and makes the same start again. */
+static void
+test_init (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *picture = g_build_filename (f->dir, "start.png", NULL);
+  g_autoptr(ImpastoImage) content = impasto_image_load (f->content, NULL);
+  g_autoptr(ImpastoImage) content_sized = impasto_image_resize (content, WIDTH, HEIGHT);
+  g_autoptr(ImpastoImage) from_content = NULL, from_random = NULL, from_noise_1 = NULL;
+  g_autoptr(ImpastoImage) from_noise = NULL, by_default = NULL, from_picture = NULL;
+  g_autoptr(ImpastoImage) again = NULL, picture_image = NULL, picture_sized = NULL;
+  g_autoptr(ImpastoRecipe) content_recipe = NULL, picture_recipe = NULL;
+  g_autofree char *picture_output = g_build_filename (f->dir, "from-picture.png", NULL);
+  g_autofree char *sha256 = NULL;
+
+  write_image (picture, 50, 35, 9);
+  picture_image = impasto_image_load_full (picture, &sha256, NULL, NULL);
+  picture_sized = impasto_image_resize (picture_image, WIDTH, HEIGHT);
+
+  from_content = start_of_run (f, "content", &content_recipe, "--init", "content", NULL);
+  assert_same_image (from_content, content_sized);
+  g_assert_cmpint (content_recipe->params->init, ==, IMPASTO_INIT_CONTENT);
+
+  /* The seed's noise is uniform in [-20, 20] about the mean, 128. */
+  from_random = start_of_run (f, "random", NULL, "--init", "random", NULL);
+  from_noise_1 = start_of_run (f, "noise-1", NULL, "--init", "noise", "--noise", "1", NULL);
+  assert_same_image (from_random, from_noise_1);
+  for (gsize i = 0; i < impasto_image_get_n_bytes (from_random); i++)
+    {
+      g_assert_cmpuint (from_random->pixels[i], >=, 108);
+      g_assert_cmpuint (from_random->pixels[i], <=, 148);
+    }
+
+  from_noise = start_of_run (f, "noise", NULL, "--init", "noise", NULL);
+  by_default = start_of_run (f, "default", NULL, "--seed", "0", NULL);
+  assert_same_image (from_noise, by_default);
+  g_assert_true (memcmp (from_noise->pixels, content_sized->pixels,
+                         impasto_image_get_n_bytes (content_sized)) != 0);
+  g_assert_true (memcmp (from_noise->pixels, from_random->pixels,
+                         impasto_image_get_n_bytes (from_random)) != 0);
+
+  /* The last --init wins; a picture goes into the recipe's [Start], by its checksum. */
+  from_picture = start_of_run (f, "picture", &picture_recipe, "--init", "content",
+                               "--init", picture, NULL);
+  assert_same_image (from_picture, picture_sized);
+  g_assert_cmpstr (picture_recipe->start.path, ==, picture);
+  g_assert_cmpstr (picture_recipe->start.sha256, ==, sha256);
+  again = start_of_run (f, "again", NULL, "--recipe", picture_output, NULL);
+  assert_same_image (again, picture_sized);
 }
 
 /* --steer changes beta at step 4: the losses are the unsteered run's up to there, then the
@@ -378,7 +489,9 @@ test_help (Fixture       *f,
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     {
-      g_autofree char *option = g_strdup_printf ("  --%s=%s ", specs[i].name, specs[i].arg);
+      /* --init takes an image file too, which the table cannot hold */
+      const char *arg = g_str_equal (specs[i].name, "init") ? "NAME|FILE" : specs[i].arg;
+      g_autofree char *option = g_strdup_printf ("  --%s=%s ", specs[i].name, arg);
       g_autofree char *value = impasto_param_to_string (defaults, &specs[i]);
       g_autofree char *range = impasto_param_describe_range (&specs[i]);
       const char *line = NULL;
@@ -676,6 +789,7 @@ main (int    argc,
   ADD ("end-to-end", test_end_to_end);
   ADD ("preset-and-scales", test_preset);
   ADD ("steer", test_steer);
+  ADD ("init", test_init);
   ADD ("recipe-makes-it-again", test_recipe);
   ADD ("recipe-relative-names", test_recipe_relative);
   ADD ("help-shows-defaults", test_help);

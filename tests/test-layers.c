@@ -388,6 +388,58 @@ test_pool (void)
     }
 }
 
+/* Averages are rounded once in float: a few ulps from the double reference. */
+static void
+check_avgpool (guint        c,
+               guint        h,
+               guint        w,
+               ImpastoPool *pool,
+               GRand       *rand)
+{
+  guint oh = impasto_pool_out_size (h), ow = impasto_pool_out_size (w);
+  gsize n_in = (gsize) c * h * w, n_out = (gsize) c * oh * ow;
+  g_autofree float *x = naive_random_floats (rand, n_in, -1, 1);
+  g_autofree float *dy = naive_random_floats (rand, n_out, -1, 1);
+  g_autofree float *y = naive_random_floats (rand, n_out, 5, 6);
+  g_autofree float *dx = naive_random_floats (rand, n_in, 5, 6);
+  g_autofree double *xd = naive_from_floats (x, n_in), *dyd = naive_from_floats (dy, n_out);
+  g_autofree double *ref_y = g_new (double, n_out), *ref_dx = g_new (double, n_in);
+
+  impasto_avgpool2x2_forward (x, c, h, w, y, pool);
+  impasto_avgpool2x2_backward (dy, c, h, w, dx, pool);
+  naive_avgpool_forward (xd, c, h, w, ref_y);
+  naive_avgpool_backward (dyd, c, h, w, ref_dx);
+
+  for (gsize i = 0; i < n_out; i++)
+    g_assert_cmpfloat (fabs (y[i] - ref_y[i]), <=, 1e-6);
+  for (gsize i = 0; i < n_in; i++)
+    g_assert_cmpfloat (fabs (dx[i] - ref_dx[i]), <=, 1e-6);
+}
+
+static void
+test_avgpool (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
+  g_autoptr(ImpastoPool) pool = impasto_pool_new (2, NULL);
+  static const guint sizes[][3] = {
+    { 1, 1, 1 }, { 2, 1, 5 }, { 3, 4, 4 }, { 4, 7, 5 }, { 5, 300, 1 }, { 8, 19, 29 },
+  };
+  /* A cut-short window is the mean of what it has: 1 | 2 / 3 over a 3x3 plane. */
+  static const float x[9] = { 1, 3, 5, 7, 9, 11, 13, 15, 17 };
+  static const float expect[4] = { 5, 8, 14, 17 };
+  float y[4];
+
+  impasto_avgpool2x2_forward (x, 1, 3, 3, y, NULL);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat (y[i], ==, expect[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      check_avgpool (sizes[i][0], sizes[i][1], sizes[i][2], NULL, rand);
+      check_avgpool (sizes[i][0], sizes[i][1], sizes[i][2], pool, rand);
+    }
+}
+
 static void
 test_pool_sizes (void)
 {
@@ -416,6 +468,7 @@ main (int    argc,
   g_test_add_func ("/impasto/layers/relu", test_relu);
   g_test_add_func ("/impasto/layers/pool/matches-naive", test_pool);
   g_test_add_func ("/impasto/layers/pool/sizes", test_pool_sizes);
+  g_test_add_func ("/impasto/layers/avgpool/matches-naive", test_avgpool);
 
   return g_test_run ();
 }

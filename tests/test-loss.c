@@ -109,6 +109,70 @@ test_style (void)
     }
 }
 
+/* Written from the definition: every horizontal and vertical pair of neighbours, once. */
+static double
+naive_tv (const double *x, guint c, guint h, guint w)
+{
+  double sum = 0;
+
+  for (guint ch = 0; ch < c; ch++)
+    for (guint y = 0; y < h; y++)
+      for (guint xx = 0; xx < w; xx++)
+        {
+          const double *p = x + ((gsize) ch * h + y) * w + xx;
+
+          if (xx + 1 < w)
+            sum += (p[1] - p[0]) * (p[1] - p[0]);
+          if (y + 1 < h)
+            sum += (p[w] - p[0]) * (p[w] - p[0]);
+        }
+  return sum;
+}
+
+/* Odd sizes and a plane of one row, one column and one pixel: the edges have fewer
+ * neighbours. The gradient against central differences of the double sum, which for a
+ * quadratic are exact but for rounding. */
+static void
+test_tv (void)
+{
+  static const guint shapes[][3] = { { 3, 17, 23 }, { 3, 1, 9 }, { 2, 8, 1 }, { 1, 1, 1 },
+                                     { 3, 40, 2 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      guint c = shapes[s][0], h = shapes[s][1], w = shapes[s][2];
+      gsize n = (gsize) c * h * w;
+      g_autofree float *x = naive_random_floats (rand, n, -128, 127);
+      g_autofree float *grad = naive_random_floats (rand, n, -1, 1);
+      g_autofree float *grad0 = g_memdup2 (grad, n * sizeof (float));
+      g_autofree double *xd = naive_from_floats (x, n);
+      g_autoptr(ImpastoPool) pool = impasto_pool_new (2, NULL);
+      double value = impasto_tv_loss (x, c, h, w, 2.f, grad, pool);
+      double ref = naive_tv (xd, c, h, w);
+
+      g_test_message ("%ux%ux%u: %.9g, reference %.9g", c, h, w, value, ref);
+      g_assert_cmpfloat (fabs (value - ref), <=, 1e-6 * MAX (ref, 1));
+      /* and nothing written without a gradient, the same value */
+      g_assert_cmpfloat (impasto_tv_loss (x, c, h, w, 2.f, NULL, NULL), ==, value);
+
+      for (gsize k = 0; k < n; k++)
+        {
+          const double step = 0.5;
+          double saved = xd[k], up, down, derivative;
+
+          xd[k] = saved + step;
+          up = naive_tv (xd, c, h, w);
+          xd[k] = saved - step;
+          down = naive_tv (xd, c, h, w);
+          xd[k] = saved;
+          derivative = (up - down) / (2 * step);
+          /* grad was not zero: the gradient is added to it */
+          g_assert_cmpfloat (fabs (grad[k] - grad0[k] - derivative), <, 1e-3);
+        }
+    }
+}
+
 /* TensorFlow 1's update, in double, from its documentation:
  * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  * x -= lr_t m / (sqrt(v) + eps). */
@@ -154,6 +218,7 @@ main (int    argc,
   g_test_add_func ("/impasto/loss/content", test_content);
   g_test_add_func ("/impasto/loss/gram", test_gram);
   g_test_add_func ("/impasto/loss/style", test_style);
+  g_test_add_func ("/impasto/loss/tv", test_tv);
   g_test_add_func ("/impasto/adam/matches-tensorflow", test_adam);
 
   return g_test_run ();

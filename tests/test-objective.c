@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "impasto-run-private.h"
+#include "impasto-params.h"
 #include "impasto-run.h"
 #include "naive.h"
 #include "test-util.h"
@@ -37,6 +38,30 @@ typedef struct
 {
   guint c, h, w;
 } Shape;
+
+/* The controls a case sets; the rest are the seed's. */
+typedef struct
+{
+  double           tv_weight;
+  ImpastoPooling   pooling;
+  ImpastoStyleNorm style_norm;
+  double           beta;             /* 0: the seed's */
+  const char      *content_layers;   /* NULL: the seed's */
+  const char      *style_layers;
+} Variant;
+
+static const Variant seed_variant = { 0 };
+static const Variant avg_variant = { .pooling = IMPASTO_POOLING_AVG };
+/* The style term alone, of one layer; then of the seed's five with the content, beta raised
+ * as this normalisation lowers the style loss. */
+static const Variant channels_layer_variant = {
+  .style_norm = IMPASTO_STYLE_NORM_CHANNELS, .content_layers = "", .style_layers = "conv3_1",
+};
+static const Variant channels_variant = {
+  .style_norm = IMPASTO_STYLE_NORM_CHANNELS, .beta = 5e4,
+};
+/* About as much as the style term at the starting image. */
+static const Variant tv_variant = { .tv_weight = 50 };
 
 static Shape
 stage_shape (Fixture *f,
@@ -71,7 +96,9 @@ naive_forward (Fixture      *f,
       Shape o = stage_shape (f, i);
 
       out[i] = g_new (double, (gsize) o.c * o.h * o.w);
-      if (layer->kind == IMPASTO_LAYER_POOL)
+      if (layer->kind == IMPASTO_LAYER_POOL && f->params->pooling == IMPASTO_POOLING_AVG)
+        naive_avgpool_forward (in, s.c, s.h, s.w, out[i]);
+      else if (layer->kind == IMPASTO_LAYER_POOL)
         naive_maxpool_forward (in, s.c, s.h, s.w, out[i]);
       else
         {
@@ -127,7 +154,32 @@ stage_of (Fixture    *f,
   return impasto_network_find_layer (f->network, name);
 }
 
-/* The seed's total loss, written straight from its definition. */
+/* Squared differences of every horizontal and vertical pair of neighbours. */
+static double
+naive_tv (const double *x,
+          guint         c,
+          guint         h,
+          guint         w)
+{
+  double sum = 0;
+
+  for (guint ch = 0; ch < c; ch++)
+    for (guint y = 0; y < h; y++)
+      for (guint xx = 0; xx < w; xx++)
+        {
+          double v = x[((gsize) ch * h + y) * w + xx];
+
+          if (xx + 1 < w)
+            sum += (x[((gsize) ch * h + y) * w + xx + 1] - v)
+                   * (x[((gsize) ch * h + y) * w + xx + 1] - v);
+          if (y + 1 < h)
+            sum += (x[((gsize) ch * h + y + 1) * w + xx] - v)
+                   * (x[((gsize) ch * h + y + 1) * w + xx] - v);
+        }
+  return sum;
+}
+
+/* The seed's total loss, written straight from its definition, with the controls added. */
 static double
 naive_loss (Fixture      *f,
             const double *image)
@@ -146,23 +198,38 @@ naive_loss (Fixture      *f,
         sum += (feat[i][k] - f->p[i][k]) * (feat[i][k] - f->p[i][k]);
       content += sum / (2 * m * n) * params->content_layers.items[l].weight;
     }
-  content /= params->content_layers.n;
+  if (params->content_layers.n > 0)
+    content /= params->content_layers.n;
 
   for (guint l = 0; l < params->style_layers.n; l++)
     {
       int i = stage_of (f, params->style_layers.items[l].name);
       Shape s = stage_shape (f, i);
       g_autofree double *g = naive_gram (feat[i], s);
-      double m = (double) s.h * s.w, n = s.c, sum = 0;
+      double m = (double) s.h * s.w, n = s.c, sum = 0, layer;
 
-      for (gsize k = 0; k < (gsize) s.c * s.c; k++)
-        sum += (g[k] - f->a[i][k]) * (g[k] - f->a[i][k]);
-      style += sum / (4 * m * m * n * n) * params->style_layers.items[l].weight;
+      if (params->style_norm == IMPASTO_STYLE_NORM_CHANNELS)
+        {
+          /* Torch's: each Gram over the number of its layer's values, then the mean square
+           * error of the two. */
+          for (gsize k = 0; k < (gsize) s.c * s.c; k++)
+            sum += (g[k] / (n * m) - f->a[i][k] / (n * m)) * (g[k] / (n * m) - f->a[i][k] / (n * m));
+          layer = sum / (n * n);
+        }
+      else
+        {
+          for (gsize k = 0; k < (gsize) s.c * s.c; k++)
+            sum += (g[k] - f->a[i][k]) * (g[k] - f->a[i][k]);
+          layer = sum / (4 * m * m * n * n);
+        }
+      style += layer * params->style_layers.items[l].weight;
     }
-  style /= params->style_layers.n;
+  if (params->style_layers.n > 0)
+    style /= params->style_layers.n;
 
   free_stages (f, feat);
-  return params->alpha * content + params->beta * style;
+  return params->alpha * content + params->beta * style
+         + params->tv_weight * naive_tv (image, 3, HEIGHT, WIDTH);
 }
 
 static void
@@ -173,6 +240,7 @@ fixture_set_up (Fixture       *f,
   g_autofree double *content = NULL, *style = NULL;
   g_auto(GStrv) layers = NULL;
   g_autoptr(GError) error = NULL;
+  const Variant *variant = data;
   double **feat;
 
   f->dir = test_make_tmpdir ();
@@ -180,6 +248,17 @@ fixture_set_up (Fixture       *f,
   f->params = impasto_run_params_new ();
   f->params->width = WIDTH;
   f->params->height = HEIGHT;
+  f->params->tv_weight = variant->tv_weight;
+  f->params->pooling = variant->pooling;
+  f->params->style_norm = variant->style_norm;
+  if (variant->beta > 0)
+    f->params->beta = variant->beta;
+  if (variant->content_layers != NULL)
+    g_assert_true (impasto_layer_list_parse (&f->params->content_layers, variant->content_layers,
+                                             NULL));
+  if (variant->style_layers != NULL)
+    g_assert_true (impasto_layer_list_parse (&f->params->style_layers, variant->style_layers,
+                                             NULL));
   f->content = test_make_image (WIDTH, HEIGHT, 1);
   f->style = test_make_image (WIDTH, HEIGHT, 2);
 
@@ -188,7 +267,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->run = impasto_run_new (f->network, f->params, f->content, f->style, &error);
   g_assert_no_error (error);
-  f->n_stages = stage_of (f, "conv5_2") + 1;
+  f->n_stages = impasto_run_params_find_deepest_layer (f->params, f->network, NULL) + 1;
 
   f->p = g_new0 (double *, f->n_stages);
   f->a = g_new0 (double *, f->n_stages);
@@ -241,11 +320,13 @@ test_loss_matches_definition (Fixture       *f,
   total = impasto_run_evaluate (f->run, xf, NULL, &content, &style);
   ref = naive_loss (f, x);
 
-  g_test_message ("loss %.9g (content %.6g, style %.6g), reference %.9g", total, content,
-                  style, ref);
-  g_assert_cmpfloat (content, >, 0);
+  g_test_message ("loss %.9g (content %.6g, style %.6g, weighted tv %.6g), reference %.9g",
+                  total, content, style,
+                  f->params->tv_weight * naive_tv (x, 3, HEIGHT, WIDTH), ref);
   g_assert_cmpfloat (style, >, 0);
-  g_assert_cmpfloat (fabs (total - (content + 500 * style)), <=, 1e-12 * total);
+  g_assert_true ((content > 0) == (f->params->content_layers.n > 0));
+  if (f->params->tv_weight == 0)
+    g_assert_cmpfloat (total, ==, content + f->params->beta * style);
   /* float32 features through ten layers agree with double to about 1e-6; allow 1e-5. */
   g_assert_cmpfloat (fabs (total - ref), <, 1e-5 * ref);
 }
@@ -546,26 +627,47 @@ test_style_blend_bad_weights (Fixture       *f,
     }
 }
 
+static void
+add_variant (const char    *name,
+             const Variant *variant)
+{
+  static const struct
+  {
+    const char *path;
+    void (*func) (Fixture *, gconstpointer);
+  } tests[] = {
+    { "loss-matches-definition", test_loss_matches_definition },
+    { "gradient/directions", test_gradient_directions },
+    { "gradient/pixels", test_gradient_pixels },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    {
+      g_autofree char *path = g_strconcat ("/impasto/objective/", name, tests[i].path, NULL);
+
+      g_test_add (path, Fixture, variant, fixture_set_up, tests[i].func, fixture_tear_down);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/impasto/objective/loss-matches-definition", Fixture, NULL,
-              fixture_set_up, test_loss_matches_definition, fixture_tear_down);
-  g_test_add ("/impasto/objective/gradient/directions", Fixture, NULL,
-              fixture_set_up, test_gradient_directions, fixture_tear_down);
-  g_test_add ("/impasto/objective/gradient/pixels", Fixture, NULL,
-              fixture_set_up, test_gradient_pixels, fixture_tear_down);
+  add_variant ("", &seed_variant);
+  add_variant ("tv/", &tv_variant);
+  add_variant ("avg-pooling/", &avg_variant);
+  add_variant ("style-norm-channels/one-layer/", &channels_layer_variant);
+  add_variant ("style-norm-channels/", &channels_variant);
 
-  g_test_add ("/impasto/objective/style-blend/matches-naive", Fixture, NULL,
+  g_test_add ("/impasto/objective/style-blend/matches-naive", Fixture, &seed_variant,
               fixture_set_up, test_style_blend_matches_naive, fixture_tear_down);
-  g_test_add ("/impasto/objective/style-blend/copies-of-one-image", Fixture, NULL,
+  g_test_add ("/impasto/objective/style-blend/copies-of-one-image", Fixture, &seed_variant,
               fixture_set_up, test_style_blend_copies, fixture_tear_down);
-  g_test_add ("/impasto/objective/style-blend/single-image-is-exact", Fixture, NULL,
+  g_test_add ("/impasto/objective/style-blend/single-image-is-exact", Fixture, &seed_variant,
               fixture_set_up, test_style_blend_single, fixture_tear_down);
-  g_test_add ("/impasto/objective/style-blend/bad-weights", Fixture, NULL,
+  g_test_add ("/impasto/objective/style-blend/bad-weights", Fixture, &seed_variant,
               fixture_set_up, test_style_blend_bad_weights, fixture_tear_down);
 
   return g_test_run ();

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "impasto-image-io.h"
+#include "impasto-params.h"
 #include "impasto-session.h"
 #include "recipe-fixtures.h"
 #include "test-util.h"
@@ -117,6 +118,106 @@ test_start_round_trip (void)
   /* A [Start] without its checksum is cut short, not a run from the noise. */
   truncated = g_strndup (with_start, strstr (with_start, "SHA256=000") - with_start);
   g_assert_null (impasto_recipe_from_text (truncated, -1, NULL));
+}
+
+/* A recipe as format 1 wrote it, by hand: the parameters added since take their defaults. */
+static const char format_1_recipe[] =
+  "[Impasto Recipe]\n"
+  "Format=1\n"
+  "Version=0.1.0\n"
+  "Model=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+  "[Parameters]\n"
+  "width=450\nheight=300\nalpha=1\nbeta=500\nnoise=0.5\nsteps=3000\noptimizer=adam\n"
+  "scales=1\nlr=1\nsnapshot-every=50\nseed=0\nmean=seed\n"
+  "content-layers=conv4_2:0.5,conv5_2:0.5\n"
+  "style-layers=conv1_1:0.2,conv2_1:0.2,conv3_1:0.2,conv4_1:0.2,conv5_1:0.2\n"
+  "threads=0\nmax-memory=0\n"
+  "[Content]\n"
+  "Path=/a/content.png\n"
+  "SHA256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+  "[Style]\n"
+  "Path=/a/style.png\n"
+  "SHA256=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\n"
+  "Weight=1\n";
+
+static void
+test_format_1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (format_1_recipe, -1, &error);
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  const ImpastoParamSpec *specs;
+  guint n_specs, n_new = 0;
+
+  g_assert_no_error (error);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_assert_true (impasto_param_equal (recipe->params, defaults, &specs[i]));
+      n_new += specs[i].since_format >= 2;
+    }
+  g_assert_cmpuint (n_new, >=, 1);
+  g_assert_cmpfloat (recipe->params->tv_weight, ==, 0);
+  g_assert_cmpint (recipe->params->pooling, ==, IMPASTO_POOLING_MAX);
+  g_assert_cmpint (recipe->params->init, ==, IMPASTO_INIT_NOISE);
+  g_assert_cmpint (recipe->params->style_norm, ==, IMPASTO_STYLE_NORM_SEED);
+
+  /* A format-1 recipe that names a parameter of format 2 is not one format 1 wrote. */
+  for (guint i = 0; i < n_specs; i++)
+    if (specs[i].since_format >= 2)
+      {
+        g_autofree char *value = impasto_param_to_string (defaults, &specs[i]);
+        g_autofree char *line = g_strdup_printf ("threads=0\n%s=%s\n", specs[i].name, value);
+        g_auto(GStrv) halves = g_strsplit (format_1_recipe, "threads=0\n", 2);
+        g_autofree char *spoiled = g_strconcat (halves[0], line, halves[1], NULL);
+        g_autofree char *expected = g_strdup_printf ("%s is not a parameter of format 1",
+                                                     specs[i].name);
+        g_autoptr(GError) spoiled_error = NULL;
+        g_autoptr(ImpastoRecipe) refused = impasto_recipe_from_text (spoiled, -1,
+                                                                     &spoiled_error);
+
+        g_assert_null (refused);
+        g_assert_error (spoiled_error, IMPASTO_RECIPE_ERROR, IMPASTO_RECIPE_ERROR_INVALID);
+        g_assert_nonnull (strstr (spoiled_error->message, expected));
+      }
+}
+
+/* The controls of format 2, at other values than their defaults, read back as written. */
+static void
+test_new_parameters_round_trip (void)
+{
+  g_autofree char *text = fixture_recipe_text ("/a/content.png", "/a/style.png");
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, NULL);
+  g_autoptr(ImpastoRecipe) again = NULL;
+  g_autofree char *changed = NULL;
+  const ImpastoParamSpec *specs;
+  guint n_specs;
+
+  recipe->params->tv_weight = 12.5;
+  recipe->params->pooling = IMPASTO_POOLING_AVG;
+  recipe->params->init = IMPASTO_INIT_RANDOM;
+  recipe->params->style_norm = IMPASTO_STYLE_NORM_CHANNELS;
+  changed = impasto_recipe_to_text (recipe);
+  g_assert_nonnull (strstr (changed, "\ntv-weight=12.5\n"));
+  g_assert_nonnull (strstr (changed, "\npooling=avg\n"));
+  g_assert_nonnull (strstr (changed, "\ninit=random\n"));
+  g_assert_nonnull (strstr (changed, "\nstyle-norm=channels\n"));
+  again = impasto_recipe_from_text (changed, -1, NULL);
+  g_assert_nonnull (again);
+  specs = impasto_params_get_specs (&n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    g_assert_true (impasto_param_equal (again->params, recipe->params, &specs[i]));
+
+  for (int init = IMPASTO_INIT_NOISE; init <= IMPASTO_INIT_RANDOM; init++)
+    {
+      g_autofree char *written = NULL;
+      g_autoptr(ImpastoRecipe) read = NULL;
+
+      recipe->params->init = init;
+      written = impasto_recipe_to_text (recipe);
+      read = impasto_recipe_from_text (written, -1, NULL);
+      g_assert_cmpint (read->params->init, ==, init);
+    }
 }
 
 /* One message for what is wrong, and no recipe. */
@@ -552,6 +653,8 @@ main (int    argc,
   g_test_add_func ("/impasto/recipe/round-trip", test_round_trip);
   g_test_add_func ("/impasto/recipe/styles-round-trip", test_styles_round_trip);
   g_test_add_func ("/impasto/recipe/start-round-trip", test_start_round_trip);
+  g_test_add_func ("/impasto/recipe/format-1", test_format_1);
+  g_test_add_func ("/impasto/recipe/new-parameters-round-trip", test_new_parameters_round_trip);
   g_test_add_func ("/impasto/recipe/bad", test_bad);
   g_test_add_func ("/impasto/recipe/truncated-anywhere", test_truncated_anywhere);
   g_test_add_func ("/impasto/recipe/in-image-files", test_in_image_files);

@@ -38,12 +38,15 @@ typedef struct
   guint            height;
   ImpastoOptimizer optimizer;
   guint            n_scales;
+  ImpastoPooling   pooling;
 } Case;
 
 /* The seed's run at an odd size, which rounds up at every pooling; and L-BFGS coarse to fine
  * at a size whose early feature maps outgrow a convolution's banded workspace. */
 static const Case seed_case = { 61, 43, IMPASTO_OPTIMIZER_ADAM, 1 };
 static const Case lbfgs_case = { 240, 160, IMPASTO_OPTIMIZER_LBFGS, 3 };
+/* Average pooling keeps no argmax. */
+static const Case avg_case = { 320, 240, IMPASTO_OPTIMIZER_ADAM, 1, IMPASTO_POOLING_AVG };
 
 static void
 fixture_set_up (Fixture       *f,
@@ -58,6 +61,7 @@ fixture_set_up (Fixture       *f,
   f->params->height = c->height;
   f->params->optimizer = c->optimizer;
   f->params->n_scales = c->n_scales;
+  f->params->pooling = c->pooling;
   f->params->steps = c->n_scales;
   f->params->snapshot_every = 0;
   f->params->threads = 1;
@@ -179,6 +183,64 @@ test_estimate_with_styles (Fixture       *f,
     impasto_image_free (styles[i]);
 }
 
+/* What a run allocates and keeps until it is freed, network included. */
+static guint64
+allocated_by_run (Fixture *f)
+{
+  g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
+  g_autoptr(ImpastoImage) style = test_make_image (f->params->width, f->params->height, 2);
+  g_autoptr(ImpastoNetwork) network = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 before = allocated_bytes ();
+
+  network = load_network (f);
+  run = impasto_run_new (network, f->params, content, style, &error);
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return allocated_bytes () - before;
+}
+
+/* Average pooling needs no argmax: a byte per output value of each pooling layer that the
+ * run goes through, counted here from the shapes, less in the estimate and in the run. */
+static void
+test_avg_pooling_saves_argmax (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(ImpastoNetwork) network = load_network (f);
+  int deepest = impasto_run_params_find_deepest_layer (f->params, network, NULL);
+  guint h = f->params->height, w = f->params->width;
+  guint64 argmax = 0, with_max, with_avg, estimate_max, estimate_avg;
+
+  for (int i = 0; i <= deepest; i++)
+    {
+      const ImpastoLayer *layer = impasto_network_get_layer (network, i);
+
+      if (layer->kind != IMPASTO_LAYER_POOL)
+        continue;
+      h = (h + 1) / 2;
+      w = (w + 1) / 2;
+      argmax += (guint64) layer->in_channels * h * w;
+    }
+
+  /* What the first run in a process allocates once (OpenBLAS's and GLib's own) is not the
+   * run's. */
+  allocated_by_run (f);
+  f->params->pooling = IMPASTO_POOLING_MAX;
+  estimate_max = estimate (network, f->params);
+  with_max = allocated_by_run (f);
+  f->params->pooling = IMPASTO_POOLING_AVG;
+  estimate_avg = estimate (network, f->params);
+  with_avg = allocated_by_run (f);
+
+  g_test_message ("argmax %" G_GUINT64_FORMAT " bytes; the runs differ by %" G_GINT64_FORMAT,
+                  argmax, (gint64) (with_max - with_avg));
+  g_assert_cmpuint (estimate_max - estimate_avg, ==, argmax);
+  g_assert_cmpint ((gint64) (with_max - with_avg), >=, (gint64) argmax * 99 / 100);
+  g_assert_cmpint ((gint64) (with_max - with_avg), <=, (gint64) argmax * 101 / 100);
+}
+
 static void
 assert_refused (ImpastoNetwork         *network,
                 const ImpastoRunParams *params,
@@ -265,6 +327,8 @@ main (int    argc,
   ADD ("estimate-matches-allocation/lbfgs-scales", &lbfgs_case,
        test_estimate_matches_allocation);
   ADD ("estimate-matches-allocation/four-styles", &seed_case, test_estimate_with_styles);
+  ADD ("estimate-matches-allocation/avg-pooling", &avg_case, test_estimate_matches_allocation);
+  ADD ("avg-pooling-saves-argmax", &avg_case, test_avg_pooling_saves_argmax);
   ADD ("refused-over-limit", NULL, test_refused_over_limit);
   ADD ("available", NULL, test_available);
 #undef ADD

@@ -169,6 +169,47 @@ test_steer_equals_continue (Fixture       *f,
   g_assert_cmpfloat (now->beta, ==, 4000);
 }
 
+/* Smoothing switched on, then down, during the run: the same as a run stopped and continued
+ * with each new weight, and not the run without it. */
+static void
+test_steer_tv (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(ImpastoRun) steered = new_run (f, 20);
+  g_autoptr(ImpastoRun) stopped = new_run (f, 6);
+  g_autoptr(ImpastoRun) plain = new_run (f, 20);
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) plain_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) log = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (impasto_run_steer (steered, 6, "tv-weight", 30, NULL));
+  g_assert_true (impasto_run_steer (steered, 13, "tv-weight", 5, NULL));
+  execute (steered, losses);
+  execute (plain, plain_losses);
+  /* The same run up to step 6, whose loss is reported before the change is taken. */
+  g_assert_cmpmem (losses->data, 7 * sizeof (double), plain_losses->data, 7 * sizeof (double));
+  g_assert_cmpfloat (g_array_index (losses, double, 7), !=,
+                     g_array_index (plain_losses, double, 7));
+
+  g_array_set_size (losses, 0);
+  execute (stopped, losses);
+  g_assert_true (impasto_run_steer (stopped, 0, "tv-weight", 30, NULL));
+  impasto_run_add_steps (stopped, 7);
+  execute (stopped, losses);
+  g_assert_true (impasto_run_steer (stopped, 0, "tv-weight", 5, NULL));
+  impasto_run_add_steps (stopped, 7);
+  execute (stopped, losses);
+
+  g_assert_cmpuint (impasto_run_get_step (stopped), ==, 20);
+  assert_same_pixels (steered, stopped);
+  g_assert_true (memcmp (impasto_run_get_pixels (steered), impasto_run_get_pixels (plain),
+                         3 * WIDTH * HEIGHT * sizeof (float)) != 0);
+  log = impasto_run_dup_steering_log (steered);
+  text = impasto_steering_to_string ((const ImpastoSteer *) (gpointer) log->data, log->len);
+  g_assert_cmpstr (text, ==, "6:tv-weight=30,13:tv-weight=5");
+}
+
 /* The steering log, scheduled on a new run, makes the same picture again. */
 static void
 test_replay (Fixture       *f,
@@ -397,6 +438,8 @@ main (int    argc,
   ADD ("continue-equals-one-run/lbfgs", test_continue, IMPASTO_OPTIMIZER_LBFGS);
   ADD ("steer-equals-continue/adam", test_steer_equals_continue, IMPASTO_OPTIMIZER_ADAM);
   ADD ("steer-equals-continue/lbfgs", test_steer_equals_continue, IMPASTO_OPTIMIZER_LBFGS);
+  ADD ("steer-tv-weight/adam", test_steer_tv, IMPASTO_OPTIMIZER_ADAM);
+  ADD ("steer-tv-weight/lbfgs", test_steer_tv, IMPASTO_OPTIMIZER_LBFGS);
   ADD ("replay/adam", test_replay, IMPASTO_OPTIMIZER_ADAM);
   ADD ("replay/lbfgs", test_replay, IMPASTO_OPTIMIZER_LBFGS);
   ADD ("pause", test_pause, IMPASTO_OPTIMIZER_ADAM);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "impasto-image-io.h"
+#include "impasto-params.h"
+#include "impasto-preset.h"
 #include "impasto-session.h"
 #include "recipe-fixtures.h"
 #include "window-fixtures.h"
@@ -59,6 +61,55 @@ has_steps (gpointer data)
   ImpastoJob *job = impasto_window_get_job (data);
 
   return job != NULL && impasto_job_get_step (job) >= 3;
+}
+
+static gboolean
+has_failed_or_steps (gpointer data)
+{
+  ImpastoJob *job = impasto_window_get_job (data);
+
+  return job != NULL && (impasto_job_get_state (job) == IMPASTO_JOB_FAILED
+                         || impasto_job_get_step (job) >= 3);
+}
+
+static gboolean
+shows_smoothing (gpointer data)
+{
+  ImpastoWindow *window = data;
+
+  return strstr (gtk_label_get_text (window->loss_label), "TV 2.5") != NULL;
+}
+
+/* The model the window loads serves any layer a recipe or the Advanced section can name, not
+ * only the default ones: a run on conv5_4 (past the default's deepest, conv5_2) paints. Its
+ * smoothing shows beside the other losses. */
+static void
+test_deepest_layer (void)
+{
+  ImpastoWindow *window;
+  ImpastoJob *job;
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  g_autofree char *recipe_text = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+
+  set_small_run_settings ();
+  window = new_ready_window ();
+  g_assert_true (impasto_layer_list_parse (&params->content_layers, "conv5_3", NULL));
+  g_assert_true (impasto_layer_list_parse (&params->style_layers, "conv1_1,conv5_4", NULL));
+  params->tv_weight = 2.5;
+  impasto_window_set_base_params (window, params, IMPASTO_PRESET_DEFAULT);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  wait_until (has_failed_or_steps, window, "a few steps, or the run failed");
+
+  job = impasto_window_get_job (window);
+  g_assert_cmpint (impasto_job_get_state (job), !=, IMPASTO_JOB_FAILED);
+  recipe_text = impasto_job_dup_recipe_text (job);
+  recipe = impasto_recipe_from_text (recipe_text, -1, NULL);
+  g_assert_nonnull (recipe);
+  g_assert_cmpstr (recipe->params->style_layers.items[1].name, ==, "conv5_4");
+  wait_until (shows_smoothing, window, "the smoothing's weight is shown");
+
+  destroy_window (window);
 }
 
 static gboolean
@@ -494,6 +545,7 @@ main (int   argc,
 
   g_test_add_func ("/impasto/gui/steer/log-sliders", test_log_sliders);
   g_test_add_func ("/impasto/gui/steer/while-painting", test_steer_while_painting);
+  g_test_add_func ("/impasto/gui/model/deepest-layer", test_deepest_layer);
   g_test_add_func ("/impasto/gui/steer/pause-resume-stop", test_pause_resume_stop);
   g_test_add_func ("/impasto/gui/steer/close-while-paused", test_close_while_paused);
   g_test_add_func ("/impasto/gui/steer/continue", test_continue);

@@ -221,13 +221,16 @@ impasto_cli_prepare_files (const ImpastoCliPaths *paths,
                            GError               **error)
 {
   g_autofree char *log_subject = NULL;
-  RunFile files[5] = {
+  RunFile files[6] = {
     { paths->content, _("the content image"), FALSE },
     { paths->style, _("the style image"), FALSE },
     { paths->model, _("the model"), FALSE },
     { paths->output, _("the result"), TRUE },
   };
   guint n_files = 4;
+
+  if (paths->start != NULL)
+    files[n_files++] = (RunFile) { paths->start, _("the starting image"), FALSE };
 
   if (!check_result_name (paths->output, error))
     return FALSE;
@@ -300,7 +303,9 @@ set_log_error (ImpastoCliLog *log,
 static char *
 format_line (const ImpastoProgress *p)
 {
-  const double values[] = { p->total_loss, p->content_loss, p->style_loss, p->elapsed };
+  const double values[] = {
+    p->total_loss, p->content_loss, p->style_loss, p->tv_loss, p->elapsed,
+  };
   GString *line = g_string_new (NULL);
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -327,7 +332,7 @@ impasto_cli_log_write (ImpastoCliLog         *log,
       if (log->file == NULL)
         return set_log_error (log, errno, error);
       if (fputs (log->preamble, log->file) == EOF
-          || fputs ("step,total,content,style,seconds,scale,evaluations\n", log->file) == EOF)
+          || fputs ("step,total,content,style,tv,seconds,scale,evaluations\n", log->file) == EOF)
         return set_log_error (log, errno, error);
     }
 

@@ -20,6 +20,7 @@ typedef struct
   const char *output;
   const char *log;            /* NULL: none */
   const char *snapshot_dir;   /* NULL: no snapshots saved */
+  const char *start;          /* the image the run starts from; NULL: none */
 } ImpastoCliPaths;
 
 typedef struct _ImpastoCliLog ImpastoCliLog;

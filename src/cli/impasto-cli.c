@@ -118,6 +118,13 @@ on_param_option (const char  *option_name,
   return TRUE;
 }
 
+/* --init takes the table's choices or the image a run starts from, the recipe's [Start]. */
+static gboolean
+is_init (const ImpastoParamSpec *spec)
+{
+  return g_str_equal (spec->name, "init");
+}
+
 /* "How much the painting keeps of the photo, 0 to 1000000 (default: 1)" */
 static char *
 describe_param (const ImpastoParamSpec *spec)
@@ -129,6 +136,10 @@ describe_param (const ImpastoParamSpec *spec)
 
   if (spec->unit != NULL)
     shown = g_strdup_printf ("%s %s", value, _(spec->unit));
+  if (is_init (spec))
+    /* Translators: --init's help: what it does, its choices and its default value. */
+    return g_strdup_printf (_("%s; %s, or an image FILE, resized to the output (default: %s)"),
+                            _(spec->help), range, value);
   if (spec->flags & IMPASTO_PARAM_SCHEDULE)
     /* Translators: an option's help: what it does, its range and its default value. */
     return g_strdup_printf (_("%s; %s (default: the preset's, else %s)"), _(spec->help), range,
@@ -152,7 +163,7 @@ add_param_entries (GOptionGroup *group,
       char *help = describe_param (&specs[i]);
       GOptionEntry entry[2] = {
         { specs[i].name, 0, 0, G_OPTION_ARG_CALLBACK, G_GNUC_EXTENSION (gpointer) on_param_option, help,
-          specs[i].arg },
+          is_init (&specs[i]) ? "NAME|FILE" : specs[i].arg },
         { NULL },
       };
 
@@ -196,12 +207,12 @@ parse_options (Options  *options,
       _("FILE") },
     { "steer", 0, 0, G_OPTION_ARG_STRING, &options->steer,
       _("Change parameters during the run: “200:beta=2000,400:alpha=5” sets beta to 2000 from "
-        "step 200 on and alpha to 5 from step 400 on (alpha and beta can be changed)"),
+        "step 200 on and alpha to 5 from step 400 on (alpha, beta and tv-weight can be changed)"),
       _("STEP:NAME=VALUE,…") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->snapshot_dir,
       _("Save snapshots there as step-NNNNN.png (default: not saved)"), _("DIR") },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log_path,
-      _("Write step,total,content,style,seconds,scale,evaluations for every step as CSV"),
+      _("Write step,total,content,style,tv,seconds,scale,evaluations for every step as CSV"),
       _("FILE.csv") },
     { "download-model", 0, 0, G_OPTION_ARG_NONE, &options->download_model,
       _("Download the VGG19 model (about 510 MB) to where --model says, or to "
@@ -423,6 +434,27 @@ name_option (GError                **error,
     g_prefix_error (error, "--%s: ", spec->name);
 }
 
+static gboolean
+is_choice (const ImpastoParamSpec *spec,
+           const char             *text)
+{
+  return g_strv_contains ((const char * const *) spec->nicks, text);
+}
+
+/* --init FILE: the run starts from that image, whatever the recipe started from. Whether it
+ * can be read is found when the inputs are loaded, with the reason. */
+static gboolean
+set_start_file (ImpastoRecipe *recipe,
+                const char    *path,
+                GError       **error)
+{
+  if (*path == '\0')
+    return usage_error (error, _("--init must be noise, content, random or an image file"));
+
+  impasto_recipe_set_input (&recipe->start, path, NULL);
+  return TRUE;
+}
+
 /* The recipe's values (the seed's without one), then the preset's, then the options given,
  * the last one of each kind winning. */
 static ImpastoRecipe *
@@ -442,6 +474,14 @@ make_recipe (const Options       *options,
     {
       const Given *given = &g_array_index (options->given, Given, i);
 
+      if (is_init (given->spec) && !is_choice (given->spec, given->text))
+        {
+          if (!set_start_file (recipe, given->text, error))
+            return NULL;
+          continue;
+        }
+      if (is_init (given->spec))
+        impasto_recipe_set_input (&recipe->start, NULL, NULL);
       if (!impasto_param_parse (params, given->spec, given->text, error))
         {
           name_option (error, given->spec);
@@ -515,9 +555,15 @@ print_progress (const ImpastoProgress *p)
 
   if (p->scale > 0)   /* a coarse scale of a coarse-to-fine run: 1/2 or 1/4 of the size */
     g_print ("[1/%u] ", 1u << p->scale);
-  g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
-           p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
-           p->seconds_per_step, left);
+  if (p->params->tv_weight > 0)
+    g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g, tv %.6g)  %.3f s/step  "
+               "%s left\n"),
+             p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
+             p->tv_loss, p->seconds_per_step, left);
+  else
+    g_print (_("step %u/%u  loss %.6g (content %.6g, style %.6g)  %.3f s/step  %s left\n"),
+             p->step, p->total_steps, p->total_loss, p->content_loss, p->style_loss,
+             p->seconds_per_step, left);
 
   /* g_print() flushes by itself: a failed write shows in the stream's error flag, and errno
    * still says why. */
@@ -629,6 +675,7 @@ prepare_files (const Options       *options,
   ImpastoCliPaths paths = {
     recipe->content.path, recipe->style.path, model_path, options->output_path,
     options->log_path, recipe->params->snapshot_every != 0 ? options->snapshot_dir : NULL,
+    recipe->start.path,
   };
 
   return impasto_cli_prepare_files (&paths, error);

@@ -520,3 +520,94 @@ impasto_maxpool2x2_backward (const guint8 *argmax,
 
   impasto_pool_run (pool, c, maxpool_backward_task, &p);
 }
+
+/* Average pooling: a window's rows and columns inside the plane, and their share. */
+static inline guint
+window_extent (guint o,
+               guint size)
+{
+  return 2 * o + 1 < size ? 2 : 1;
+}
+
+static void
+avgpool_forward_task (guint    ch,
+                      gpointer data)
+{
+  const Pooling *p = data;
+  guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
+  const float *plane = p->x + (gsize) ch * p->h * p->w;
+  float *out = p->out + (gsize) ch * oh * ow;
+
+  for (guint oy = 0; oy < oh; oy++)
+    {
+      guint rows = window_extent (oy, p->h);
+      const float *r0 = plane + (gsize) 2 * oy * p->w;
+      const float *r1 = rows == 2 ? r0 + p->w : NULL;
+
+      for (guint ox = 0; ox < ow; ox++)
+        {
+          guint cols = window_extent (ox, p->w);
+          float sum = r0[2 * ox];
+
+          if (cols == 2)
+            sum += r0[2 * ox + 1];
+          if (r1 != NULL)
+            {
+              sum += r1[2 * ox];
+              if (cols == 2)
+                sum += r1[2 * ox + 1];
+            }
+          out[(gsize) oy * ow + ox] = sum / (float) (rows * cols);
+        }
+    }
+}
+
+void
+impasto_avgpool2x2_forward (const float *x,
+                            guint        c,
+                            guint        h,
+                            guint        w,
+                            float       *y,
+                            ImpastoPool *pool)
+{
+  Pooling p = { x, NULL, h, w, y, NULL };
+
+  impasto_pool_run (pool, c, avgpool_forward_task, &p);
+}
+
+/* Every input pixel lies in exactly one window: a gather, row by row. */
+static void
+avgpool_backward_task (guint    ch,
+                       gpointer data)
+{
+  const Pooling *p = data;
+  guint oh = impasto_pool_out_size (p->h), ow = impasto_pool_out_size (p->w);
+  const float *dy = p->dy + (gsize) ch * oh * ow;
+  float *d = p->out + (gsize) ch * p->h * p->w;
+
+  for (guint y = 0; y < p->h; y++)
+    {
+      guint oy = y / 2, rows = window_extent (oy, p->h);
+
+      for (guint x = 0; x < p->w; x++)
+        {
+          guint ox = x / 2;
+
+          d[(gsize) y * p->w + x] = dy[(gsize) oy * ow + ox]
+                                    / (float) (rows * window_extent (ox, p->w));
+        }
+    }
+}
+
+void
+impasto_avgpool2x2_backward (const float *dy,
+                             guint        c,
+                             guint        h,
+                             guint        w,
+                             float       *dx,
+                             ImpastoPool *pool)
+{
+  Pooling p = { NULL, dy, h, w, dx, NULL };
+
+  impasto_pool_run (pool, c, avgpool_backward_task, &p);
+}

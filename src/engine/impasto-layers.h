@@ -92,4 +92,22 @@ void  impasto_maxpool2x2_backward      (const guint8 *argmax,
                                         float        *dx,
                                         ImpastoPool  *pool);
 
+/* y[c][(h+1)/2][(w+1)/2] = the mean of each 2x2 window over its part inside x (a cut-short
+ * window at an odd edge averages the two or one values it has, as TensorFlow's SAME pooling
+ * does); it needs no record for the backward pass. */
+void  impasto_avgpool2x2_forward       (const float  *x,
+                                        guint         c,
+                                        guint         h,
+                                        guint         w,
+                                        float        *y,
+                                        ImpastoPool  *pool);
+
+/* dx[c][h][w] (overwritten) receives each dy shared equally over its window's part inside. */
+void  impasto_avgpool2x2_backward      (const float  *dy,
+                                        guint         c,
+                                        guint         h,
+                                        guint         w,
+                                        float        *dx,
+                                        ImpastoPool  *pool);
+
 G_END_DECLS

@@ -18,6 +18,9 @@
  * a fixed range of pixels whatever the number of threads. */
 #define CONTENT_PARTS 64
 #define GRAM_PARTS 4
+/* Total variation in this many bands of rows per plane, of at most TV_MAX_PLANES planes. */
+#define TV_BANDS 16
+#define TV_MAX_PLANES 4
 
 typedef struct
 {
@@ -154,6 +157,73 @@ impasto_style_loss (const float *f,
   /* G - A is symmetric, so d/dF of sum (G - A)^2 is 4 (G - A) F; the factor is in grad_scale. */
   if (grad != NULL)
     impasto_pool_run (pool, 2 * GRAM_PARTS, style_grad_task, &s);
+
+  return sum;
+}
+
+typedef struct
+{
+  const float *x;
+  guint        h;
+  guint        w;
+  float        grad_scale;
+  float       *grad;
+  double      *sums;      /* one per band of each plane */
+} Tv;
+
+/* The pairs whose first pixel lies in this band's rows, and the gradient of every pixel of
+ * those rows, gathered from its neighbours so that no two bands write the same place. */
+static void
+tv_task (guint    task,
+         gpointer data)
+{
+  const Tv *t = data;
+  guint plane = task / TV_BANDS;
+  gsize start, end;
+  const float *x = t->x + (gsize) plane * t->h * t->w;
+  float *grad = t->grad != NULL ? t->grad + (gsize) plane * t->h * t->w : NULL;
+  double sum = 0.0;
+
+  impasto_pool_chunk (t->h, TV_BANDS, task % TV_BANDS, 1, &start, &end);
+  for (gsize y = start; y < end; y++)
+    {
+      const float *row = x + y * t->w;
+
+      for (guint i = 0; i < t->w; i++)
+        {
+          float right = i + 1 < t->w ? row[i] - row[i + 1] : 0.f;
+          float down = y + 1 < t->h ? row[i] - x[(y + 1) * t->w + i] : 0.f;
+
+          sum += (double) right * right + (double) down * down;
+          if (grad != NULL)
+            {
+              float left = i > 0 ? row[i] - row[i - 1] : 0.f;
+              float up = y > 0 ? row[i] - x[(y - 1) * t->w + i] : 0.f;
+
+              grad[y * t->w + i] += t->grad_scale * (right + down + left + up);
+            }
+        }
+    }
+  t->sums[task] = sum;
+}
+
+double
+impasto_tv_loss (const float *x,
+                 guint        c,
+                 guint        h,
+                 guint        w,
+                 float        grad_scale,
+                 float       *grad,
+                 ImpastoPool *pool)
+{
+  double sums[TV_MAX_PLANES * TV_BANDS];
+  Tv t = { x, h, w, grad_scale, grad, sums };
+  double sum = 0.0;
+
+  g_assert (c <= TV_MAX_PLANES);
+  impasto_pool_run (pool, c * TV_BANDS, tv_task, &t);
+  for (guint i = 0; i < c * TV_BANDS; i++)
+    sum += sums[i];
 
   return sum;
 }

@@ -1,4 +1,4 @@
-/* impasto-loss.h: the content and style losses of Gatys et al.
+/* impasto-loss.h: the content and style losses of Gatys et al., and total variation
  *
  * Each returns a plain sum of squares (the caller applies the normalisation and the layer
  * weight) and adds grad_scale times the gradient of half that sum into grad. The work is split
@@ -43,6 +43,17 @@ double impasto_style_loss   (const float *f,
                              const float *a,
                              float        grad_scale,
                              float       *gram,
+                             float       *grad,
+                             ImpastoPool *pool);
+
+/* Total variation of c (at most 4) planes of h x w: returns the sum of (x[y][x+1] - x[y][x])^2 and
+ * (x[y+1][x] - x[y][x])^2 over every plane; grad[c][h][w] += grad_scale times the gradient
+ * of half that sum when grad is not NULL. */
+double impasto_tv_loss      (const float *x,
+                             guint        c,
+                             guint        h,
+                             guint        w,
+                             float        grad_scale,
                              float       *grad,
                              ImpastoPool *pool);
 

@@ -20,6 +20,9 @@ static const char * const png_depth_nicks[] = { "8", "16", NULL };
 static const char * const resample_nicks[] = { "box", "triangle", NULL };
 static const char * const original_colours_nicks[] = { "no", "yes", NULL };
 static const char * const colour_match_nicks[] = { "none", "histogram", "linear", NULL };
+static const char * const pooling_nicks[] = { "max", "avg", NULL };
+static const char * const init_nicks[] = { "noise", "content", "random", NULL };
+static const char * const style_norm_nicks[] = { "seed", "channels", NULL };
 
 /* The seed program's choices: 450x300, alpha 1, beta 500, noise 0.5, Adam with learning rate
  * 1 for 3000 steps, a snapshot every 50, content on conv4_2 and conv5_2, style on convN_1. */
@@ -102,6 +105,28 @@ static const ImpastoParamSpec specs[] = {
     N_("Colour matching"),
     N_("Give the painting the photo's colours before the run: none, each channel's histogram, "
        "or their mean and covariance (linear)"), 2 },
+  { "tv-weight", IMPASTO_PARAM_DOUBLE, IMPASTO_PARAM_STEERABLE | IMPASTO_PARAM_LOGARITHMIC,
+    OFFSET (tv_weight), 0, 0, 1000, 1, NULL, NULL, "X", NULL,
+    N_("Smoothing (TV)"),
+    N_("Weight of the total variation, the squared differences of neighbouring pixels "
+       "(0 to 255): smooths out speckles"), 2 },
+  { "pooling", IMPASTO_PARAM_ENUM, 0, OFFSET (pooling),
+    IMPASTO_POOLING_MAX, 0, G_N_ELEMENTS (pooling_nicks) - 2, 1, pooling_nicks, NULL, "NAME",
+    NULL,
+    N_("Pooling"), N_("How the network shrinks its maps: max (the seed's) or avg, which "
+                      "paints smoother strokes"), 2 },
+  { "init", IMPASTO_PARAM_ENUM, 0, OFFSET (init),
+    IMPASTO_INIT_NOISE, 0, G_N_ELEMENTS (init_nicks) - 2, 1, init_nicks, NULL, "NAME", NULL,
+    N_("Start from"),
+    N_("What the painting starts from: the photo blended with noise by Noise, the photo "
+       "itself, or noise alone"), 2 },
+  { "style-norm", IMPASTO_PARAM_ENUM, 0, OFFSET (style_norm),
+    IMPASTO_STYLE_NORM_SEED, 0, G_N_ELEMENTS (style_norm_nicks) - 2, 1, style_norm_nicks, NULL,
+    "NAME", NULL,
+    N_("Style normalisation"),
+    N_("How each style layer's loss is scaled: seed (the seed's, which weighs a layer by its "
+       "channels squared, the deep layers most) or channels (divided by them as well, as the "
+       "classic Torch tool does, so that no layer counts more for its width)"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */
@@ -196,6 +221,21 @@ is_whole (const ImpastoParamSpec *spec)
   return spec->type != IMPASTO_PARAM_DOUBLE;
 }
 
+/* "seed or imagenet", "draft, balanced or seed-exact" */
+static char *
+join_choices (const char * const *words)
+{
+  g_autofree char *head = g_strjoinv (", ", (char **) words);
+  char *last = strrchr (head, ',');
+
+  if (last != NULL)
+    {
+      *last = '\0';
+      return g_strdup_printf (_("%s or %s"), head, last + 2);
+    }
+  return g_steal_pointer (&head);
+}
+
 char *
 impasto_param_describe_range (const ImpastoParamSpec *spec)
 {
@@ -203,18 +243,7 @@ impasto_param_describe_range (const ImpastoParamSpec *spec)
   g_autofree char *high = NULL;
 
   if (spec->type == IMPASTO_PARAM_ENUM)
-    {
-      g_autofree char *head = g_strjoinv (", ", (char **) spec->nicks);
-      char *last = strrchr (head, ',');
-
-      /* "seed or imagenet", "draft, balanced or seed-exact" */
-      if (last != NULL)
-        {
-          *last = '\0';
-          return g_strdup_printf (_("%s or %s"), head, last + 2);
-        }
-      return g_steal_pointer (&head);
-    }
+    return join_choices (spec->nicks);
   if (spec->type == IMPASTO_PARAM_LAYERS)
     return g_strdup (_("conv1_1 to conv5_4, each with a weight of 0 or more"));
 
@@ -547,8 +576,17 @@ impasto_steer_check (const char              *name,
 
   if (spec == NULL || !(spec->flags & IMPASTO_PARAM_STEERABLE))
     {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autofree char *steerable = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+        if (specs[i].flags & IMPASTO_PARAM_STEERABLE)
+          g_ptr_array_add (names, (gpointer) specs[i].name);
+      g_ptr_array_add (names, NULL);
+      steerable = join_choices ((const char * const *) names->pdata);
+      /* Translators: the second %s lists the parameters that can, "alpha, beta or tv-weight". */
       g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                   _("“%s” cannot be changed during a run; alpha and beta can"), name);
+                   _("“%s” cannot be changed during a run; %s can"), name, steerable);
       return FALSE;
     }
 

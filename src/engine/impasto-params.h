@@ -98,6 +98,9 @@ gboolean  impasto_steer_check           (const char             *name,
 
 char     *impasto_format_double         (double                  value);
 
+/* The deepest layer a layer list can name: a network loaded up to it serves any run. */
+#define IMPASTO_DEEPEST_LAYER "conv5_4"
+
 gboolean  impasto_layer_list_parse      (ImpastoLayerList       *list,
                                          const char             *text,
                                          GError                **error);

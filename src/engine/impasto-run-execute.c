@@ -122,8 +122,8 @@ is_finite_image (ImpastoRun *run)
   return TRUE;
 }
 
-/* uniform noise in [-20, 20] * noise + content * (1 - noise), both mean subtracted, at the
- * current (coarsest) scale */
+/* The seed's: uniform noise in [-20, 20] * noise + content * (1 - noise), both mean
+ * subtracted, at the current (coarsest) scale; or the content alone, or the noise alone. */
 static void
 init_image (ImpastoRun *run)
 {
@@ -135,12 +135,17 @@ init_image (ImpastoRun *run)
   float noise = run->params->noise;
 
   impasto_run_image_to_planes (content, run->mean, run->x);
+  if (run->params->init == IMPASTO_INIT_CONTENT)
+    return;
   for (gsize i = 0; i < hw; i++)
     for (guint c = 0; c < 3; c++)
       {
         float u = (float) g_rand_double_range (rand, -NOISE_RANGE, NOISE_RANGE);
 
-        run->x[c * hw + i] = u * noise + run->x[c * hw + i] * (1.f - noise);
+        if (run->params->init == IMPASTO_INIT_RANDOM)
+          run->x[c * hw + i] = u;
+        else
+          run->x[c * hw + i] = u * noise + run->x[c * hw + i] * (1.f - noise);
       }
 }
 
@@ -353,7 +358,8 @@ evaluate (ImpastoRun *run,
           gboolean    with_gradient)
 {
   return impasto_run_evaluate_at (run, run->x, with_gradient ? run->grad : NULL, &run->loss,
-                                  &run->content_loss, &run->style_loss, run->cancellable);
+                                  &run->content_loss, &run->style_loss, &run->tv_loss,
+                                  run->cancellable);
 }
 
 static gboolean
@@ -365,7 +371,7 @@ objective (const float *x,
   ImpastoRun *run = user_data;
 
   return impasto_run_evaluate_at (run, x, grad, loss, &run->content_loss, &run->style_loss,
-                                  run->cancellable);
+                                  &run->tv_loss, run->cancellable);
 }
 
 typedef enum
@@ -379,7 +385,7 @@ typedef enum
 static Advance
 advance_lbfgs (ImpastoRun *run)
 {
-  double content = run->content_loss, style = run->style_loss;
+  double content = run->content_loss, style = run->style_loss, tv = run->tv_loss;
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
@@ -393,6 +399,7 @@ advance_lbfgs (ImpastoRun *run)
       /* x and the loss are back where they were; so must their parts be */
       run->content_loss = content;
       run->style_loss = style;
+      run->tv_loss = tv;
       if (result == IMPASTO_LBFGS_CANCELLED)
         return ADVANCE_CANCELLED;
     }
@@ -450,6 +457,7 @@ report (ImpastoRun     *run,
     .total_loss = run->loss,
     .content_loss = run->content_loss,
     .style_loss = run->style_loss,
+    .tv_loss = run->tv_loss,
     .seconds_per_step = mean_step_seconds (run),
     .elapsed = (g_get_monotonic_time () - run->clock_start) / (double) G_USEC_PER_SEC,
     .params = run->params,
@@ -859,11 +867,11 @@ impasto_run_evaluate (ImpastoRun  *run,
                       double      *content_loss,
                       double      *style_loss)
 {
-  double total, content, style;
+  double total, content, style, tv;
 
   g_return_val_if_fail (run != NULL, NAN);
 
-  impasto_run_evaluate_at (run, image, grad, &total, &content, &style, NULL);
+  impasto_run_evaluate_at (run, image, grad, &total, &content, &style, &tv, NULL);
   if (content_loss != NULL)
     *content_loss = content;
   if (style_loss != NULL)

@@ -66,6 +66,7 @@ struct _ImpastoRun
   double            loss;          /* at x */
   double            content_loss;
   double            style_loss;
+  double            tv_loss;
 
   ImpastoAdam      *adam;
   ImpastoLbfgs     *lbfgs;
@@ -100,6 +101,8 @@ ImpastoConvAlgorithm impasto_run_choose_algorithm (guint in_c,
                                                    guint out_c,
                                                    guint h,
                                                    guint w);
+gboolean impasto_run_stage_needs_mask  (const ImpastoRunParams *params,
+                                        const ImpastoLayer     *layer);
 void     impasto_run_free_stages       (ImpastoRun         *run);
 void     impasto_run_set_size          (ImpastoRun         *run,
                                         guint               width,
@@ -114,6 +117,7 @@ gboolean impasto_run_evaluate_at       (ImpastoRun         *run,
                                         double             *total,
                                         double             *content,
                                         double             *style,
+                                        double             *tv,
                                         GCancellable       *cancellable);
 
 G_END_DECLS

@@ -76,7 +76,7 @@ tally_stage (Tally                  *tally,
   tally->max_stage = MAX (tally->max_stage, size);
   if (content || style)
     tally->floats += size;
-  else
+  else if (impasto_run_stage_needs_mask (params, layer))
     tally->bytes += size;
   if (content)
     tally->floats += size;

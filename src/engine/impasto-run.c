@@ -158,6 +158,15 @@ plan_losses (ImpastoRun *run)
     }
 }
 
+/* Whether a stage whose output no loss keeps needs a byte per value for its backward pass:
+ * a ReLU's mask or a max pooling's argmax; average pooling needs neither. */
+gboolean
+impasto_run_stage_needs_mask (const ImpastoRunParams *params,
+                              const ImpastoLayer     *layer)
+{
+  return layer->kind != IMPASTO_LAYER_POOL || params->pooling != IMPASTO_POOLING_AVG;
+}
+
 /* Allocates everything a step needs, sized for the output (the largest scale). */
 static void
 allocate (ImpastoRun *run)
@@ -173,7 +182,7 @@ allocate (ImpastoRun *run)
       max_size = MAX (max_size, size);
       if (stage->has_content || stage->has_style)
         stage->out = g_new (float, size);
-      else
+      else if (impasto_run_stage_needs_mask (run->params, stage->layer))
         stage->mask = g_new (guint8, size);
       if (stage->has_content)
         stage->content_target = g_new (float, size);
@@ -252,7 +261,11 @@ forward_stage (ImpastoRun  *run,
                const float *in,
                float       *out)
 {
-  if (stage->layer->kind == IMPASTO_LAYER_POOL)
+  if (stage->layer->kind == IMPASTO_LAYER_POOL && run->params->pooling == IMPASTO_POOLING_AVG)
+    {
+      impasto_avgpool2x2_forward (in, stage->in_c, stage->in_h, stage->in_w, out, run->pool);
+    }
+  else if (stage->layer->kind == IMPASTO_LAYER_POOL)
     {
       impasto_maxpool2x2_forward (in, stage->in_c, stage->in_h, stage->in_w, out, stage->mask,
                                   run->pool);
@@ -296,10 +309,16 @@ content_norm (const Stage *stage)
   return 1.0 / (2.0 * stage->h * stage->w * stage->c);
 }
 
+/* The seed's 1 / (4 N^2 M^2) gives a layer of N channels N^2 / 4 times the weight the
+ * classic Torch tool gives it: (G / (N M) - A / (N M))^2 averaged over the N^2 entries. */
 static double
-style_norm (const Stage *stage)
+style_norm (const ImpastoRunParams *params,
+            const Stage            *stage)
 {
   double m = (double) stage->h * stage->w, n = stage->c;
+
+  if (params->style_norm == IMPASTO_STYLE_NORM_CHANNELS)
+    return 1.0 / (n * n * n * n * m * m);
 
   return 1.0 / (4.0 * m * m * n * n);
 }
@@ -325,7 +344,7 @@ stage_losses (ImpastoRun  *run,
     }
   if (stage->has_style)
     {
-      double scale = stage->style_weight * style_norm (stage);
+      double scale = stage->style_weight * style_norm (params, stage);
       double ss = impasto_style_loss (stage->out, stage->c, m, stage->style_target,
                                       (float) (4.0 * params->beta * scale), run->gram, grad,
                                       run->pool);
@@ -340,6 +359,11 @@ backward_stage (ImpastoRun *run,
                 float      *g,
                 float      *dst)
 {
+  if (stage->layer->kind == IMPASTO_LAYER_POOL && run->params->pooling == IMPASTO_POOLING_AVG)
+    {
+      impasto_avgpool2x2_backward (g, stage->in_c, stage->in_h, stage->in_w, dst, run->pool);
+      return;
+    }
   if (stage->layer->kind == IMPASTO_LAYER_POOL)
     {
       impasto_maxpool2x2_backward (stage->mask, g, stage->in_c, stage->in_h, stage->in_w, dst,
@@ -383,6 +407,18 @@ backward (ImpastoRun   *run,
   return TRUE;
 }
 
+/* Smoothing acts on the image itself, after the network has sent its gradient back to it. */
+static double
+tv_losses (ImpastoRun  *run,
+           const float *image,
+           float       *grad)
+{
+  float scale = (float) (2.0 * run->params->tv_weight);
+
+  return impasto_tv_loss (image, 3, run->height, run->width, scale,
+                          run->params->tv_weight > 0 ? grad : NULL, run->pool);
+}
+
 gboolean
 impasto_run_evaluate_at (ImpastoRun   *run,
                          const float  *image,
@@ -390,6 +426,7 @@ impasto_run_evaluate_at (ImpastoRun   *run,
                          double       *total,
                          double       *content,
                          double       *style,
+                         double       *tv,
                          GCancellable *cancellable)
 {
   *content = *style = 0.0;
@@ -410,8 +447,12 @@ impasto_run_evaluate_at (ImpastoRun   *run,
         stage_losses (run, &run->stages[i], NULL, content, style);
     }
 
+  *tv = tv_losses (run, image, grad);
   run->evaluations++;
   *total = run->params->alpha * *content + run->params->beta * *style;
+  /* Without smoothing the total is the seed's to the bit, even for an image gone NaN. */
+  if (run->params->tv_weight > 0)
+    *total += run->params->tv_weight * *tv;
   return TRUE;
 }
 

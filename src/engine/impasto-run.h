@@ -58,6 +58,28 @@ typedef enum
   IMPASTO_PNG_DEPTH_16,   /* for prints: the run's image has more shades than 8 bits */
 } ImpastoPngDepth;
 
+typedef enum
+{
+  IMPASTO_POOLING_MAX,   /* the seed's (and VGG's own) */
+  IMPASTO_POOLING_AVG,   /* Gatys et al.'s choice: smoother strokes */
+} ImpastoPooling;
+
+/* What the optimisation starts from when the recipe names no image to start from. */
+typedef enum
+{
+  IMPASTO_INIT_NOISE,     /* the seed's: the photo blended with noise, by `noise` */
+  IMPASTO_INIT_CONTENT,   /* the photo itself */
+  IMPASTO_INIT_RANDOM,    /* the seed's noise alone */
+} ImpastoInit;
+
+/* How each style layer's sum of squared Gram differences is scaled, before its weight. */
+typedef enum
+{
+  IMPASTO_STYLE_NORM_SEED,       /* the seed's 1 / (4 N^2 M^2): N^2 / 4 times the next */
+  IMPASTO_STYLE_NORM_CHANNELS,   /* the classic Torch tool's: the Grams divided by N M, the
+                                  * mean square over their N^2 entries: 1 / (N^4 M^2) */
+} ImpastoStyleNorm;
+
 #define IMPASTO_MAX_SCALES 3
 
 typedef enum
@@ -95,7 +117,8 @@ typedef struct
   guint            height;
   double           alpha;           /* content weight */
   double           beta;            /* style weight */
-  double           noise;           /* share of noise in the initial image, 0..1 */
+  double           noise;           /* share of noise in the initial image, 0..1, for
+                                     * IMPASTO_INIT_NOISE */
   guint            steps;
   double           learning_rate;   /* Adam's; for L-BFGS, the first step's largest change */
   guint            snapshot_every;  /* 0: only the final image */
@@ -111,6 +134,10 @@ typedef struct
   ImpastoResample  resample;        /* how the inputs are resized to the run's size */
   ImpastoOriginalColours original_colours;   /* applied to every image the run gives out */
   ImpastoColourMatch colour_match;  /* applied to the style image before the run */
+  double           tv_weight;       /* total variation weight, on the 0..255 pixel scale */
+  ImpastoPooling   pooling;
+  ImpastoInit      init;
+  ImpastoStyleNorm style_norm;
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
@@ -123,9 +150,11 @@ typedef struct
   guint               scale;         /* 0: the output size; 1: half of it; 2: a quarter */
   guint64             evaluations;   /* of the loss and gradient so far (L-BFGS: about one
                                       * per step, sometimes more) */
-  double              total_loss;    /* alpha * content_loss + beta * style_loss */
+  double              total_loss;    /* alpha * content_loss + beta * style_loss
+                                      * + tv_weight * tv_loss */
   double              content_loss;
   double              style_loss;
+  double              tv_loss;       /* the image's total variation, weighted or not */
   double              seconds_per_step;  /* mean over the steps since the previous report */
   double              elapsed;       /* seconds since the optimisation started */
   const ImpastoImage *snapshot;      /* set every snapshot_every steps and at the end */

@@ -283,7 +283,8 @@ on_progress (const ImpastoProgress *progress,
   gint64 now = g_get_monotonic_time ();
   ImpastoJobSample sample = {
     progress->step, progress->total_loss, progress->content_loss, progress->style_loss,
-    progress->params->alpha, progress->params->beta,
+    progress->params->alpha, progress->params->beta, progress->tv_loss,
+    progress->params->tv_weight,
   };
   gboolean urgent = progress->snapshot != NULL || progress->step == progress->total_steps;
   gboolean post = FALSE;

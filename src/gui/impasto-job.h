@@ -31,6 +31,8 @@ typedef struct
   double style_loss;
   double alpha;          /* in force at this step */
   double beta;
+  double tv_loss;
+  double tv_weight;      /* in force at this step */
 } ImpastoJobSample;
 
 #define IMPASTO_TYPE_JOB_STATE (impasto_job_state_get_type ())

@@ -101,9 +101,16 @@ impasto_window_update_progress (ImpastoWindow *self)
 
       /* Translators: the current losses, then the weights in force (which the user may have
        * changed during the run); keep the numbers' format. */
-      loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g) · α %g, β %g"),
-                                   last->total_loss, last->content_loss, last->style_loss,
-                                   last->alpha, last->beta);
+      if (last->tv_weight > 0)
+        /* Translators: as above, with the smoothing (total variation) and its weight. */
+        loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g, smoothing %.4g) "
+                                       "· α %g, β %g, TV %g"),
+                                     last->total_loss, last->content_loss, last->style_loss,
+                                     last->tv_loss, last->alpha, last->beta, last->tv_weight);
+      else
+        loss_text = g_strdup_printf (_("Loss %.4g  (content %.4g, style %.4g) · α %g, β %g"),
+                                     last->total_loss, last->content_loss, last->style_loss,
+                                     last->alpha, last->beta);
     }
   gtk_label_set_text (self->loss_label, loss_text);
 

@@ -354,8 +354,10 @@ impasto_window_load_model (ImpastoWindow *self,
                            const char    *path,
                            gboolean       remember)
 {
-  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
-  g_auto(GStrv) layers = impasto_run_params_get_loss_layers (params);
+  /* Not only the default layers: a recipe opened or the Advanced section may name any, and
+   * the network serves every run of the window. The two layers past the default's deepest
+   * (conv5_2) take about 19 MB. */
+  static const char * const layers[] = { IMPASTO_DEEPEST_LAYER, NULL };
 
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
@@ -370,7 +372,7 @@ impasto_window_load_model (ImpastoWindow *self,
   impasto_window_show_status (self, _("Loading the model…"), FALSE);
 
   /* The window's state only changes on the main thread, in the callback. */
-  impasto_network_load_async (path, (const char * const *) layers, self->model_cancellable,
+  impasto_network_load_async (path, layers, self->model_cancellable,
                               on_network_loaded, g_object_ref (self));
 }
 
