@@ -149,6 +149,9 @@ fixture_bad_recipes (const char *good)
        "tv-weight must be a number (0 to 1000), not “none”");
   add (cases, "tv-weight-missing", replace (good, "tv-weight=0\n", ""),
        "it gives no value for tv-weight");
+  add (cases, "tv-weight-in-format-1",
+       replace (format_1, "[Parameters]\n", "[Parameters]\ntv-weight=0\n"),
+       "tv-weight is not a parameter of format 1");
   add (cases, "pooling-unknown", replace (good, "pooling=max", "pooling=median"),
        "pooling must be max or avg, not median");
   add (cases, "pooling-as-a-number", replace (good, "pooling=max", "pooling=1"),

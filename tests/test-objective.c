@@ -10,8 +10,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "impasto-run-private.h"
 #include "impasto-params.h"
+#include "impasto-run-private.h"
 #include "impasto-run.h"
 #include "naive.h"
 #include "test-util.h"
