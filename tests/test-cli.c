@@ -573,6 +573,16 @@ test_bad_arguments (Fixture       *f,
     }
 }
 
+static ImpastoRecipe *
+recipe_of (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  ImpastoRecipe *recipe = impasto_recipe_load_file (path, &error);
+
+  g_assert_no_error (error);
+  return recipe;
+}
+
 /* --png-depth 16 writes the same picture as 8 bits do, with the shades between kept: its
  * high bytes are the 8-bit result's to within one, its header says 16 bits, and it carries the
  * recipe, which makes it again. A JPEG cannot hold 16 bits and is refused before the run. */
@@ -622,23 +632,12 @@ test_png_depth (Fixture       *f,
     }
   g_test_message ("%u of %zu samples differ by one", differ, impasto_image_get_n_bytes (eight));
 
-  recipe = impasto_recipe_load_file (print, &error);
-  g_assert_no_error (error);
+  recipe = recipe_of (print);
   g_assert_cmpint (recipe->params->png_depth, ==, IMPASTO_PNG_DEPTH_16);
 
   g_assert_cmpint (c.status, ==, 2);
   g_assert_nonnull (strstr (c.err, "only a PNG result has 16 bits"));
   g_assert_false (g_file_test (jpeg, G_FILE_TEST_EXISTS));
-}
-
-static ImpastoRecipe *
-recipe_of (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  ImpastoRecipe *recipe = impasto_recipe_load_file (path, &error);
-
-  g_assert_no_error (error);
-  return recipe;
 }
 
 /* --style a,b and --style a --style b are one blend; a weight of 0 leaves the other image's
