@@ -106,14 +106,15 @@ impasto_window_write_advanced (ImpastoWindow          *self,
 static void
 save_advanced (ImpastoWindow *self)
 {
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
   GVariantBuilder builder;
 
+  /* Each row writes its own field of params. */
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
   for (guint i = 0; i < self->advanced_rows->len; i++)
     {
       GtkWidget *widget = g_ptr_array_index (self->advanced_rows, i);
       const ImpastoParamSpec *spec = row_spec (widget);
-      g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
       g_autofree char *text = NULL;
 
       if (!read_row (widget, params, NULL))
@@ -153,11 +154,12 @@ load_advanced (ImpastoWindow *self)
 void
 impasto_window_advanced_changed (ImpastoWindow *self)
 {
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+
   g_clear_pointer (&self->advanced_error, g_free);
   for (guint i = 0; i < self->advanced_rows->len; i++)
     {
       GtkWidget *widget = g_ptr_array_index (self->advanced_rows, i);
-      g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
       g_autoptr(GError) error = NULL;
 
       if (read_row (widget, params, &error))
