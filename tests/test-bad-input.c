@@ -1316,7 +1316,7 @@ static const BadInput output_inputs[] = {
   MADE ("parameter/no-layers", no_layers, 2, "A run needs at least one content or style layer"),
   MADE ("parameter/max-memory-too-small", memory_over_limit, 1,
         /* g_format_size() puts a no-break space before the unit */
-        "of memory, more than its limit of 1.0\u00a0MB; choose a smaller output size"),
+        "more than its limit of 1.0\u00a0MB; choose a smaller output size"),
   MADE ("output/missing-folder", output_missing_folder, 1, "does not exist"),
   MADE ("output/is-a-folder", output_is_a_folder, 1, "a folder of that name is in the way"),
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
