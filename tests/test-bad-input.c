@@ -1415,9 +1415,12 @@ test_signal (Fixture       *f,
   g_autoptr(GSubprocess) proc = spawn_long_run (f);
   g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   g_autoptr(GError) error = NULL;
+  g_autofree char *plan = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
 
   g_assert_no_error (error);
+  /* The plan comes first, then the steps. */
+  g_assert_true (g_str_has_prefix (plan, "plan: about "));
   g_assert_true (g_str_has_prefix (line, "step 0/100000"));
   g_subprocess_send_signal (proc, signo);
   assert_stopped (f, proc, 128 + signo);

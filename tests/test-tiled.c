@@ -123,8 +123,8 @@ fixture_set_up (Fixture       *f,
     {
       const ImpastoPlanSegment *seg = &impasto_run_get_plan (f->tiled)->segments[s];
 
-      g_test_message ("segment %u: stages %u to %u, halo %u, backward %u", s, seg->first,
-                      seg->end - 1, seg->halo, seg->halo_back);
+      g_test_message ("segment %u: stages %u to %u, strips of %u rows, halo %u, backward %u",
+                      s, seg->first, seg->end - 1, seg->rows, seg->halo, seg->halo_back);
     }
   /* The buffers hold strips, not the whole image: the strips are what is tested. */
   g_assert_false (impasto_run_fits_whole_for_tests (f->tiled));

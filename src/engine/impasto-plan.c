@@ -159,6 +159,13 @@ segment_in_h (const ImpastoPlan        *plan,
   return seg->first == 0 ? plan->height : plan->stages[seg->first - 1].h;
 }
 
+static guint
+segment_n_strips (const ImpastoPlan        *plan,
+                  const ImpastoPlanSegment *seg)
+{
+  return (segment_in_h (plan, seg) + seg->rows - 1) / seg->rows;
+}
+
 /* Rows of the segment's input a strip with this halo reads. */
 static guint
 strip_rows (const ImpastoPlan        *plan,
@@ -166,10 +173,47 @@ strip_rows (const ImpastoPlan        *plan,
             guint                     strip,
             guint                     halo)
 {
-  guint in_h = segment_in_h (plan, seg), rows = plan->tile_rows >> seg->shift;
-  guint y0 = strip * rows, y1 = MIN (in_h, y0 + rows);
+  guint in_h = segment_in_h (plan, seg);
+  guint y0 = strip * seg->rows, y1 = MIN (in_h, y0 + seg->rows);
 
   return MIN (in_h, y1 + halo) - (y0 > halo ? y0 - halo : 0);
+}
+
+/* The most values any buffer of the segment holds for a strip of rows (and its halo). */
+static gsize
+footprint (const ImpastoPlan        *plan,
+           const ImpastoNetwork     *network,
+           const ImpastoPlanSegment *seg,
+           guint                     rows)
+{
+  guint in_h = segment_in_h (plan, seg), in_c = seg->first == 0 ? 3
+                                                                 : plan->stages[seg->first - 1].c;
+  guint ext = MIN (in_h, rows + 2 * seg->halo_back);
+  gsize most = (gsize) in_c * ext * plan->stages[seg->first].w;
+
+  for (guint i = seg->first; i < seg->end; i++)
+    most = MAX (most, (gsize) plan->stages[i].c * rows_after (network, seg->first, i, ext)
+                      * plan->stages[i].w);
+  return most;
+}
+
+/* Deeper segments have smaller maps: as many rows as fit what the first one's strips take. */
+static void
+plan_rows (ImpastoPlan          *plan,
+           const ImpastoNetwork *network)
+{
+  gsize budget = footprint (plan, network, &plan->segments[0], plan->tile_rows);
+
+  plan->segments[0].rows = plan->tile_rows;
+  for (guint s = 1; s < plan->n_segments; s++)
+    {
+      ImpastoPlanSegment *seg = &plan->segments[s];
+      guint in_h = segment_in_h (plan, seg);
+
+      seg->rows = round_up (in_h, seg->align);
+      while (seg->rows > seg->align && footprint (plan, network, seg, seg->rows) > budget)
+        seg->rows -= seg->align;
+    }
 }
 
 static double
@@ -186,17 +230,17 @@ conv_work (const ImpastoNetwork *network,
 }
 
 /* Buffer capacities for the longest strip of each segment, and the work of a step: a
- * forward pass, then for the gradient a forward again and a backward on wider strips. */
+ * forward pass, then for the gradient a forward again (unless the segment is one strip) and
+ * a backward on wider strips. */
 static void
 plan_strips (ImpastoPlan          *plan,
              const ImpastoNetwork *network)
 {
-  guint n_strips = (plan->height + plan->tile_rows - 1) / plan->tile_rows;
-
   for (guint s = 0; s < plan->n_segments; s++)
     {
       const ImpastoPlanSegment *seg = &plan->segments[s];
       guint in_c = seg->first == 0 ? 3 : plan->stages[seg->first - 1].c;
+      guint n_strips = segment_n_strips (plan, seg);
 
       for (guint strip = 0; strip < n_strips; strip++)
         {
@@ -211,8 +255,10 @@ plan_strips (ImpastoPlan          *plan,
               guint rows = rows_after (network, seg->first, i, back);
 
               stage->capacity = MAX (stage->capacity, (gsize) stage->c * rows * stage->w);
-              plan->work += conv_work (network, plan, i, rows_after (network, seg->first, i, fwd));
-              plan->work += 2 * conv_work (network, plan, i, rows);
+              plan->work += (n_strips > 1 ? 2 : 1)
+                            * conv_work (network, plan, i, rows_after (network, seg->first, i,
+                                                                       fwd));
+              plan->work += conv_work (network, plan, i, rows);
             }
         }
     }
@@ -350,7 +396,6 @@ impasto_plan_new (const ImpastoNetwork   *network,
 {
   g_autoptr(ImpastoPlan) plan = g_new0 (ImpastoPlan, 1);
   int deepest = impasto_run_params_find_deepest_layer (params, network, error);
-  guint align = 1;
 
   if (deepest < 0)
     return NULL;
@@ -362,17 +407,24 @@ impasto_plan_new (const ImpastoNetwork   *network,
   if (!plan_shapes (plan, network, params, error))
     return NULL;
 
-  for (guint i = 0; i < plan->n_stages; i++)
-    align *= is_pool (network, i) ? 2 : 1;
-  if (tile_rows > 0 && round_up (tile_rows, align) < plan->height)
+  if (tile_rows > 0)
     {
-      plan->tile_rows = round_up (tile_rows, align);
       plan_segments (plan, network, cuts);
+      tile_rows = round_up (tile_rows, plan->segments[0].align);
+    }
+  if (tile_rows > 0 && tile_rows < plan->height)
+    {
+      plan->tile_rows = tile_rows;
+      plan_rows (plan, network);
       plan_strips (plan, network);
       plan_kept (plan);
     }
   else
-    plan_whole (plan, network);
+    {
+      g_clear_pointer (&plan->segments, g_free);
+      plan->n_segments = 0;
+      plan_whole (plan, network);
+    }
   plan_bytes (plan, network, params, n_styles);
   return g_steal_pointer (&plan);
 }

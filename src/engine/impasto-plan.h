@@ -24,6 +24,9 @@ typedef struct
   guint align;        /* 2^(poolings inside): where strips and halos may start */
   guint halo;         /* rows of the segment's input on each side of a strip, forward */
   guint halo_back;    /* the same for the backward pass, which recomputes the forward */
+  guint rows;         /* rows of its input per strip: the first segment's tile_rows, the
+                       * others as many as fit the first's buffers (a whole segment in one
+                       * strip keeps its forward pass for the backward one) */
 } ImpastoPlanSegment;
 
 typedef struct
@@ -40,7 +43,8 @@ typedef struct
   guint               width, height;
   guint               n_stages;
   ImpastoPlanStage   *stages;
-  guint               tile_rows;     /* image rows per strip; 0: the whole image at once */
+  guint               tile_rows;     /* image rows per strip of the first segment; 0: the
+                                      * whole image at once */
   guint               n_segments;
   ImpastoPlanSegment *segments;
   gsize               scratch;       /* floats in each of the two scratch buffers */

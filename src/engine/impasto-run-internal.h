@@ -150,6 +150,9 @@ void     impasto_run_backward_stage    (ImpastoRun         *run,
 double   impasto_run_content_scale     (const Stage        *stage);
 double   impasto_run_style_scale       (ImpastoRun         *run,
                                         const Stage        *stage);
+/* Multiply-adds a second, as the plan counts them, of the run's heaviest convolution forward
+ * and backward on a small plane. */
+double   impasto_run_measure_rate      (ImpastoRun         *run);
 /* Whether the buffers hold the whole image at the current scale. */
 gboolean impasto_run_fits_whole        (ImpastoRun         *run);
 

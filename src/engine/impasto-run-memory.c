@@ -56,6 +56,18 @@ memory_budget (const ImpastoRunParams *params,
   return *limited ? params->memory_limit : available;
 }
 
+static void
+fill_estimate (ImpastoRunEstimate *estimate,
+               const ImpastoPlan  *plan,
+               const ImpastoPlan  *whole)
+{
+  estimate->bytes = plan->bytes;
+  estimate->tile_rows = plan->tile_rows;
+  estimate->work = plan->work;
+  estimate->work_ratio = whole->work > 0 ? plan->work / whole->work : 1.0;
+  estimate->seconds_per_step = 0.0;
+}
+
 gboolean
 impasto_run_estimate (ImpastoNetwork         *network,
                       const ImpastoRunParams *params,
@@ -75,11 +87,21 @@ impasto_run_estimate (ImpastoNetwork         *network,
     return FALSE;
 
   whole = impasto_plan_new (network, params, n_styles, 0, 0, error);
-  estimate->bytes = plan->bytes;
-  estimate->tile_rows = plan->tile_rows;
-  estimate->work = plan->work;
-  estimate->work_ratio = whole->work > 0 ? plan->work / whole->work : 1.0;
+  fill_estimate (estimate, plan, whole);
   return TRUE;
+}
+
+void
+impasto_run_get_estimate (ImpastoRun         *run,
+                          ImpastoRunEstimate *estimate)
+{
+  g_autoptr(ImpastoPlan) whole = NULL;
+
+  g_return_if_fail (run != NULL && estimate != NULL);
+
+  whole = impasto_plan_new (run->network, run->params, run->n_styles, 0, 0, NULL);
+  fill_estimate (estimate, run->plan, whole);
+  estimate->seconds_per_step = run->plan->work / impasto_run_measure_rate (run);
 }
 
 /* MemAvailable in bytes, or 0 when /proc/meminfo does not say (an old kernel, no /proc). */

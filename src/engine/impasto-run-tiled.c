@@ -65,9 +65,10 @@ segment_in_w (ImpastoRun               *run,
 }
 
 static guint
-n_strips (ImpastoRun *run)
+n_strips (ImpastoRun               *run,
+          const ImpastoPlanSegment *seg)
 {
-  return (run->height + run->plan->tile_rows - 1) / run->plan->tile_rows;
+  return (segment_in_h (run, seg) + seg->rows - 1) / seg->rows;
 }
 
 static void
@@ -77,7 +78,7 @@ strip_at (ImpastoRun               *run,
           guint                     halo,
           Strip                    *strip)
 {
-  guint rows = run->plan->tile_rows >> seg->shift, in_h = segment_in_h (run, seg);
+  guint rows = seg->rows, in_h = segment_in_h (run, seg);
 
   strip->y0 = MIN (index * rows, in_h);
   strip->y1 = MIN (strip->y0 + rows, in_h);
@@ -224,7 +225,7 @@ forward_pass (ImpastoRun   *run,
       const ImpastoPlanSegment *seg = &plan->segments[s];
       const float *in = s == 0 ? image : run->kept_in[s];
 
-      for (guint k = 0; k < n_strips (run); k++)
+      for (guint k = 0; k < n_strips (run, seg); k++)
         {
           const Stage *last = &run->stages[seg->end - 1];
           guint q = 0, r0, r1;
@@ -359,7 +360,7 @@ backward_pass (ImpastoRun   *run,
       const float *in = s == 0 ? image : run->kept_in[s];
       float *din = s == 0 ? image_grad : run->kept_grad[s % 2];
 
-      for (guint k = 0; k < n_strips (run); k++)
+      for (guint k = 0; k < n_strips (run, seg); k++)
         {
           Strip strip;
 
@@ -367,8 +368,14 @@ backward_pass (ImpastoRun   *run,
             return FALSE;
 
           strip_at (run, seg, k, seg->halo_back, &strip);
-          load_strip (run, seg, in, &strip);
-          forward_strip (run, seg, &strip);
+          /* A segment in one strip still has its forward pass in its buffers. */
+          if (n_strips (run, seg) > 1)
+            {
+              load_strip (run, seg, in, &strip);
+              forward_strip (run, seg, &strip);
+            }
+          else
+            set_strip_shapes (run, seg, strip.e1 - strip.e0);
           backward_strip (run, seg, &strip, dout, din);
         }
       dout = din;

@@ -680,3 +680,62 @@ impasto_run_fits_whole_for_tests (ImpastoRun *run)
 
   return impasto_run_fits_whole (run);
 }
+
+/* The convolution with the most work at the output size. */
+static Stage *
+heaviest_conv (ImpastoRun *run)
+{
+  Stage *best = NULL;
+  double best_work = -1;
+
+  for (guint i = 0; i < run->n_stages; i++)
+    {
+      const ImpastoPlanStage *planned = &run->plan->stages[i];
+      double work = (double) run->stages[i].layer->in_channels * planned->c * planned->h
+                    * planned->w;
+
+      if (run->stages[i].conv != NULL && work > best_work)
+        {
+          best = &run->stages[i];
+          best_work = work;
+        }
+    }
+
+  return best;
+}
+
+double
+impasto_run_measure_rate (ImpastoRun *run)
+{
+  const Stage *stage = heaviest_conv (run);
+  guint in_c, out_c, h, w;
+  gsize ws;
+  g_autofree float *x = NULL, *y = NULL, *workspace = NULL;
+  g_autofree guint8 *mask = NULL;
+  gint64 start;
+  double seconds;
+
+  if (stage == NULL)
+    return 1e12;
+
+  in_c = stage->conv->in_c;
+  out_c = stage->conv->out_c;
+  h = MIN (run->params->height, 32);
+  w = MIN (run->params->width, 64);
+  ws = MAX (impasto_conv_workspace_size (stage->conv, h, w), 1);
+  x = g_new0 (float, (gsize) MAX (in_c, out_c) * h * w);
+  y = g_new (float, (gsize) out_c * h * w);
+  mask = g_new (guint8, (gsize) out_c * h * w);
+  workspace = g_new (float, ws);
+  for (gsize i = 0; i < (gsize) in_c * h * w; i++)
+    x[i] = (float) (i % 7) - 3.f;
+
+  /* Once to warm the caches and the threads, then timed. */
+  impasto_conv_forward_relu (stage->conv, x, h, w, y, mask, workspace, ws, run->pool);
+  start = g_get_monotonic_time ();
+  impasto_conv_forward_relu (stage->conv, x, h, w, y, mask, workspace, ws, run->pool);
+  impasto_conv_backward_relu (stage->conv, y, NULL, mask, h, w, x, workspace, ws, run->pool);
+  seconds = MAX (g_get_monotonic_time () - start, 1) / (double) G_USEC_PER_SEC;
+
+  return 2 * 9.0 * in_c * out_c * h * w / seconds;
+}
