@@ -288,7 +288,7 @@ plan_kept (ImpastoPlan *plan)
       gsize size = (gsize) in->c * in->h * in->w;
 
       plan->kept_inputs += size;
-      plan->kept_grad = MAX (plan->kept_grad, size);
+      plan->kept_grad[s % 2] = MAX (plan->kept_grad[s % 2], size);
     }
 }
 
@@ -356,7 +356,7 @@ stage_bytes (ImpastoPlan            *plan,
   return bytes;
 }
 
-/* Two scratch maps (also big enough for the image's planes), the workspace (never empty),
+/* Two scratch maps (the first big enough for the image's planes), the workspace (never empty),
  * a Gram matrix with its partial sums; the image and its gradient, the optimiser's state;
  * the last good image and the run's copies of the content and style images, in 8 bits. */
 static void
@@ -377,11 +377,10 @@ plan_bytes (ImpastoPlan            *plan,
       plan->scratch = MAX (plan->scratch, size);
       plan->bytes += stage_bytes (plan, network, params, i);
     }
-  if (plan->tile_rows > 0)
-    plan->scratch = MAX (plan->scratch, n_pixels);
+  plan->scratch_a = plan->tile_rows > 0 ? MAX (plan->scratch, n_pixels) : plan->scratch;
   plan->workspace = MAX (plan->workspace, 1);
-  floats = 2 * (guint64) plan->scratch + plan->workspace + plan->gram
-           + plan->kept_inputs + 2 * (guint64) plan->kept_grad
+  floats = (guint64) plan->scratch_a + plan->scratch + plan->workspace + plan->gram
+           + plan->kept_inputs + plan->kept_grad[0] + plan->kept_grad[1]
            + 2 * (guint64) n_pixels + optimizer_floats (params, n_pixels);
   plan->bytes += floats * sizeof (float) + (2 + (guint64) MAX (n_styles, 1)) * n_pixels;
 }

@@ -48,10 +48,12 @@ typedef struct
   guint               n_segments;
   ImpastoPlanSegment *segments;
   gsize               scratch;       /* floats in each of the two scratch buffers */
+  gsize               scratch_a;     /* the first one's, which also holds the image's planes */
   gsize               workspace;
   gsize               gram;
   gsize               kept_inputs;   /* floats of every segment input kept whole */
-  gsize               kept_grad;     /* floats in each of the two buffers of their gradient */
+  gsize               kept_grad[2];  /* floats in the two buffers of their gradients: the
+                                      * odd segments' inputs, and the even ones' */
   guint64             bytes;         /* everything the run allocates, network included */
   double              work;          /* multiply-adds of the convolutions in one step */
 } ImpastoPlan;

@@ -199,11 +199,11 @@ allocate (ImpastoRun *run)
   run->kept_in = g_new0 (float *, MAX (plan->n_segments, 1));
   for (guint s = 1; s < plan->n_segments; s++)
     run->kept_in[s] = g_new (float, stage_size (&run->stages[plan->segments[s].first - 1]));
-  if (plan->kept_grad > 0)
-    for (guint k = 0; k < 2; k++)
-      run->kept_grad[k] = g_new (float, plan->kept_grad);
+  for (guint k = 0; k < 2; k++)
+    if (plan->kept_grad[k] > 0)
+      run->kept_grad[k] = g_new (float, plan->kept_grad[k]);
   run->workspace_len = plan->workspace;
-  run->scratch_a = g_new (float, plan->scratch);
+  run->scratch_a = g_new (float, plan->scratch_a);
   run->scratch_b = g_new (float, plan->scratch);
   run->workspace = g_new (float, plan->workspace);
   run->gram = g_new (float, plan->gram);
