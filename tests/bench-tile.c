@@ -73,7 +73,7 @@ case_params (const Case *c,
 
   params->width = c->width;
   params->height = c->height;
-  params->memory_limit = c->limit_mb << 20;
+  params->memory_limit = c->limit_mb * 1000000;   /* the megabytes of --max-memory */
   params->steps = steps + 1;
   params->snapshot_every = 0;
   return params;
@@ -88,13 +88,13 @@ print_plan (ImpastoRun *run,
 
   impasto_run_get_estimate (run, &estimate);
   g_print ("%ux%u, limit %" G_GUINT64_FORMAT " MB: %.1f MB planned, %s, %.2fx the work, "
-           "about %.2f s/step\n", c->width, c->height, c->limit_mb, estimate.bytes / 1048576.0,
+           "about %.2f s/step\n", c->width, c->height, c->limit_mb, estimate.bytes / 1e6,
            plan->tile_rows > 0 ? "strips" : "whole", estimate.work_ratio,
            estimate.seconds_per_step);
   if (plan->tile_rows > 0)
     g_print ("  scratch %.0f + %.0f MB, kept inputs %.0f MB, their gradients %.0f + %.0f MB\n",
-             plan->scratch_a / 262144.0, plan->scratch / 262144.0, plan->kept_inputs / 262144.0,
-             plan->kept_grad[0] / 262144.0, plan->kept_grad[1] / 262144.0);
+             plan->scratch_a * 4e-6, plan->scratch * 4e-6, plan->kept_inputs * 4e-6,
+             plan->kept_grad[0] * 4e-6, plan->kept_grad[1] * 4e-6);
   for (guint s = 0; s < plan->n_segments; s++)
     g_print ("  segment %u: stages %u-%u, strips of %u rows, halo %u/%u\n", s,
              plan->segments[s].first, plan->segments[s].end - 1, plan->segments[s].rows,

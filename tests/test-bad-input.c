@@ -1146,6 +1146,14 @@ memory_over_limit (Fixture *f)
   add_arguments (f, "--width", "400", "--height", "300", "--max-memory", "1", NULL);
 }
 
+/* Adam would fit in strips; L-BFGS's history alone (23 MB at 400x300) does not. */
+static void
+memory_over_limit_lbfgs (Fixture *f)
+{
+  add_arguments (f, "--width", "400", "--height", "300", "--optimizer", "lbfgs",
+                 "--max-memory", "20", NULL);
+}
+
 static void
 output_missing_folder (Fixture *f)
 {
@@ -1317,6 +1325,8 @@ static const BadInput output_inputs[] = {
   MADE ("parameter/max-memory-too-small", memory_over_limit, 1,
         /* g_format_size() puts a no-break space before the unit */
         "more than its limit of 1.0\u00a0MB; choose a smaller output size"),
+  MADE ("parameter/max-memory-below-lbfgs-history", memory_over_limit_lbfgs, 1,
+        "(L-BFGS keeps 23.0\u00a0MB of history; Adam needs far less)"),
   MADE ("output/missing-folder", output_missing_folder, 1, "does not exist"),
   MADE ("output/is-a-folder", output_is_a_folder, 1, "a folder of that name is in the way"),
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
