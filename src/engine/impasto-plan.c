@@ -356,7 +356,8 @@ stage_bytes (ImpastoPlan            *plan,
   return bytes;
 }
 
-/* Two scratch maps (the first big enough for the image's planes), the workspace (never empty),
+/* Two scratch maps (the first big enough for the image's planes when there are coarser
+ * scales), the workspace (never empty),
  * a Gram matrix with its partial sums; the image and its gradient, the optimiser's state;
  * the last good image and the run's copies of the content and style images, in 8 bits. */
 static void
@@ -377,7 +378,8 @@ plan_bytes (ImpastoPlan            *plan,
       plan->scratch = MAX (plan->scratch, size);
       plan->bytes += stage_bytes (plan, network, params, i);
     }
-  plan->scratch_a = plan->tile_rows > 0 ? MAX (plan->scratch, n_pixels) : plan->scratch;
+  /* Coarse scales bring their image to the output size through it. */
+  plan->scratch_a = params->n_scales > 1 ? MAX (plan->scratch, n_pixels) : plan->scratch;
   plan->workspace = MAX (plan->workspace, 1);
   floats = (guint64) plan->scratch_a + plan->scratch + plan->workspace + plan->gram
            + plan->kept_inputs + plan->kept_grad[0] + plan->kept_grad[1]
