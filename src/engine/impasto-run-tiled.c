@@ -164,7 +164,9 @@ load_strip (ImpastoRun               *run,
              segment_in_c (run, seg), strip->e1 - strip->e0, segment_in_w (run, seg));
 }
 
-/* What a stage q poolings into the segment does with the strip's own rows. */
+/* What a stage q poolings into the segment does with the strip's own rows. The content
+ * error goes a channel at a time on this thread: a plane of a strip is too little work to
+ * wake the workers for, hundreds of times a strip. */
 static void
 strip_losses (ImpastoRun  *run,
               Stage       *stage,
@@ -186,7 +188,7 @@ strip_losses (ImpastoRun  *run,
       stage->content_ss += impasto_content_loss (f + k * plane,
                                                  stage->content_target + k * full
                                                  + (gsize) r0 * stage->w,
-                                                 n, 0.f, NULL, run->pool);
+                                                 n, 0.f, NULL, NULL);
   if (stage->has_style)
     {
       gsize cc = (gsize) stage->c * stage->c;
@@ -298,7 +300,7 @@ strip_loss_grads (ImpastoRun  *run,
       for (guint k = 0; k < stage->c; k++)
         impasto_content_loss (stage->out + k * plane,
                               stage->content_target + k * full + (gsize) r0 * stage->w,
-                              plane, scale, g + k * plane, run->pool);
+                              plane, scale, g + k * plane, NULL);
     }
   if (stage->has_style)
     {
