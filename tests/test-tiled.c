@@ -29,6 +29,7 @@ typedef struct
   const char      *content_layers;   /* NULL: the seed's */
   const char      *style_layers;
   ImpastoOptimizer optimizer;
+  guint            n_scales;         /* 0: one */
 } Case;
 
 typedef struct
@@ -60,6 +61,11 @@ static const Case two_strips_case = { 23, 50, 32, ALL_CUTS };
 static const Case lbfgs_case = { 31, 70, 16, 1 << 5 | 1 << 15, IMPASTO_POOLING_MAX,
                                  IMPASTO_STYLE_NORM_SEED, 0, 0, NULL, NULL,
                                  IMPASTO_OPTIMIZER_LBFGS };
+
+/* Coarse to fine: the half-size scale goes in strips too, its segments shorter. */
+static const Case scales_case = { 35, 140, 16, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                  IMPASTO_STYLE_NORM_SEED, 0, 0, NULL, NULL,
+                                  IMPASTO_OPTIMIZER_ADAM, 2 };
 
 static ImpastoRun *
 new_run (Fixture *f,
@@ -101,6 +107,7 @@ fixture_set_up (Fixture       *f,
   f->params->tv_weight = c->tv_weight;
   f->params->optimizer = c->optimizer;
   f->params->steps = 3;
+  f->params->n_scales = MAX (c->n_scales, 1);
   f->params->snapshot_every = 0;
   if (c->content_layers != NULL)
     g_assert_true (impasto_layer_list_parse (&f->params->content_layers, c->content_layers,
@@ -126,7 +133,8 @@ fixture_set_up (Fixture       *f,
       g_test_message ("segment %u: stages %u to %u, strips of %u rows, halo %u, backward %u",
                       s, seg->first, seg->end - 1, seg->rows, seg->halo, seg->halo_back);
     }
-  /* The buffers hold strips, not the whole image: the strips are what is tested. */
+  /* The buffers hold strips, not the whole image, at the scale a run starts at: the strips
+   * are what is tested. */
   g_assert_false (impasto_run_fits_whole_for_tests (f->tiled));
 }
 
@@ -244,5 +252,6 @@ main (int   argc,
   add ("/impasto/engine/tiled/two-strips", &two_strips_case, test_matches_whole);
   add ("/impasto/engine/tiled/adam-steps", &seed_case, test_steps_match_whole);
   add ("/impasto/engine/tiled/lbfgs-steps", &lbfgs_case, test_steps_match_whole);
+  add ("/impasto/engine/tiled/scales-steps", &scales_case, test_steps_match_whole);
   return g_test_run ();
 }
