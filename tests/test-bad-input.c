@@ -1146,6 +1146,14 @@ memory_over_limit (Fixture *f)
   add_arguments (f, "--width", "400", "--height", "300", "--max-memory", "1", NULL);
 }
 
+/* Adam would fit in strips; L-BFGS's history alone (23 MB at 400x300) does not. */
+static void
+memory_over_limit_lbfgs (Fixture *f)
+{
+  add_arguments (f, "--width", "400", "--height", "300", "--optimizer", "lbfgs",
+                 "--max-memory", "20", NULL);
+}
+
 static void
 output_missing_folder (Fixture *f)
 {
@@ -1316,7 +1324,9 @@ static const BadInput output_inputs[] = {
   MADE ("parameter/no-layers", no_layers, 2, "A run needs at least one content or style layer"),
   MADE ("parameter/max-memory-too-small", memory_over_limit, 1,
         /* g_format_size() puts a no-break space before the unit */
-        "of memory, more than its limit of 1.0\u00a0MB; choose a smaller output size"),
+        "more than its limit of 1.0\u00a0MB; choose a smaller output size"),
+  MADE ("parameter/max-memory-below-lbfgs-history", memory_over_limit_lbfgs, 1,
+        "(L-BFGS keeps 23.0\u00a0MB of history; Adam needs far less)"),
   MADE ("output/missing-folder", output_missing_folder, 1, "does not exist"),
   MADE ("output/is-a-folder", output_is_a_folder, 1, "a folder of that name is in the way"),
   MADE ("output/read-only-folder", output_read_only_folder, 1, "Permission denied"),
@@ -1415,9 +1425,12 @@ test_signal (Fixture       *f,
   g_autoptr(GSubprocess) proc = spawn_long_run (f);
   g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   g_autoptr(GError) error = NULL;
+  g_autofree char *plan = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
 
   g_assert_no_error (error);
+  /* The plan comes first, then the steps. */
+  g_assert_true (g_str_has_prefix (plan, "plan: about "));
   g_assert_true (g_str_has_prefix (line, "step 0/100000"));
   g_subprocess_send_signal (proc, signo);
   assert_stopped (f, proc, 128 + signo);

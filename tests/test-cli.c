@@ -767,6 +767,12 @@ test_interrupt (Fixture       *f,
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
+  /* The plan comes first, then the steps. */
+  g_assert_true (g_str_has_prefix (line, "plan: about "));
+  g_free (line);
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, "step 0/100000"));
 
   g_subprocess_send_signal (proc, SIGINT);

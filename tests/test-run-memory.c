@@ -23,6 +23,7 @@ size_t __sanitizer_get_current_allocated_bytes (void);
 #endif
 
 #include "impasto-run-memory.h"
+#include "impasto-run-private.h"
 #include "test-util.h"
 
 typedef struct
@@ -39,6 +40,7 @@ typedef struct
   ImpastoOptimizer optimizer;
   guint            n_scales;
   ImpastoPooling   pooling;
+  double           limit_share;   /* > 0: a limit of this share of the whole image's need */
 } Case;
 
 /* The seed's run at an odd size, which rounds up at every pooling; and L-BFGS coarse to fine
@@ -47,6 +49,11 @@ static const Case seed_case = { 61, 43, IMPASTO_OPTIMIZER_ADAM, 1 };
 static const Case lbfgs_case = { 240, 160, IMPASTO_OPTIMIZER_LBFGS, 3 };
 /* Average pooling keeps no argmax. */
 static const Case avg_case = { 320, 240, IMPASTO_OPTIMIZER_ADAM, 1, IMPASTO_POOLING_AVG };
+/* Under a limit of three quarters of what the whole image needs: strips, coarse to fine (the coarser
+ * scales fit the strips' buffers whole). */
+static const Case tiled_case = { 200, 400, IMPASTO_OPTIMIZER_ADAM, 2, IMPASTO_POOLING_MAX, 0.75 };
+static const Case tiled_lbfgs_case = { 150, 300, IMPASTO_OPTIMIZER_LBFGS, 1, IMPASTO_POOLING_MAX,
+                                       0.8 };
 
 static void
 fixture_set_up (Fixture       *f,
@@ -126,10 +133,13 @@ test_estimate_matches_allocation (Fixture       *f,
   g_autoptr(ImpastoNetwork) network = NULL;
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
+  const Case *c = data;
   guint64 before, after, expected;
 
   before = allocated_bytes ();
   network = load_network (f);
+  if (c->limit_share > 0)
+    f->params->memory_limit = estimate (network, f->params) * c->limit_share;
   run = impasto_run_new (network, f->params, content, style, &error);
   g_assert_no_error (error);
   g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
@@ -137,8 +147,12 @@ test_estimate_matches_allocation (Fixture       *f,
   after = allocated_bytes ();
 
   expected = estimate (network, f->params);
-  g_test_message ("estimated %" G_GUINT64_FORMAT " bytes, allocated %" G_GUINT64_FORMAT,
-                  expected, after - before);
+  g_test_message ("estimated %" G_GUINT64_FORMAT " bytes, allocated %" G_GUINT64_FORMAT
+                  ", strips of %u rows", expected, after - before,
+                  impasto_run_get_plan (run)->tile_rows);
+  g_assert_true ((c->limit_share > 0) == (impasto_run_get_plan (run)->tile_rows > 0));
+  if (c->limit_share > 0)
+    g_assert_cmpuint (expected, <=, f->params->memory_limit);
   /* The estimate leaves out bookkeeping (names, the stage table, the allocator's headers):
    * a few kilobytes against the megabytes of buffers counted here. */
   g_assert_cmpuint (after - before, >=, expected * 95 / 100);
@@ -261,22 +275,28 @@ assert_refused (ImpastoNetwork         *network,
   g_assert_nonnull (strstr (error->message, available));
 }
 
-/* A run over its limit is refused before it allocates, with the estimate and the limit. */
+/* A run that cannot fit even in the narrowest strips is refused before it allocates, with
+ * what those strips need and the limit; one that fits in strips is made. */
 static void
 test_refused_over_limit (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(ImpastoNetwork) network = load_network (f);
-  guint64 needed = estimate (network, f->params);
-  g_autofree char *needed_text = g_format_size (needed);
+  guint64 whole = estimate (network, f->params), needed;
+  g_autofree char *needed_text = NULL;
   g_autofree char *limit_text = NULL;
   g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
   g_autoptr(ImpastoImage) style = test_make_image (f->params->width, f->params->height, 2);
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
 
-  f->params->memory_limit = needed / 2;
-  limit_text = g_format_size (needed / 2);
+  /* Nothing fits in a byte: the estimate is then the narrowest strips'. */
+  f->params->memory_limit = 1;
+  needed = estimate (network, f->params);
+  g_assert_cmpuint (needed, <, whole);
+  needed_text = g_format_size (needed);
+  f->params->memory_limit = needed - 1;
+  limit_text = g_format_size (needed - 1);
   assert_refused (network, f->params, needed_text, limit_text);
 
   /* Exactly enough is enough. */
@@ -284,6 +304,29 @@ test_refused_over_limit (Fixture       *f,
   run = impasto_run_new (network, f->params, content, style, &error);
   g_assert_no_error (error);
   g_assert_nonnull (run);
+  g_assert_cmpuint (impasto_run_get_plan (run)->tile_rows, >, 0);
+}
+
+/* L-BFGS's history alone can be more than a limit: the message says so. */
+static void
+test_refused_lbfgs (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ImpastoNetwork) network = load_network (f);
+  g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
+  g_autoptr(ImpastoImage) style = test_make_image (f->params->width, f->params->height, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+
+  f->params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
+  f->params->memory_limit = (guint64) 16 * 3 * f->params->width * f->params->height
+                            * sizeof (float);
+  run = impasto_run_new (network, f->params, content, style, &error);
+  g_assert_null (run);
+  g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "L-BFGS keeps"));
+  g_assert_nonnull (strstr (error->message, "even in strips of"));
 }
 
 static guint64
@@ -329,7 +372,11 @@ main (int    argc,
   ADD ("estimate-matches-allocation/four-styles", &seed_case, test_estimate_with_styles);
   ADD ("estimate-matches-allocation/avg-pooling", &avg_case, test_estimate_matches_allocation);
   ADD ("avg-pooling-saves-argmax", &avg_case, test_avg_pooling_saves_argmax);
+  ADD ("estimate-matches-allocation/tiled", &tiled_case, test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/tiled-lbfgs", &tiled_lbfgs_case,
+       test_estimate_matches_allocation);
   ADD ("refused-over-limit", NULL, test_refused_over_limit);
+  ADD ("refused-lbfgs-history", NULL, test_refused_lbfgs);
   ADD ("available", NULL, test_available);
 #undef ADD
 

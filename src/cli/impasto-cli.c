@@ -26,6 +26,7 @@
 #include "impasto-params.h"
 #include "impasto-preset.h"
 #include "impasto-run.h"
+#include "impasto-run-memory.h"
 #include "impasto-session.h"
 
 typedef struct
@@ -535,6 +536,25 @@ format_duration (double seconds)
   return g_strdup_printf ("%us", s);
 }
 
+/* What the run was planned to take, before it starts: memory, strips and time. */
+static void
+print_plan (ImpastoRun *run)
+{
+  ImpastoRunEstimate estimate;
+  g_autofree char *bytes = NULL;
+
+  impasto_run_get_estimate (run, &estimate);
+  bytes = g_format_size (estimate.bytes);
+  if (estimate.tile_rows == 0)
+    g_print (_("plan: about %s of memory, the whole image at once; about %.2f s/step\n"),
+             bytes, estimate.seconds_per_step);
+  else
+    /* Translators: %u is a number of rows, %.2f how many times the work of the whole image. */
+    g_print (_("plan: about %s of memory, in strips of %u rows (%.2f× the work); "
+               "about %.2f s/step\n"),
+             bytes, estimate.tile_rows, estimate.work_ratio, estimate.seconds_per_step);
+}
+
 /* Asks the run to stop after its step, for the signal signo (SIGPIPE for a closed stdout)
  * or, with 0, for an error of the log. The first reason is the one reported. */
 static void
@@ -774,6 +794,7 @@ run_job (const Options       *options,
 
       job.log = impasto_cli_log_new (options->log_path, text);
     }
+  print_plan (run);
   run_error = execute (run, &job);
   status = finish (session, run, options, &job, run_error);
   g_clear_pointer (&job.log, impasto_cli_log_free);

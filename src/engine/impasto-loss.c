@@ -81,6 +81,7 @@ typedef struct
   const float *f;
   guint        n;
   gsize        m;
+  gsize        ld;       /* floats from one channel of f to the next */
   float       *parts;    /* GRAM_PARTS upper triangles of n x n */
   const float *diff;     /* G - A, for the gradient */
   float        grad_scale;
@@ -96,7 +97,7 @@ gram_task (guint    part,
 
   impasto_pool_chunk (s->m, GRAM_PARTS, part, 16, &start, &end);
   cblas_ssyrk (CblasRowMajor, CblasUpper, CblasNoTrans, s->n, end - start,
-               1.f, s->f + start, s->m, 0.f, s->parts + (gsize) part * s->n * s->n, s->n);
+               1.f, s->f + start, s->ld, 0.f, s->parts + (gsize) part * s->n * s->n, s->n);
 }
 
 void
@@ -106,7 +107,18 @@ impasto_gram (const float *f,
               float       *gram,
               ImpastoPool *pool)
 {
-  Style s = { .f = f, .n = n, .m = m, .parts = gram + (gsize) n * n };
+  impasto_gram_strided (f, n, m, m, gram, pool);
+}
+
+void
+impasto_gram_strided (const float *f,
+                      guint        n,
+                      gsize        m,
+                      gsize        ld,
+                      float       *gram,
+                      ImpastoPool *pool)
+{
+  Style s = { .f = f, .n = n, .m = m, .ld = ld, .parts = gram + (gsize) n * n };
 
   impasto_pool_run (pool, GRAM_PARTS, gram_task, &s);
   for (guint i = 0; i < n; i++)
@@ -134,6 +146,20 @@ style_grad_task (guint    chunk,
                  s->grad_scale, s->diff, s->n, s->f + start, s->m, 1.f, s->grad + start, s->m);
 }
 
+void
+impasto_style_grad (const float *f,
+                    guint        n,
+                    gsize        m,
+                    const float *diff,
+                    float        grad_scale,
+                    float       *grad,
+                    ImpastoPool *pool)
+{
+  Style s = { f, n, m, m, NULL, diff, grad_scale, grad };
+
+  impasto_pool_run (pool, 2 * GRAM_PARTS, style_grad_task, &s);
+}
+
 double
 impasto_style_loss (const float *f,
                     guint        n,
@@ -144,7 +170,7 @@ impasto_style_loss (const float *f,
                     float       *grad,
                     ImpastoPool *pool)
 {
-  Style s = { f, n, m, NULL, gram, grad_scale, grad };
+  Style s = { f, n, m, m, NULL, gram, grad_scale, grad };
   double sum = 0.0;
 
   impasto_gram (f, n, m, gram, pool);

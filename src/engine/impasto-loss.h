@@ -35,6 +35,23 @@ void   impasto_gram         (const float *f,
                              float       *gram,
                              ImpastoPool *pool);
 
+/* The same for channels ld floats apart (ld >= m): rows of a taller map. */
+void   impasto_gram_strided (const float *f,
+                             guint        n,
+                             gsize        m,
+                             gsize        ld,
+                             float       *gram,
+                             ImpastoPool *pool);
+
+/* grad[n][m] += grad_scale * diff F, diff the n x n (G - A) of a Gram finished earlier. */
+void   impasto_style_grad   (const float *f,
+                             guint        n,
+                             gsize        m,
+                             const float *diff,
+                             float        grad_scale,
+                             float       *grad,
+                             ImpastoPool *pool);
+
 /* Returns sum (G - A)^2 with G = F F^T, using gram (impasto_gram_size (n) floats) as scratch;
  * grad[n][m] += grad_scale * (G - A) F when grad is not NULL. */
 double impasto_style_loss   (const float *f,

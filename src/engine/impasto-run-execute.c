@@ -255,7 +255,22 @@ impasto_run_new_blend (ImpastoNetwork             *network,
                        guint                       n_styles,
                        GError                    **error)
 {
+  return impasto_run_new_planned (network, params, content, styles, weights, n_styles, NULL,
+                                  error);
+}
+
+ImpastoRun *
+impasto_run_new_planned (ImpastoNetwork             *network,
+                         const ImpastoRunParams     *params,
+                         const ImpastoImage         *content,
+                         const ImpastoImage *const  *styles,
+                         const double               *weights,
+                         guint                       n_styles,
+                         const ImpastoPlan          *forced,
+                         GError                    **error)
+{
   g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(ImpastoPlan) plan = NULL;
   g_autofree double *normalised = NULL;
   gsize n_pixels;
 
@@ -271,8 +286,11 @@ impasto_run_new_blend (ImpastoNetwork             *network,
   if (!impasto_run_params_validate (params, error)
       || (normalised = normalise_style_weights (weights, n_styles, error)) == NULL
       || !check_image (content, "content", params, error)
-      || !check_styles (styles, n_styles, params, error)
-      || !impasto_run_check_memory_for (network, params, n_styles, error))
+      || !check_styles (styles, n_styles, params, error))
+    return NULL;
+  if (forced != NULL)
+    plan = impasto_plan_copy (forced);
+  else if ((plan = impasto_run_choose_plan (network, params, n_styles, error)) == NULL)
     return NULL;
 
   n_pixels = (gsize) 3 * params->width * params->height;
@@ -293,7 +311,7 @@ impasto_run_new_blend (ImpastoNetwork             *network,
     run->styles[i] = impasto_image_copy (styles[i]);
   run->style_weights = g_steal_pointer (&normalised);
   impasto_run_params_get_mean (params, run->mean);
-  if (!impasto_run_plan (run, error))
+  if (!impasto_run_plan (run, plan, error))
     return NULL;
 
   if (params->optimizer == IMPASTO_OPTIMIZER_LBFGS)

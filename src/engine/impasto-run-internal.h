@@ -9,6 +9,7 @@
 #include "impasto-adam.h"
 #include "impasto-conv.h"
 #include "impasto-lbfgs.h"
+#include "impasto-plan.h"
 #include "impasto-pool.h"
 #include "impasto-run-private.h"
 
@@ -23,7 +24,9 @@ typedef struct
   const ImpastoLayer *layer;
   ImpastoConv *conv;            /* convolutions only */
   guint    in_c, in_h, in_w;
-  guint    c, h, w;             /* output shape */
+  guint    c, h, w;             /* output shape: the image's, or a strip's */
+  guint    full_h;              /* output rows of the whole image at the current scale */
+  gsize    capacity;            /* values out or mask holds */
   gboolean has_content;
   gboolean has_style;
   float   *out;                 /* post-ReLU output, kept when a loss uses it */
@@ -32,6 +35,10 @@ typedef struct
   double   style_weight;        /* likewise */
   float   *content_target;      /* c x h x w */
   float   *style_target;        /* c x c Gram matrix */
+  double  *gram_sum;            /* strips: the Gram summed over them */
+  float   *style_diff;          /* strips: G - A, for the backward pass */
+  double   content_ss;          /* strips: sums of squares over them */
+  double   style_ss;
   double   forward_seconds;
   double   backward_seconds;
   guint    forward_passes;     /* since the last reset, to average the seconds over */
@@ -43,6 +50,9 @@ struct _ImpastoRun
   ImpastoNetwork   *network;
   ImpastoRunParams *params;
   ImpastoPool      *pool;
+  ImpastoPlan      *plan;
+  float           **kept_in;       /* strips: each segment's input, whole (NULL for the first) */
+  float            *kept_grad[2];  /* strips: their gradients, passed back between segments */
   float             mean[3];
   ImpastoImage     *content;       /* at the output size */
   ImpastoImage    **styles;        /* n_styles of them, at the output size */
@@ -93,7 +103,13 @@ struct _ImpastoRun
   gboolean          holding;         /* the worker waits, paused, between two steps */
 };
 
+/* The plan for the memory there is (or params' limit), or NULL with the figures in error. */
+ImpastoPlan *impasto_run_choose_plan   (ImpastoNetwork         *network,
+                                        const ImpastoRunParams *params,
+                                        guint                   n_styles,
+                                        GError                **error);
 gboolean impasto_run_plan              (ImpastoRun         *run,
+                                        const ImpastoPlan  *plan,
                                         GError            **error);
 /* The convolution algorithm a layer of this shape runs with, on h x w planes at the output
  * size. */
@@ -119,5 +135,37 @@ gboolean impasto_run_evaluate_at       (ImpastoRun         *run,
                                         double             *style,
                                         double             *tv,
                                         GCancellable       *cancellable);
+
+float   *impasto_run_stage_output      (ImpastoRun         *run,
+                                        Stage              *stage,
+                                        const float        *in);
+void     impasto_run_forward_stage     (ImpastoRun         *run,
+                                        Stage              *stage,
+                                        const float        *in,
+                                        float              *out);
+void     impasto_run_backward_stage    (ImpastoRun         *run,
+                                        Stage              *stage,
+                                        float              *g,
+                                        float              *dst);
+double   impasto_run_content_scale     (const Stage        *stage);
+double   impasto_run_style_scale       (ImpastoRun         *run,
+                                        const Stage        *stage);
+/* Multiply-adds a second, as the plan counts them, of the run's heaviest convolution forward
+ * and backward on a small plane. */
+double   impasto_run_measure_rate      (ImpastoRun         *run);
+/* Whether the buffers hold the whole image at the current scale. */
+gboolean impasto_run_fits_whole        (ImpastoRun         *run);
+
+/* impasto-run-tiled.c: the objective and the targets strip by strip, for a plan with strips
+ * when the current scale does not fit whole. */
+gboolean impasto_run_evaluate_tiled    (ImpastoRun         *run,
+                                        const float        *image,
+                                        float              *grad,
+                                        double             *content,
+                                        double             *style,
+                                        GCancellable       *cancellable);
+void     impasto_run_targets_tiled     (ImpastoRun         *run,
+                                        const float        *content_planes,
+                                        gboolean            content);
 
 G_END_DECLS

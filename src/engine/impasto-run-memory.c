@@ -1,8 +1,7 @@
 /* impasto-run-memory.c: how much memory a run takes, known before it allocates any
  *
- * The estimate walks the layers the way impasto-run.c plans its stages and adds up the same
- * buffers, with the same choice of convolution algorithm; tests/test-run-memory.c holds it to
- * what impasto_run_new() and a run really allocate, so a change to either shows there.
+ * The estimate is the plan's (impasto-plan.c), the one impasto-run.c allocates by;
+ * tests/test-run-memory.c holds it to what impasto_run_new() and a run really allocate.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,92 +14,9 @@
 
 #include <gio/gio.h>
 
-#include "impasto-layers.h"
-#include "impasto-loss.h"
+#include "impasto-plan.h"
 #include "impasto-run-internal.h"
 #include "impasto-run-memory.h"
-
-typedef struct
-{
-  guint64 floats;      /* every float buffer, in floats */
-  guint64 bytes;       /* masks and 8-bit images */
-  gsize   max_stage;   /* the largest feature map: each scratch buffer holds one */
-  gsize   max_gram;
-  gsize   workspace;
-} Tally;
-
-static gboolean
-is_loss_layer (const ImpastoLayerList *layers,
-               const char             *name)
-{
-  for (guint i = 0; i < layers->n; i++)
-    if (g_str_equal (layers->items[i].name, name))
-      return TRUE;
-
-  return FALSE;
-}
-
-/* A convolution's weights as loaded, its weights transformed for its algorithm, and the
- * scratch it wants at h x w. */
-static void
-tally_conv (Tally              *tally,
-            const ImpastoLayer *layer,
-            guint               h,
-            guint               w)
-{
-  ImpastoConv conv = {
-    .algorithm = impasto_run_choose_algorithm (layer->in_channels, layer->out_channels, h, w),
-    .in_c = layer->in_channels,
-    .out_c = layer->out_channels,
-  };
-
-  tally->floats += (guint64) layer->in_channels * layer->out_channels * 9 + layer->out_channels;
-  tally->floats += impasto_conv_weights_size (conv.algorithm, conv.in_c, conv.out_c);
-  tally->workspace = MAX (tally->workspace, impasto_conv_workspace_size (&conv, h, w));
-}
-
-/* One stage's share: its output (floats when a loss reads it, else a byte per value for the
- * backward pass), its targets, and its convolution. */
-static void
-tally_stage (Tally                  *tally,
-             const ImpastoRunParams *params,
-             const ImpastoLayer     *layer,
-             guint                   c,
-             guint                   h,
-             guint                   w)
-{
-  gsize size = (gsize) c * h * w;
-  gboolean content = is_loss_layer (&params->content_layers, layer->name);
-  gboolean style = is_loss_layer (&params->style_layers, layer->name);
-
-  tally->max_stage = MAX (tally->max_stage, size);
-  if (content || style)
-    tally->floats += size;
-  else if (impasto_run_stage_needs_mask (params, layer))
-    tally->bytes += size;
-  if (content)
-    tally->floats += size;
-  if (style)
-    {
-      tally->floats += (gsize) c * c;
-      tally->max_gram = MAX (tally->max_gram, impasto_gram_size (c));
-    }
-  if (layer->kind == IMPASTO_LAYER_CONV)
-    tally_conv (tally, layer, h, w);
-}
-
-/* Adam keeps two moments; L-BFGS its history of (s, y) pairs, a direction, the point and
- * gradient it started its line search from, and the gradient of the best trial so far. */
-static guint64
-optimizer_floats (const ImpastoRunParams *params,
-                  gsize                   n_pixels)
-{
-  if (params->optimizer == IMPASTO_OPTIMIZER_LBFGS)
-    return (2 * LBFGS_HISTORY + 4) * (guint64) n_pixels
-           + 2 * LBFGS_HISTORY * sizeof (double) / sizeof (float);
-
-  return 2 * (guint64) n_pixels;
-}
 
 gboolean
 impasto_run_estimate_memory (ImpastoNetwork         *network,
@@ -111,9 +27,6 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
   return impasto_run_estimate_memory_for (network, params, 1, bytes, error);
 }
 
-/* Memory is planned for the output size, and the coarser scales reuse it. The style images'
- * Grams are computed one image after the other into the same buffers, so another style image
- * costs its 8-bit copy only. */
 gboolean
 impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  const ImpastoRunParams *params,
@@ -121,48 +34,74 @@ impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  guint64                *bytes,
                                  GError                **error)
 {
-  guint c = 3, h = params->height, w = params->width;
-  gsize n_pixels = (gsize) 3 * h * w;
-  Tally tally = { .max_gram = 1 };
-  int deepest;
+  ImpastoRunEstimate estimate;
 
-  g_return_val_if_fail (network != NULL && params != NULL && bytes != NULL, FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
 
-  if ((deepest = impasto_run_params_find_deepest_layer (params, network, error)) < 0)
+  if (!impasto_run_estimate (network, params, n_styles, &estimate, error))
     return FALSE;
 
-  for (int i = 0; i <= deepest; i++)
-    {
-      const ImpastoLayer *layer = impasto_network_get_layer (network, i);
-
-      if (layer->in_channels != c)
-        {
-          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                       "Layer “%s” expects %u channels but receives %u",
-                       layer->name, layer->in_channels, c);
-          return FALSE;
-        }
-      if (layer->kind == IMPASTO_LAYER_POOL)
-        {
-          h = impasto_pool_out_size (h);
-          w = impasto_pool_out_size (w);
-        }
-      else
-        {
-          c = layer->out_channels;
-        }
-      tally_stage (&tally, params, layer, c, h, w);
-    }
-
-  /* Two scratch maps, the workspace (never empty), a Gram matrix with its partial sums; the
-   * image and its gradient, the optimiser's state; the last good image and the run's copies
-   * of the content and style images, in 8 bits. */
-  tally.floats += 2 * (guint64) tally.max_stage + MAX (tally.workspace, 1) + tally.max_gram
-                  + 2 * (guint64) n_pixels + optimizer_floats (params, n_pixels);
-  tally.bytes += (2 + (guint64) MAX (n_styles, 1)) * n_pixels;
-
-  *bytes = tally.floats * sizeof (float) + tally.bytes;
+  *bytes = estimate.bytes;
   return TRUE;
+}
+
+/* The budget a run plans for: the limit when one is set below what is available. */
+static guint64
+memory_budget (const ImpastoRunParams *params,
+               gboolean               *limited)
+{
+  guint64 available = impasto_memory_get_available ();
+
+  *limited = params->memory_limit > 0 && params->memory_limit < available;
+  return *limited ? params->memory_limit : available;
+}
+
+static void
+fill_estimate (ImpastoRunEstimate *estimate,
+               const ImpastoPlan  *plan,
+               const ImpastoPlan  *whole)
+{
+  estimate->bytes = plan->bytes;
+  estimate->tile_rows = plan->tile_rows;
+  estimate->work = plan->work;
+  estimate->work_ratio = whole->work > 0 ? plan->work / whole->work : 1.0;
+  estimate->seconds_per_step = 0.0;
+}
+
+gboolean
+impasto_run_estimate (ImpastoNetwork         *network,
+                      const ImpastoRunParams *params,
+                      guint                   n_styles,
+                      ImpastoRunEstimate     *estimate,
+                      GError                **error)
+{
+  g_autoptr(ImpastoPlan) plan = NULL;
+  g_autoptr(ImpastoPlan) whole = NULL;
+  gboolean limited;
+
+  g_return_val_if_fail (network != NULL && params != NULL && estimate != NULL, FALSE);
+
+  plan = impasto_plan_choose (network, params, n_styles, memory_budget (params, &limited),
+                              error);
+  if (plan == NULL)
+    return FALSE;
+
+  whole = impasto_plan_new (network, params, n_styles, 0, 0, error);
+  fill_estimate (estimate, plan, whole);
+  return TRUE;
+}
+
+void
+impasto_run_get_estimate (ImpastoRun         *run,
+                          ImpastoRunEstimate *estimate)
+{
+  g_autoptr(ImpastoPlan) whole = NULL;
+
+  g_return_if_fail (run != NULL && estimate != NULL);
+
+  whole = impasto_plan_new (run->network, run->params, run->n_styles, 0, 0, NULL);
+  fill_estimate (estimate, run->plan, whole);
+  estimate->seconds_per_step = run->plan->work / impasto_run_measure_rate (run);
 }
 
 /* MemAvailable in bytes, or 0 when /proc/meminfo does not say (an old kernel, no /proc). */
@@ -231,38 +170,66 @@ impasto_run_check_memory (ImpastoNetwork         *network,
   return impasto_run_check_memory_for (network, params, 1, error);
 }
 
+/* What cannot fit even in the narrowest strips: L-BFGS's history alone, or everything. */
+static void
+set_too_big (const ImpastoRunParams *params,
+             const ImpastoPlan      *plan,
+             guint64                 budget,
+             gboolean                limited,
+             GError                **error)
+{
+  g_autofree char *needed = g_format_size (plan->bytes);
+  g_autofree char *room = g_format_size (budget);
+  g_autofree char *what = plan->tile_rows > 0
+                          ? g_strdup_printf (" even in strips of %u rows", plan->tile_rows)
+                          : g_strdup ("");
+  g_autofree char *history = g_format_size ((guint64) 2 * LBFGS_HISTORY * 3 * params->width
+                                            * params->height * sizeof (float));
+  g_autofree char *lbfgs = params->optimizer == IMPASTO_OPTIMIZER_LBFGS
+                           ? g_strdup_printf (" (L-BFGS keeps %s of history; Adam needs far "
+                                              "less)", history)
+                           : g_strdup ("");
+
+  if (limited)
+    g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY,
+                 "A %u×%u run needs at least %s of memory%s, more than its limit of %s%s; "
+                 "choose a smaller output size or a higher limit",
+                 params->width, params->height, needed, what, room, lbfgs);
+  else
+    g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY,
+                 "A %u×%u run needs at least %s of memory%s, but only %s is available%s; "
+                 "choose a smaller output size or close other programs",
+                 params->width, params->height, needed, what, room, lbfgs);
+}
+
+ImpastoPlan *
+impasto_run_choose_plan (ImpastoNetwork         *network,
+                         const ImpastoRunParams *params,
+                         guint                   n_styles,
+                         GError                **error)
+{
+  gboolean limited;
+  guint64 budget = memory_budget (params, &limited);
+  g_autoptr(ImpastoPlan) plan = impasto_plan_choose (network, params, n_styles, budget, error);
+
+  if (plan == NULL)
+    return NULL;
+  if (plan->bytes > budget)
+    {
+      set_too_big (params, plan, budget, limited, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&plan);
+}
+
 gboolean
 impasto_run_check_memory_for (ImpastoNetwork         *network,
                               const ImpastoRunParams *params,
                               guint                   n_styles,
                               GError                **error)
 {
-  guint64 needed, available;
-  gboolean limited;
-  g_autofree char *needed_text = NULL;
-  g_autofree char *available_text = NULL;
+  g_autoptr(ImpastoPlan) plan = impasto_run_choose_plan (network, params, n_styles, error);
 
-  if (!impasto_run_estimate_memory_for (network, params, n_styles, &needed, error))
-    return FALSE;
-
-  available = impasto_memory_get_available ();
-  limited = params->memory_limit > 0 && params->memory_limit < available;
-  if (limited)
-    available = params->memory_limit;
-  if (needed <= available)
-    return TRUE;
-
-  needed_text = g_format_size (needed);
-  available_text = g_format_size (available);
-  if (limited)
-    g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY,
-                 "A %u×%u run needs about %s of memory, more than its limit of %s; "
-                 "choose a smaller output size or a higher limit",
-                 params->width, params->height, needed_text, available_text);
-  else
-    g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY,
-                 "A %u×%u run needs about %s of memory, but only %s is available; "
-                 "choose a smaller output size or close other programs",
-                 params->width, params->height, needed_text, available_text);
-  return FALSE;
+  return plan != NULL;
 }

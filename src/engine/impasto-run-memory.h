@@ -26,12 +26,36 @@ gboolean impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                           guint64                *bytes,
                                           GError                **error);
 
+typedef struct
+{
+  guint64 bytes;       /* what impasto_run_estimate_memory_for() gives */
+  guint   tile_rows;   /* image rows per strip, 0 when the image is evaluated whole */
+  double  work;        /* multiply-adds of the convolutions in one step */
+  double  work_ratio;  /* work against the whole image's, 1 when whole; strips recompute */
+  double  seconds_per_step;  /* from impasto_run_get_estimate() only, else 0 */
+} ImpastoRunEstimate;
+
+/* The plan a run of params would take with the memory there is now (or its limit): the
+ * whole image when it fits, else strips. When even the narrowest strips do not fit, the
+ * estimate is theirs, and impasto_run_check_memory_for() refuses the run. */
+gboolean impasto_run_estimate         (ImpastoNetwork         *network,
+                                       const ImpastoRunParams *params,
+                                       guint                   n_styles,
+                                       ImpastoRunEstimate     *estimate,
+                                       GError                **error);
+
+/* The estimate of the plan run was made with, and the seconds a step of it should take on
+ * this machine: its work at the rate one of its convolutions runs at here, timed on a small
+ * plane with the run's threads (a few tens of milliseconds). */
+void     impasto_run_get_estimate     (ImpastoRun             *run,
+                                       ImpastoRunEstimate     *estimate);
+
 /* What the machine can give a new allocation now: MemAvailable from /proc/meminfo (free
  * memory plus caches the kernel can drop), less where a cgroup v2 memory limit is closer. */
 guint64  impasto_memory_get_available (void);
 
-/* Refuses a run whose estimate exceeds what is available (or params->memory_limit, when set
- * and lower), with both figures in the message. */
+/* Refuses a run that does not fit what is available (or params->memory_limit, when set and
+ * lower) even in strips, with both figures in the message. */
 gboolean impasto_run_check_memory     (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        GError                **error);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "impasto-conv.h"
+#include "impasto-plan.h"
 #include "impasto-run.h"
 
 G_BEGIN_DECLS
@@ -28,5 +29,22 @@ void        impasto_run_reset_stage_seconds (ImpastoRun *run);
 /* The stage's style target (c x c floats) at the current scale, or NULL when it has none. */
 const float *impasto_run_get_style_target (ImpastoRun  *run,
                                            guint        stage);
+
+/* impasto_run_new_blend() with plan instead of the one the memory available chooses (NULL:
+ * that one); plan must be made for the same network and params. */
+ImpastoRun *impasto_run_new_planned      (ImpastoNetwork             *network,
+                                          const ImpastoRunParams     *params,
+                                          const ImpastoImage         *content,
+                                          const ImpastoImage *const  *styles,
+                                          const double               *weights,
+                                          guint                       n_styles,
+                                          const ImpastoPlan          *plan,
+                                          GError                    **error);
+/* The run's plan: whole, or the strips it evaluates in. */
+const ImpastoPlan *impasto_run_get_plan  (ImpastoRun                 *run);
+
+/* Whether the run's buffers hold the whole image at its current scale (else it goes strip
+ * by strip). */
+gboolean    impasto_run_fits_whole_for_tests (ImpastoRun             *run);
 
 G_END_DECLS

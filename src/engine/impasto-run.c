@@ -96,7 +96,7 @@ impasto_run_set_size (ImpastoRun *run,
       else
         c = stage->layer->out_channels;
       stage->c = c;
-      stage->h = h;
+      stage->h = stage->full_h = h;
       stage->w = w;
     }
 }
@@ -105,7 +105,7 @@ static gboolean
 plan_chain (ImpastoRun *run,
             GError    **error)
 {
-  guint c = 3, h = run->params->height, w = run->params->width;
+  guint c = 3;
 
   for (guint i = 0; i < run->n_stages; i++)
     {
@@ -124,13 +124,8 @@ plan_chain (ImpastoRun *run,
           guint in_c = stage->layer->in_channels;
 
           c = stage->layer->out_channels;
-          stage->conv = impasto_conv_new (impasto_run_choose_algorithm (in_c, c, h, w), in_c, c,
+          stage->conv = impasto_conv_new (run->plan->stages[i].algorithm, in_c, c,
                                           stage->layer->weights, stage->layer->bias);
-        }
-      else
-        {
-          h = impasto_pool_out_size (h);
-          w = impasto_pool_out_size (w);
         }
     }
 
@@ -167,54 +162,62 @@ impasto_run_stage_needs_mask (const ImpastoRunParams *params,
   return layer->kind != IMPASTO_LAYER_POOL || params->pooling != IMPASTO_POOLING_AVG;
 }
 
-/* Allocates everything a step needs, sized for the output (the largest scale). */
+static void
+allocate_stage (ImpastoRun            *run,
+                Stage                 *stage,
+                const ImpastoPlanStage *planned)
+{
+  gsize cc = (gsize) stage->c * stage->c;
+
+  stage->capacity = planned->capacity;
+  if (planned->keeps_out)
+    stage->out = g_new (float, planned->capacity);
+  else if (planned->needs_mask)
+    stage->mask = g_new (guint8, planned->capacity);
+  if (stage->has_content)
+    stage->content_target = g_new (float, stage_size (stage));
+  if (stage->has_style)
+    stage->style_target = g_new (float, cc);
+  if (stage->has_style && run->plan->tile_rows > 0)
+    {
+      stage->gram_sum = g_new (double, cc);
+      stage->style_diff = g_new (float, cc);
+    }
+}
+
+/* Allocates everything a step needs, as the plan sized it for the output (the largest
+ * scale): the whole image's maps, or a strip's and the segments' inputs. */
 static void
 allocate (ImpastoRun *run)
 {
-  gsize max_size = 0, max_gram = 1;
+  const ImpastoPlan *plan = run->plan;
 
   impasto_run_set_size (run, run->params->width, run->params->height);
   for (guint i = 0; i < run->n_stages; i++)
-    {
-      Stage *stage = &run->stages[i];
-      gsize size = stage_size (stage);
+    allocate_stage (run, &run->stages[i], &plan->stages[i]);
 
-      max_size = MAX (max_size, size);
-      if (stage->has_content || stage->has_style)
-        stage->out = g_new (float, size);
-      else if (impasto_run_stage_needs_mask (run->params, stage->layer))
-        stage->mask = g_new (guint8, size);
-      if (stage->has_content)
-        stage->content_target = g_new (float, size);
-      if (stage->has_style)
-        {
-          stage->style_target = g_new (float, (gsize) stage->c * stage->c);
-          max_gram = MAX (max_gram, impasto_gram_size (stage->c));
-        }
-      if (stage->conv != NULL)
-        run->workspace_len = MAX (run->workspace_len,
-                                  impasto_conv_workspace_size (stage->conv, stage->in_h,
-                                                               stage->in_w));
-    }
-
-  run->scratch_a = g_new (float, max_size);
-  run->scratch_b = g_new (float, max_size);
-  run->workspace = g_new (float, MAX (run->workspace_len, 1));
-  run->gram = g_new (float, max_gram);
+  run->kept_in = g_new0 (float *, MAX (plan->n_segments, 1));
+  for (guint s = 1; s < plan->n_segments; s++)
+    run->kept_in[s] = g_new (float, stage_size (&run->stages[plan->segments[s].first - 1]));
+  for (guint k = 0; k < 2; k++)
+    if (plan->kept_grad[k] > 0)
+      run->kept_grad[k] = g_new (float, plan->kept_grad[k]);
+  run->workspace_len = plan->workspace;
+  run->scratch_a = g_new (float, plan->scratch_a);
+  run->scratch_b = g_new (float, plan->scratch);
+  run->workspace = g_new (float, plan->workspace);
+  run->gram = g_new (float, plan->gram);
   run->x = g_new (float, run->n_pixels);
   run->grad = g_new (float, run->n_pixels);
 }
 
 gboolean
-impasto_run_plan (ImpastoRun *run,
-                  GError    **error)
+impasto_run_plan (ImpastoRun        *run,
+                  const ImpastoPlan *plan,
+                  GError           **error)
 {
-  int deepest = impasto_run_params_find_deepest_layer (run->params, run->network, error);
-
-  if (deepest < 0)
-    return FALSE;
-
-  run->n_stages = deepest + 1;
+  run->plan = impasto_plan_copy (plan);
+  run->n_stages = plan->n_stages;
   run->stages = g_new0 (Stage, run->n_stages);
   if (!plan_chain (run, error))
     return FALSE;
@@ -234,7 +237,15 @@ impasto_run_free_stages (ImpastoRun *run)
       g_free (run->stages[i].mask);
       g_free (run->stages[i].content_target);
       g_free (run->stages[i].style_target);
+      g_free (run->stages[i].gram_sum);
+      g_free (run->stages[i].style_diff);
     }
+  for (guint s = 0; run->kept_in != NULL && s < run->plan->n_segments; s++)
+    g_free (run->kept_in[s]);
+  g_clear_pointer (&run->kept_in, g_free);
+  g_clear_pointer (&run->kept_grad[0], g_free);
+  g_clear_pointer (&run->kept_grad[1], g_free);
+  g_clear_pointer (&run->plan, impasto_plan_free);
   g_free (run->stages);
   g_free (run->scratch_a);
   g_free (run->scratch_b);
@@ -244,8 +255,8 @@ impasto_run_free_stages (ImpastoRun *run)
 
 /* Where a stage's output goes: its own buffer when kept, else the scratch buffer that does
  * not hold its input. */
-static float *
-stage_output (ImpastoRun  *run,
+float *
+impasto_run_stage_output (ImpastoRun  *run,
               Stage       *stage,
               const float *in)
 {
@@ -255,8 +266,8 @@ stage_output (ImpastoRun  *run,
   return in == run->scratch_a ? run->scratch_b : run->scratch_a;
 }
 
-static void
-forward_stage (ImpastoRun  *run,
+void
+impasto_run_forward_stage (ImpastoRun  *run,
                Stage       *stage,
                const float *in,
                float       *out)
@@ -288,13 +299,13 @@ forward (ImpastoRun   *run,
   for (guint i = 0; i < run->n_stages; i++)
     {
       Stage *stage = &run->stages[i];
-      float *out = stage_output (run, stage, in);
+      float *out = impasto_run_stage_output (run, stage, in);
       gint64 start = g_get_monotonic_time ();
 
       if (g_cancellable_is_cancelled (cancellable))
         return FALSE;
 
-      forward_stage (run, stage, in, out);
+      impasto_run_forward_stage (run, stage, in, out);
       stage->forward_seconds += (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
       stage->forward_passes++;
       in = out;
@@ -306,7 +317,7 @@ forward (ImpastoRun   *run,
 static double
 content_norm (const Stage *stage)
 {
-  return 1.0 / (2.0 * stage->h * stage->w * stage->c);
+  return 1.0 / (2.0 * stage->full_h * stage->w * stage->c);
 }
 
 /* The seed's 1 / (4 N^2 M^2) gives a layer of N channels N^2 / 4 times the weight the
@@ -315,12 +326,25 @@ static double
 style_norm (const ImpastoRunParams *params,
             const Stage            *stage)
 {
-  double m = (double) stage->h * stage->w, n = stage->c;
+  double m = (double) stage->full_h * stage->w, n = stage->c;
 
   if (params->style_norm == IMPASTO_STYLE_NORM_CHANNELS)
     return 1.0 / (n * n * n * n * m * m);
 
   return 1.0 / (4.0 * m * m * n * n);
+}
+
+double
+impasto_run_content_scale (const Stage *stage)
+{
+  return stage->content_weight * content_norm (stage);
+}
+
+double
+impasto_run_style_scale (ImpastoRun  *run,
+                         const Stage *stage)
+{
+  return stage->style_weight * style_norm (run->params, stage);
 }
 
 /* Adds this stage's losses to the totals and, when grad is set, their gradients into it. */
@@ -336,7 +360,7 @@ stage_losses (ImpastoRun  *run,
 
   if (stage->has_content)
     {
-      double scale = stage->content_weight * content_norm (stage);
+      double scale = impasto_run_content_scale (stage);
       double ss = impasto_content_loss (stage->out, stage->content_target, stage_size (stage),
                                         (float) (2.0 * params->alpha * scale), grad, run->pool);
 
@@ -344,7 +368,7 @@ stage_losses (ImpastoRun  *run,
     }
   if (stage->has_style)
     {
-      double scale = stage->style_weight * style_norm (params, stage);
+      double scale = impasto_run_style_scale (run, stage);
       double ss = impasto_style_loss (stage->out, stage->c, m, stage->style_target,
                                       (float) (4.0 * params->beta * scale), run->gram, grad,
                                       run->pool);
@@ -353,8 +377,8 @@ stage_losses (ImpastoRun  *run,
     }
 }
 
-static void
-backward_stage (ImpastoRun *run,
+void
+impasto_run_backward_stage (ImpastoRun *run,
                 Stage      *stage,
                 float      *g,
                 float      *dst)
@@ -397,7 +421,7 @@ backward (ImpastoRun   *run,
         return FALSE;
 
       stage_losses (run, stage, g, content, style);
-      backward_stage (run, stage, g, dst);
+      impasto_run_backward_stage (run, stage, g, dst);
       stage->backward_seconds += (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
       stage->backward_passes++;
       g_prev = g;
@@ -419,6 +443,29 @@ tv_losses (ImpastoRun  *run,
                           run->params->tv_weight > 0 ? grad : NULL, run->pool);
 }
 
+/* The content and style losses, and their gradient, whole or strip by strip. */
+static gboolean
+network_losses (ImpastoRun   *run,
+                const float  *image,
+                float        *grad,
+                double       *content,
+                double       *style,
+                GCancellable *cancellable)
+{
+  if (!impasto_run_fits_whole (run))
+    return impasto_run_evaluate_tiled (run, image, grad, content, style, cancellable);
+  if (!forward (run, image, cancellable))
+    return FALSE;
+  if (grad != NULL)
+    return backward (run, grad, content, style, cancellable);
+
+  /* Deepest first, as backward() adds them up: the loss of a point is the same to the bit
+   * whichever way it was evaluated. */
+  for (guint i = run->n_stages; i-- > 0;)
+    stage_losses (run, &run->stages[i], NULL, content, style);
+  return TRUE;
+}
+
 gboolean
 impasto_run_evaluate_at (ImpastoRun   *run,
                          const float  *image,
@@ -430,22 +477,8 @@ impasto_run_evaluate_at (ImpastoRun   *run,
                          GCancellable *cancellable)
 {
   *content = *style = 0.0;
-
-  if (!forward (run, image, cancellable))
+  if (!network_losses (run, image, grad, content, style, cancellable))
     return FALSE;
-
-  if (grad != NULL)
-    {
-      if (!backward (run, grad, content, style, cancellable))
-        return FALSE;
-    }
-  else
-    {
-      /* Deepest first, as backward() adds them up: the loss of a point is the same to the
-       * bit whichever way it was evaluated. */
-      for (guint i = run->n_stages; i-- > 0;)
-        stage_losses (run, &run->stages[i], NULL, content, style);
-    }
 
   *tv = tv_losses (run, image, grad);
   run->evaluations++;
@@ -488,6 +521,58 @@ add_style_grams (ImpastoRun *run,
     }
 }
 
+/* The same, strip by strip. */
+static void
+targets_tiled (ImpastoRun         *run,
+               const ImpastoImage *content)
+{
+  impasto_run_image_to_planes (content, run->mean, run->grad);
+  impasto_run_targets_tiled (run, run->grad, TRUE);
+  for (guint k = 0; k < run->n_styles; k++)
+    {
+      g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], run->width,
+                                                                run->height);
+
+      impasto_run_image_to_planes (style, run->mean, run->grad);
+      impasto_run_targets_tiled (run, run->grad, FALSE);
+      for (guint i = 0; i < run->n_stages; i++)
+        {
+          Stage *stage = &run->stages[i];
+
+          for (gsize j = 0; stage->has_style && j < (gsize) stage->c * stage->c; j++)
+            {
+              float term = (float) (run->style_weights[k] * (float) stage->gram_sum[j]);
+
+              stage->style_target[j] = k == 0 ? term : stage->style_target[j] + term;
+            }
+        }
+    }
+  impasto_run_reset_stage_seconds (run);
+}
+
+gboolean
+impasto_run_fits_whole (ImpastoRun *run)
+{
+  gsize largest = 0;
+
+  if (run->plan->tile_rows == 0)
+    return TRUE;
+
+  for (guint i = 0; i < run->n_stages; i++)
+    {
+      const Stage *stage = &run->stages[i];
+
+      largest = MAX (largest, stage_size (stage));
+      if (stage_size (stage) > stage->capacity
+          || (stage->conv != NULL
+              && impasto_conv_workspace_size (stage->conv, stage->in_h, stage->in_w)
+                 > run->workspace_len))
+        return FALSE;
+    }
+
+  return largest <= run->plan->scratch;
+}
+
 /* The targets at the current size, from the content and style images resized to it. The
  * style target is the classic neural-style's blend: sum over the images of w_k G_k, the
  * weights normalised to sum 1. Each image goes through the network on its own, so several
@@ -497,6 +582,12 @@ impasto_run_compute_targets (ImpastoRun *run)
 {
   g_autoptr(ImpastoImage) content = impasto_image_scale_down (run->content, run->width,
                                                               run->height);
+
+  if (!impasto_run_fits_whole (run))
+    {
+      targets_tiled (run, content);
+      return;
+    }
 
   impasto_run_image_to_planes (content, run->mean, run->grad);
   forward (run, run->grad, NULL);
@@ -572,4 +663,79 @@ impasto_run_reset_stage_seconds (ImpastoRun *run)
       run->stages[i].forward_seconds = run->stages[i].backward_seconds = 0;
       run->stages[i].forward_passes = run->stages[i].backward_passes = 0;
     }
+}
+
+const ImpastoPlan *
+impasto_run_get_plan (ImpastoRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+
+  return run->plan;
+}
+
+gboolean
+impasto_run_fits_whole_for_tests (ImpastoRun *run)
+{
+  g_return_val_if_fail (run != NULL, FALSE);
+
+  return impasto_run_fits_whole (run);
+}
+
+/* The convolution with the most work at the output size. */
+static Stage *
+heaviest_conv (ImpastoRun *run)
+{
+  Stage *best = NULL;
+  double best_work = -1;
+
+  for (guint i = 0; i < run->n_stages; i++)
+    {
+      const ImpastoPlanStage *planned = &run->plan->stages[i];
+      double work = (double) run->stages[i].layer->in_channels * planned->c * planned->h
+                    * planned->w;
+
+      if (run->stages[i].conv != NULL && work > best_work)
+        {
+          best = &run->stages[i];
+          best_work = work;
+        }
+    }
+
+  return best;
+}
+
+double
+impasto_run_measure_rate (ImpastoRun *run)
+{
+  const Stage *stage = heaviest_conv (run);
+  guint in_c, out_c, h, w;
+  gsize ws;
+  g_autofree float *x = NULL, *y = NULL, *workspace = NULL;
+  g_autofree guint8 *mask = NULL;
+  gint64 start;
+  double seconds;
+
+  if (stage == NULL)
+    return 1e12;
+
+  in_c = stage->conv->in_c;
+  out_c = stage->conv->out_c;
+  h = MIN (run->params->height, 32);
+  w = MIN (run->params->width, 64);
+  ws = MAX (impasto_conv_workspace_size (stage->conv, h, w), 1);
+  x = g_new0 (float, (gsize) MAX (in_c, out_c) * h * w);
+  y = g_new (float, (gsize) out_c * h * w);
+  mask = g_new (guint8, (gsize) out_c * h * w);
+  workspace = g_new (float, ws);
+  for (gsize i = 0; i < (gsize) in_c * h * w; i++)
+    x[i] = (float) (i % 7) - 3.f;
+
+  /* Once to warm the caches and the threads, then timed. */
+  impasto_conv_forward_relu (stage->conv, x, h, w, y, mask, workspace, ws, run->pool);
+  start = g_get_monotonic_time ();
+  impasto_conv_forward_relu (stage->conv, x, h, w, y, mask, workspace, ws, run->pool);
+  impasto_conv_backward_relu (stage->conv, y, NULL, mask, h, w, x, workspace, ws, run->pool);
+  seconds = MAX (g_get_monotonic_time () - start, 1) / (double) G_USEC_PER_SEC;
+
+  return 2 * 9.0 * in_c * out_c * h * w / seconds;
 }

@@ -1,0 +1,81 @@
+/* impasto-plan.h: the shapes, algorithms and buffer sizes of a run, for its size and its
+ * strips; both the allocation and the memory estimate read them
+ *
+ * A plan evaluates the whole image at once, or in horizontal strips. Tiled, the chain of
+ * stages is cut into segments after some poolings; the input of every segment but the first
+ * (which is the image) is kept whole, with its gradient, and each segment runs strip by strip
+ * on those rows plus a halo wide enough that the strip's own rows come out exact.
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "impasto-conv.h"
+#include "impasto-network.h"
+#include "impasto-run.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint first, end;   /* stages [first, end) */
+  guint shift;        /* poolings before the segment: its rows are the image's >> shift */
+  guint align;        /* 2^(poolings inside): where strips and halos may start */
+  guint halo;         /* rows of the segment's input on each side of a strip, forward */
+  guint halo_back;    /* the same for the backward pass, which recomputes the forward */
+  guint rows;         /* rows of its input per strip: the first segment's tile_rows, the
+                       * others as many as fit the first's buffers (a whole segment in one
+                       * strip keeps its forward pass for the backward one) */
+} ImpastoPlanSegment;
+
+typedef struct
+{
+  guint    c, h, w;       /* output shape at the output size */
+  gboolean keeps_out;     /* a loss reads its float output */
+  gboolean needs_mask;    /* otherwise: a byte per value for the backward pass */
+  gsize    capacity;      /* values its buffer holds: c x h x w, or a strip's worth */
+  ImpastoConvAlgorithm algorithm;
+} ImpastoPlanStage;
+
+typedef struct
+{
+  guint               width, height;
+  guint               n_stages;
+  ImpastoPlanStage   *stages;
+  guint               tile_rows;     /* image rows per strip of the first segment; 0: the
+                                      * whole image at once */
+  guint               n_segments;
+  ImpastoPlanSegment *segments;
+  gsize               scratch;       /* floats in each of the two scratch buffers */
+  gsize               scratch_a;     /* the first one's, which also holds the image's planes */
+  gsize               workspace;
+  gsize               gram;
+  gsize               kept_inputs;   /* floats of every segment input kept whole */
+  gsize               kept_grad[2];  /* floats in the two buffers of their gradients: the
+                                      * odd segments' inputs, and the even ones' */
+  guint64             bytes;         /* everything the run allocates, network included */
+  double              work;          /* multiply-adds of the convolutions in one step */
+} ImpastoPlan;
+
+/* The plan the run takes: the whole image when it fits in budget bytes, else the strips
+ * that fit and cost the least work; NULL (with both figures in error) when nothing fits. */
+ImpastoPlan *impasto_plan_choose   (const ImpastoNetwork   *network,
+                                    const ImpastoRunParams *params,
+                                    guint                   n_styles,
+                                    guint64                 budget,
+                                    GError                **error);
+/* A plan of tile_rows rows per strip (0: whole), cutting after every pooling in cuts (a bit
+ * per stage index); tile_rows is rounded up to what the poolings need. */
+ImpastoPlan *impasto_plan_new      (const ImpastoNetwork   *network,
+                                    const ImpastoRunParams *params,
+                                    guint                   n_styles,
+                                    guint                   tile_rows,
+                                    guint64                 cuts,
+                                    GError                **error);
+ImpastoPlan *impasto_plan_copy     (const ImpastoPlan      *plan);
+void         impasto_plan_free     (ImpastoPlan            *plan);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImpastoPlan, impasto_plan_free)
+
+G_END_DECLS

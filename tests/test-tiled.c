@@ -1,0 +1,257 @@
+/* test-tiled.c: the objective strip by strip against the whole image's, at odd sizes and
+ * strips, with every cut between segments and the controls that change the losses
+ *
+ * Copyright 2026 The Impasto authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "impasto-params.h"
+#include "impasto-plan.h"
+#include "impasto-run-private.h"
+#include "impasto-run.h"
+#include "test-util.h"
+
+#define ALL_CUTS G_MAXUINT64
+
+typedef struct
+{
+  guint            width, height;
+  guint            tile_rows;
+  guint64          cuts;             /* a bit per stage index: cut after that pooling */
+  ImpastoPooling   pooling;
+  ImpastoStyleNorm style_norm;
+  double           tv_weight;
+  guint            n_styles;         /* 0: one */
+  const char      *content_layers;   /* NULL: the seed's */
+  const char      *style_layers;
+  ImpastoOptimizer optimizer;
+  guint            n_scales;         /* 0: one */
+} Case;
+
+typedef struct
+{
+  char             *dir;
+  ImpastoNetwork   *network;
+  ImpastoRunParams *params;
+  ImpastoImage     *content;
+  ImpastoImage     *styles[3];
+  ImpastoRun       *whole;
+  ImpastoRun       *tiled;
+} Fixture;
+
+/* The seed's layers, every segment cut, strips of one pooling-aligned block of rows. */
+static const Case seed_case = { 37, 83, 16, ALL_CUTS };
+/* One segment: the whole network in each strip, with its widest halo (192 rows). */
+static const Case uncut_case = { 13, 470, 32, 0 };
+/* Cut after pool2 (stage 5 of VGG19) alone; averages instead of maxima. */
+static const Case avg_case = { 40, 133, 16, 1 << 5, IMPASTO_POOLING_AVG };
+/* After pool1 (2) and pool3 (10); Torch's normalisation and smoothing. */
+static const Case channels_case = { 33, 190, 48, 1 << 2 | 1 << 10, IMPASTO_POOLING_MAX,
+                                    IMPASTO_STYLE_NORM_CHANNELS, 30 };
+/* Three styles blended, other layers (the deepest conv4_1: three poolings, strips of 8). */
+static const Case layers_case = { 29, 61, 8, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                  IMPASTO_STYLE_NORM_SEED, 0, 3, "conv1_2,conv3_2",
+                                  "conv2_2,conv4_1" };
+/* Strips taller than half the image: two, the second short. */
+static const Case two_strips_case = { 23, 50, 32, ALL_CUTS };
+static const Case lbfgs_case = { 31, 70, 16, 1 << 5 | 1 << 15, IMPASTO_POOLING_MAX,
+                                 IMPASTO_STYLE_NORM_SEED, 0, 0, NULL, NULL,
+                                 IMPASTO_OPTIMIZER_LBFGS };
+
+/* Coarse to fine: the half-size scale goes in strips too, its segments shorter. */
+static const Case scales_case = { 35, 140, 16, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                  IMPASTO_STYLE_NORM_SEED, 0, 0, NULL, NULL,
+                                  IMPASTO_OPTIMIZER_ADAM, 2 };
+
+static ImpastoRun *
+new_run (Fixture *f,
+         guint    tile_rows,
+         guint64  cuts,
+         guint    n_styles)
+{
+  static const double weights[3] = { 1, 2, 3 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoPlan) plan = impasto_plan_new (f->network, f->params, n_styles, tile_rows,
+                                                  cuts, &error);
+  ImpastoRun *run;
+
+  g_assert_no_error (error);
+  run = impasto_run_new_planned (f->network, f->params, f->content,
+                                 (const ImpastoImage * const *) f->styles, weights, n_styles,
+                                 plan, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const Case *c = data;
+  guint n_styles = MAX (c->n_styles, 1);
+  g_autofree char *model = NULL;
+  g_auto(GStrv) layers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = test_make_tmpdir ();
+  model = test_write_model (f->dir, 16, 7);
+  f->params = impasto_run_params_new ();
+  f->params->width = c->width;
+  f->params->height = c->height;
+  f->params->pooling = c->pooling;
+  f->params->style_norm = c->style_norm;
+  f->params->tv_weight = c->tv_weight;
+  f->params->optimizer = c->optimizer;
+  f->params->steps = 3;
+  f->params->n_scales = MAX (c->n_scales, 1);
+  f->params->snapshot_every = 0;
+  if (c->content_layers != NULL)
+    g_assert_true (impasto_layer_list_parse (&f->params->content_layers, c->content_layers,
+                                             NULL));
+  if (c->style_layers != NULL)
+    g_assert_true (impasto_layer_list_parse (&f->params->style_layers, c->style_layers,
+                                             NULL));
+  f->content = test_make_image (c->width, c->height, 1);
+  for (guint i = 0; i < n_styles; i++)
+    f->styles[i] = test_make_image (c->width, c->height, 2 + i);
+  layers = impasto_run_params_get_loss_layers (f->params);
+  f->network = impasto_network_load (model, (const char * const *) layers, &error);
+  g_assert_no_error (error);
+
+  f->whole = new_run (f, 0, 0, n_styles);
+  f->tiled = new_run (f, c->tile_rows, c->cuts, n_styles);
+  g_assert_cmpuint (impasto_run_get_plan (f->whole)->tile_rows, ==, 0);
+  g_assert_cmpuint (impasto_run_get_plan (f->tiled)->tile_rows, ==, c->tile_rows);
+  for (guint s = 0; s < impasto_run_get_plan (f->tiled)->n_segments; s++)
+    {
+      const ImpastoPlanSegment *seg = &impasto_run_get_plan (f->tiled)->segments[s];
+
+      g_test_message ("segment %u: stages %u to %u, strips of %u rows, halo %u, backward %u",
+                      s, seg->first, seg->end - 1, seg->rows, seg->halo, seg->halo_back);
+    }
+  /* The buffers hold strips, not the whole image, at the scale a run starts at: the strips
+   * are what is tested. */
+  g_assert_false (impasto_run_fits_whole_for_tests (f->tiled));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  impasto_run_free (f->whole);
+  impasto_run_free (f->tiled);
+  impasto_network_unref (f->network);
+  impasto_run_params_free (f->params);
+  impasto_image_free (f->content);
+  for (guint i = 0; i < G_N_ELEMENTS (f->styles); i++)
+    g_clear_pointer (&f->styles[i], impasto_image_free);
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static void
+assert_close (double      value,
+              double      reference,
+              double      tolerance,
+              const char *what)
+{
+  g_test_message ("%s: %.9g, whole %.9g", what, value, reference);
+  g_assert_true (isfinite (value));
+  g_assert_cmpfloat (fabs (value - reference), <=, tolerance * fabs (reference));
+}
+
+static float
+max_abs (const float *v,
+         gsize        n)
+{
+  float m = 0.f;
+
+  for (gsize i = 0; i < n; i++)
+    m = MAX (m, fabsf (v[i]));
+  return m;
+}
+
+/* Loss and gradient at the whole run's starting image, which both runs share. */
+static void
+test_matches_whole (Fixture       *f,
+                    gconstpointer  data)
+{
+  gsize n = (gsize) 3 * f->params->width * f->params->height;
+  g_autofree float *x = g_memdup2 (impasto_run_get_pixels (f->whole), n * sizeof (float));
+  g_autofree float *g_whole = g_new (float, n);
+  g_autofree float *g_tiled = g_new (float, n);
+  double content_w, style_w, content_t, style_t, total_w, total_t;
+  float scale, worst = 0.f;
+
+  g_assert_cmpmem (x, n * sizeof (float), impasto_run_get_pixels (f->tiled), n * sizeof (float));
+  total_w = impasto_run_evaluate (f->whole, x, g_whole, &content_w, &style_w);
+  total_t = impasto_run_evaluate (f->tiled, x, g_tiled, &content_t, &style_t);
+
+  assert_close (total_t, total_w, 1e-5, "total");
+  assert_close (style_t, style_w, 1e-5, "style");
+  if (f->params->content_layers.n > 0)
+    assert_close (content_t, content_w, 1e-5, "content");
+  scale = max_abs (g_whole, n);
+  g_assert_cmpfloat (scale, >, 0.f);
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabsf (g_tiled[i] - g_whole[i]));
+  g_test_message ("gradient: largest difference %g of largest value %g", worst, scale);
+  g_assert_cmpfloat (worst, <=, 1e-5f * scale);
+
+  /* The loss alone, without the backward pass, is the same sum. */
+  assert_close (impasto_run_evaluate (f->tiled, x, NULL, NULL, NULL), total_t, 1e-12,
+                "loss alone");
+}
+
+/* A few steps of the optimiser land on the same image, whole or strip by strip. */
+static void
+test_steps_match_whole (Fixture       *f,
+                        gconstpointer  data)
+{
+  gsize n = (gsize) 3 * f->params->width * f->params->height;
+  g_autoptr(GError) error = NULL;
+  const float *a, *b;
+  float scale, worst = 0.f;
+
+  g_assert_true (impasto_run_execute (f->whole, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (f->tiled, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  a = impasto_run_get_pixels (f->whole);
+  b = impasto_run_get_pixels (f->tiled);
+  scale = max_abs (a, n);
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabsf (a[i] - b[i]));
+  g_test_message ("pixels after %u steps: largest difference %g", f->params->steps, worst);
+  g_assert_cmpfloat (worst, <=, 1e-3f * scale);
+}
+
+static void
+add (const char *path,
+     const Case *c,
+     void      (*test) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, c, fixture_set_up, test, fixture_tear_down);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  add ("/impasto/engine/tiled/seed", &seed_case, test_matches_whole);
+  add ("/impasto/engine/tiled/one-segment", &uncut_case, test_matches_whole);
+  add ("/impasto/engine/tiled/avg-pooling", &avg_case, test_matches_whole);
+  add ("/impasto/engine/tiled/channels-norm-tv", &channels_case, test_matches_whole);
+  add ("/impasto/engine/tiled/layers-and-styles", &layers_case, test_matches_whole);
+  add ("/impasto/engine/tiled/two-strips", &two_strips_case, test_matches_whole);
+  add ("/impasto/engine/tiled/adam-steps", &seed_case, test_steps_match_whole);
+  add ("/impasto/engine/tiled/lbfgs-steps", &lbfgs_case, test_steps_match_whole);
+  add ("/impasto/engine/tiled/scales-steps", &scales_case, test_steps_match_whole);
+  return g_test_run ();
+}
