@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "impasto-compare-view.h"
 #include "impasto-loss-plot.h"
 #include "impasto-model-download.h"
 #include "impasto-network.h"
@@ -56,6 +57,8 @@ struct _ImpastoWindow
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
   GtkPicture           *preview;
+  ImpastoCompareView   *compare_view;
+  GtkWidget            *compare_button;
   GtkWidget            *preview_placeholder;
   GtkWidget            *progress_box;
   GtkLabel             *step_label;
@@ -203,5 +206,7 @@ void impasto_window_set_preview        (ImpastoWindow      *self,
 void impasto_window_queue_update       (ImpastoWindow      *self);
 void impasto_window_cancel_update      (ImpastoWindow      *self);
 void impasto_window_show_job_state     (ImpastoWindow      *self);
+void impasto_window_update_compare     (ImpastoWindow      *self);
+void impasto_window_show_run_views     (ImpastoWindow      *self);
 
 G_END_DECLS
