@@ -44,6 +44,7 @@ impasto_window_show_run_views (ImpastoWindow *self)
     photo = impasto_image_picker_get_preview (self->content_picker);
   impasto_compare_view_set_before (self->compare_view, GDK_PAINTABLE (photo));
   impasto_window_update_compare (self);
+  impasto_window_show_job_snapshots (self);
 }
 
 void
@@ -160,7 +161,9 @@ impasto_window_show_job (ImpastoWindow *self)
 
   if (texture != NULL)
     {
-      impasto_window_set_preview (self, texture);
+      /* Unless an older snapshot is on show. */
+      if (self->shown_snapshot == NULL)
+        impasto_window_set_preview (self, texture);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
       impasto_window_update_compare (self);
     }

@@ -162,6 +162,7 @@ impasto_window_update_actions (ImpastoWindow *self)
       self->can_start = can_start;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_START]);
     }
+  impasto_window_update_snapshot_actions (self);
 }
 
 static void
@@ -638,7 +639,7 @@ impasto_window_new_session (ImpastoWindow *self,
   return session;
 }
 
-static void
+void
 impasto_window_run (ImpastoWindow *self,
                     const char    *start_path,
                     const char    *start_sha256)
@@ -859,6 +860,7 @@ impasto_window_dispose (GObject *object)
   g_clear_object (&self->model_cancellable);
   impasto_window_dispose_model_page (self);
   impasto_window_dispose_reset (self);
+  impasto_window_dispose_snapshots (self);
 
   /* The bindings may keep the settings alive past the window. */
   if (self->settings != NULL)
@@ -981,6 +983,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   impasto_window_class_model_init (klass);
   impasto_window_class_unsaved_init (klass);
   impasto_window_class_reset_init (klass);
+  impasto_window_class_snapshots_init (klass);
 }
 
 static void
@@ -1001,6 +1004,7 @@ impasto_window_init (ImpastoWindow *self)
   impasto_window_setup_params (self);
   impasto_window_init_reset (self);
   impasto_window_init_advanced (self);
+  impasto_window_init_snapshots (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);
