@@ -215,7 +215,8 @@ test_strip_holds_shown_snapshot_during_run (void)
   g_assert_cmpuint (gtk_single_selection_get_selected (window->snapshot_selection), ==, 0);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.live", NULL);
-  g_assert_true (shown_texture (window) == impasto_job_get_texture (impasto_window_get_job (window)));
+  g_assert_true (shown_texture (window)
+                 == impasto_job_get_texture (impasto_window_get_job (window)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   destroy_window (window);
 }
@@ -319,7 +320,8 @@ new_job_has_snapshot (gpointer data)
   gpointer *args = data;
   ImpastoJob *job = impasto_window_get_job (args[0]);
 
-  return job != NULL && job != args[1] && g_list_model_get_n_items (impasto_job_get_snapshots (job)) > 0;
+  return job != NULL && job != args[1]
+         && g_list_model_get_n_items (impasto_job_get_snapshots (job)) > 0;
 }
 
 static void

@@ -58,13 +58,18 @@ impasto_window_update_snapshot_actions (ImpastoWindow *self)
   gtk_label_set_text (self->shown_label, shown);
 }
 
+/* And scrolled to. */
 static void
 select_newest (ImpastoWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->snapshot_selection));
 
-  if (n > 0)
-    gtk_single_selection_set_selected (self->snapshot_selection, n - 1);
+  if (n == 0)
+    return;
+
+  gtk_single_selection_set_selected (self->snapshot_selection, n - 1);
+  gtk_widget_activate_action (GTK_WIDGET (self->snapshot_strip), "list.scroll-to-item", "u",
+                              n - 1);
 }
 
 /* The preview follows the run again. */
@@ -174,22 +179,13 @@ unbind_thumbnail (GtkSignalListItemFactory *factory,
   gtk_picture_set_paintable (GTK_PICTURE (picture), NULL);
 }
 
-/* While live the newest is selected and the strip scrolled to it as it comes. */
+/* While live the newest is selected as it comes. */
 static void
 on_snapshots_changed (ImpastoWindow *self)
 {
   if (self->shown_snapshot == NULL)
     select_newest (self);
   impasto_window_update_snapshot_actions (self);
-}
-
-static void
-on_strip_size_changed (GtkAdjustment *adjustment,
-                       ImpastoWindow *self)
-{
-  if (self->shown_snapshot == NULL)
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
-                                          - gtk_adjustment_get_page_size (adjustment));
 }
 
 /* A new job, or none: its strip, live. */
@@ -299,7 +295,6 @@ void
 impasto_window_init_snapshots (ImpastoWindow *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkAdjustment *hadjustment;
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_thumbnail), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_thumbnail), NULL);
@@ -317,19 +312,12 @@ impasto_window_init_snapshots (ImpastoWindow *self)
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect (self->snapshot_strip, "activate", G_CALLBACK (on_strip_activate), self);
 
-  hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->snapshot_scroller));
-  g_signal_connect (hadjustment, "changed", G_CALLBACK (on_strip_size_changed), self);
-
   impasto_window_update_snapshot_actions (self);
 }
 
 void
 impasto_window_dispose_snapshots (ImpastoWindow *self)
 {
-  GtkAdjustment *hadjustment;
-
-  hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->snapshot_scroller));
-  g_signal_handlers_disconnect_by_data (hadjustment, self);
   if (self->snapshot_selection != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->snapshot_selection, self);
