@@ -58,18 +58,21 @@ impasto_window_update_snapshot_actions (ImpastoWindow *self)
   gtk_label_set_text (self->shown_label, shown);
 }
 
-/* And scrolled to. */
+/* And scrolled to when it is a new one, not the newest replaced. */
 static void
-select_newest (ImpastoWindow *self)
+select_newest (ImpastoWindow *self,
+               gboolean       scroll)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->snapshot_selection));
 
   if (n == 0)
     return;
 
-  gtk_single_selection_set_selected (self->snapshot_selection, n - 1);
-  gtk_widget_activate_action (GTK_WIDGET (self->snapshot_strip), "list.scroll-to-item", "u",
-                              n - 1);
+  if (gtk_single_selection_get_selected (self->snapshot_selection) != n - 1)
+    gtk_single_selection_set_selected (self->snapshot_selection, n - 1);
+  if (scroll)
+    gtk_widget_activate_action (GTK_WIDGET (self->snapshot_strip), "list.scroll-to-item", "u",
+                                n - 1);
 }
 
 /* The preview follows the run again. */
@@ -77,7 +80,7 @@ void
 impasto_window_show_live (ImpastoWindow *self)
 {
   g_clear_object (&self->shown_snapshot);
-  select_newest (self);
+  select_newest (self, TRUE);
   if (self->job != NULL && impasto_job_get_texture (self->job) != NULL)
     impasto_window_set_preview (self, impasto_job_get_texture (self->job));
   impasto_window_update_snapshot_actions (self);
@@ -138,6 +141,11 @@ setup_thumbnail (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
   GtkGesture *menu_click = gtk_gesture_click_new ();
 
+  g_autoptr(ImpastoPreviewPaintable) paintable = impasto_preview_paintable_new ();
+
+  /* The newest thumbnail is replaced at every snapshot: a paintable that stays, as the
+   * preview's does, spares the window a resize each time. */
+  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (paintable));
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_widget_set_size_request (picture, 72, 48);
@@ -165,26 +173,22 @@ bind_thumbnail (GtkSignalListItemFactory *factory,
   /* Translators: below a snapshot's thumbnail: the step it shows. */
   text = g_strdup_printf (_("Step %u"), impasto_snapshot_get_step (snapshot));
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_picture_set_paintable (GTK_PICTURE (picture),
-                             GDK_PAINTABLE (impasto_snapshot_get_texture (snapshot)));
+  impasto_preview_paintable_set_texture (
+    IMPASTO_PREVIEW_PAINTABLE (gtk_picture_get_paintable (GTK_PICTURE (picture))),
+    impasto_snapshot_get_texture (snapshot));
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), text);
-}
-
-static void
-unbind_thumbnail (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item)
-{
-  GtkWidget *picture = gtk_widget_get_first_child (gtk_list_item_get_child (item));
-
-  gtk_picture_set_paintable (GTK_PICTURE (picture), NULL);
 }
 
 /* While live the newest is selected as it comes. */
 static void
-on_snapshots_changed (ImpastoWindow *self)
+on_snapshots_changed (GListModel    *model,
+                      guint          position,
+                      guint          removed,
+                      guint          added,
+                      ImpastoWindow *self)
 {
   if (self->shown_snapshot == NULL)
-    select_newest (self);
+    select_newest (self, added > removed);
   impasto_window_update_snapshot_actions (self);
 }
 
@@ -197,7 +201,8 @@ impasto_window_show_job_snapshots (ImpastoWindow *self)
                                   self->job != NULL ? impasto_job_get_snapshots (self->job)
                                                     : NULL);
   gtk_widget_set_visible (self->snapshot_scroller, self->job != NULL);
-  on_snapshots_changed (self);
+  select_newest (self, TRUE);
+  impasto_window_update_snapshot_actions (self);
 }
 
 /* The save dialog, for that snapshot's file; then after. */
@@ -298,7 +303,6 @@ impasto_window_init_snapshots (ImpastoWindow *self)
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_thumbnail), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_thumbnail), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_thumbnail), NULL);
   gtk_list_view_set_factory (self->snapshot_strip, factory);
   g_object_unref (factory);
 
@@ -308,8 +312,7 @@ impasto_window_init_snapshots (ImpastoWindow *self)
   gtk_list_view_set_model (self->snapshot_strip, GTK_SELECTION_MODEL (self->snapshot_selection));
   /* Once the list view has its new items: selecting one before would crash it. */
   g_signal_connect_object (self->snapshot_selection, "items-changed",
-                           G_CALLBACK (on_snapshots_changed), self,
-                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+                           G_CALLBACK (on_snapshots_changed), self, G_CONNECT_AFTER);
   g_signal_connect (self->snapshot_strip, "activate", G_CALLBACK (on_strip_activate), self);
 
   impasto_window_update_snapshot_actions (self);
