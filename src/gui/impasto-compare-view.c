@@ -77,6 +77,10 @@ append_paintable (GtkSnapshot           *snapshot,
                   const graphene_rect_t *frame,
                   const graphene_rect_t *clip)
 {
+  /* GTK 4.8 leaks what is drawn under an empty clip: the divider at an edge. */
+  if (clip->size.width <= 0)
+    return;
+
   gtk_snapshot_push_clip (snapshot, clip);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &frame->origin);
