@@ -10,9 +10,11 @@
 #include <glib/gi18n.h>
 
 #include "impasto-background.h"
+#include "impasto-frame-history.h"
 #include "impasto-image-io.h"
 #include "impasto-job.h"
 #include "impasto-params.h"
+#include "impasto-snapshot.h"
 
 /* Tags the save task; the address matters, not the value. */
 static const char save_tag;
@@ -30,10 +32,7 @@ typedef struct
   guint64 evaluations;
   double  seconds_per_step;
   double  elapsed;
-  GBytes *pixels;
-  guint   pixels_step;
-  guint   width;
-  guint   height;
+  GArray *frames;    /* ImpastoFrame: those kept, when they changed; or NULL */
 } Update;
 
 /* Shared by the worker and the main thread. The worker only ever merges into `pending`;
@@ -49,6 +48,8 @@ typedef struct
   ImpastoRun   *run;       /* once made; the job frees it */
   GArray       *steers;    /* ImpastoSteer for the run not made yet */
   gboolean      paused;
+  ImpastoFrameHistory *history;   /* the snapshots kept, chosen as they come */
+  gboolean      history_changed;  /* since the main thread last took them */
 } Mailbox;
 
 /* What the worker works on: the session (its own copies of the inputs, the model and the
@@ -91,7 +92,8 @@ struct _ImpastoJob
   char             *saved_sha256;
   guint             width;
   guint             height;
-  GdkTexture       *texture;
+  GdkTexture       *texture;     /* the newest snapshot's */
+  GListStore       *snapshots;   /* ImpastoSnapshot: the mailbox's history, shown */
 };
 
 G_DEFINE_FINAL_TYPE (ImpastoJob, impasto_job, G_TYPE_OBJECT)
@@ -109,6 +111,7 @@ enum {
   PROP_STEP,
   PROP_TEXTURE,
   PROP_PAUSED,
+  PROP_SNAPSHOTS,
   N_PROPS
 };
 
@@ -131,7 +134,7 @@ update_free (Update *update)
     return;
 
   g_array_unref (update->samples);
-  g_clear_pointer (&update->pixels, g_bytes_unref);
+  g_clear_pointer (&update->frames, g_array_unref);
   g_free (update);
 }
 
@@ -146,6 +149,7 @@ mailbox_clear (gpointer data)
   update_free (mailbox->pending);
   impasto_run_free (mailbox->run);
   g_array_unref (mailbox->steers);
+  impasto_frame_history_free (mailbox->history);
 }
 
 static Mailbox *
@@ -155,6 +159,7 @@ mailbox_new (ImpastoJob *job)
 
   g_mutex_init (&mailbox->mutex);
   mailbox->steers = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
+  mailbox->history = impasto_frame_history_new ();
   mailbox->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&mailbox->job, job);
 
@@ -180,6 +185,9 @@ mailbox_take (Mailbox *mailbox)
 
   g_mutex_lock (&mailbox->mutex);
   update = g_steal_pointer (&mailbox->pending);
+  if (update != NULL && mailbox->history_changed)
+    update->frames = impasto_frame_history_dup (mailbox->history);
+  mailbox->history_changed = FALSE;
   mailbox->posted = FALSE;
   g_mutex_unlock (&mailbox->mutex);
 
@@ -209,6 +217,70 @@ impasto_job_set_state (ImpastoJob      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+static gboolean
+snapshot_shows (ImpastoSnapshot    *snapshot,
+                const ImpastoFrame *frame)
+{
+  return impasto_snapshot_get_pixels (snapshot) == frame->pixels;
+}
+
+/* The store made the history the worker kept, each snapshot made once: what was saved of
+ * one stays with it. */
+static void
+show_frames (ImpastoJob *self,
+             GArray     *frames)
+{
+  GListModel *model = G_LIST_MODEL (self->snapshots);
+  guint n_old = g_list_model_get_n_items (model);
+  g_autoptr(GHashTable) old = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint same = 0;
+
+  for (ImpastoSnapshot *snapshot; same < MIN (n_old, frames->len); same++)
+    {
+      snapshot = g_list_model_get_item (model, same);
+      g_object_unref (snapshot);   /* the store keeps it */
+      if (!snapshot_shows (snapshot, &g_array_index (frames, ImpastoFrame, same)))
+        break;
+    }
+  for (guint i = same; i < n_old; i++)
+    {
+      ImpastoSnapshot *snapshot = g_list_model_get_item (model, i);
+
+      g_hash_table_insert (old, impasto_snapshot_get_pixels (snapshot), snapshot);
+    }
+  for (guint i = same; i < frames->len; i++)
+    {
+      const ImpastoFrame *frame = &g_array_index (frames, ImpastoFrame, i);
+      ImpastoSnapshot *snapshot = g_hash_table_lookup (old, frame->pixels);
+
+      g_ptr_array_add (added, snapshot != NULL
+                              ? g_object_ref (snapshot)
+                              : impasto_snapshot_new (frame->step, frame->width,
+                                                      frame->height, frame->pixels));
+    }
+  g_list_store_splice (self->snapshots, same, n_old - same, added->pdata, added->len);
+}
+
+static void
+apply_frames (ImpastoJob *self,
+              GArray     *frames)
+{
+  const ImpastoFrame *last = &g_array_index (frames, ImpastoFrame, frames->len - 1);
+  g_autoptr(ImpastoSnapshot) newest = NULL;
+
+  show_frames (self, frames);
+  newest = g_list_model_get_item (G_LIST_MODEL (self->snapshots), frames->len - 1);
+
+  g_clear_pointer (&self->pixels, g_bytes_unref);
+  self->pixels = g_bytes_ref (last->pixels);
+  self->pixels_step = last->step;
+  self->width = last->width;
+  self->height = last->height;
+  g_set_object (&self->texture, impasto_snapshot_get_texture (newest));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+}
+
 /* Main thread. A stopped job's late updates are dropped: the preview must not change after
  * the user pressed Stop, nor show a replaced run's pictures. */
 static void
@@ -224,18 +296,8 @@ impasto_job_apply (ImpastoJob *self,
   self->seconds_per_step = update->seconds_per_step;
   self->evaluations = update->evaluations;
 
-  if (update->pixels != NULL)
-    {
-      g_clear_pointer (&self->pixels, g_bytes_unref);
-      self->pixels = g_steal_pointer (&update->pixels);
-      self->pixels_step = update->pixels_step;
-      self->width = update->width;
-      self->height = update->height;
-      g_clear_object (&self->texture);
-      self->texture = gdk_memory_texture_new (self->width, self->height, GDK_MEMORY_R8G8B8,
-                                              self->pixels, (gsize) self->width * 3);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
-    }
+  if (update->frames != NULL && update->frames->len > 0)
+    apply_frames (self, update->frames);
 
   if (self->step != update->step)
     {
@@ -305,12 +367,12 @@ on_progress (const ImpastoProgress *progress,
     {
       const ImpastoImage *snapshot = progress->snapshot;
 
-      g_clear_pointer (&mailbox->pending->pixels, g_bytes_unref);
-      mailbox->pending->pixels = g_bytes_new (snapshot->pixels,
-                                              impasto_image_get_n_bytes (snapshot));
-      mailbox->pending->pixels_step = progress->step;
-      mailbox->pending->width = snapshot->width;
-      mailbox->pending->height = snapshot->height;
+      impasto_frame_history_add (mailbox->history, progress->step,
+                                 progress->params->snapshot_every,
+                                 snapshot->width, snapshot->height,
+                                 g_bytes_new (snapshot->pixels,
+                                              impasto_image_get_n_bytes (snapshot)));
+      mailbox->history_changed = TRUE;
     }
 
   if (!mailbox->posted && (urgent || now - data->last_post >= PROGRESS_INTERVAL_USEC))
@@ -440,6 +502,7 @@ impasto_job_finalize (GObject *object)
   g_clear_pointer (&self->saved_path, g_free);
   g_clear_pointer (&self->saved_sha256, g_free);
   g_clear_object (&self->texture);
+  g_clear_object (&self->snapshots);
 
   G_OBJECT_CLASS (impasto_job_parent_class)->finalize (object);
 }
@@ -468,6 +531,10 @@ impasto_job_get_property (GObject    *object,
 
     case PROP_PAUSED:
       g_value_set_boolean (value, self->paused);
+      break;
+
+    case PROP_SNAPSHOTS:
+      g_value_set_object (value, self->snapshots);
       break;
 
     default:
@@ -506,6 +573,12 @@ impasto_job_class_init (ImpastoJobClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The same list all along the job's life, Continues included. */
+  properties[PROP_SNAPSHOTS] =
+    g_param_spec_object ("snapshots", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -514,6 +587,7 @@ impasto_job_init (ImpastoJob *self)
 {
   self->samples = g_array_new (FALSE, FALSE, sizeof (ImpastoJobSample));
   self->cancellable = g_cancellable_new ();
+  self->snapshots = g_list_store_new (IMPASTO_TYPE_SNAPSHOT);
 }
 
 /* Takes session, whose inputs are set; the worker gives it network. */
@@ -670,20 +744,37 @@ impasto_job_is_holding (ImpastoJob *self)
   return holding;
 }
 
+static char *
+dup_recipe_text_at (ImpastoJob *self,
+                    guint       step)
+{
+  char *text;
+
+  g_mutex_lock (&self->mailbox->mutex);
+  text = impasto_session_dup_recipe_text (self->session, self->mailbox->run, step);
+  g_mutex_unlock (&self->mailbox->mutex);
+
+  return text;
+}
+
 /* The recipe of the painting on show, steering included. */
 char *
 impasto_job_dup_recipe_text (ImpastoJob *self)
 {
-  char *text;
-
   g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
 
-  g_mutex_lock (&self->mailbox->mutex);
-  text = impasto_session_dup_recipe_text (self->session, self->mailbox->run,
-                                          self->pixels_step);
-  g_mutex_unlock (&self->mailbox->mutex);
+  return dup_recipe_text_at (self, self->pixels_step);
+}
 
-  return text;
+/* The recipe that makes that snapshot again: its steps and the steering before it. */
+char *
+impasto_job_dup_snapshot_recipe_text (ImpastoJob      *self,
+                                      ImpastoSnapshot *snapshot)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+  g_return_val_if_fail (IMPASTO_IS_SNAPSHOT (snapshot), NULL);
+
+  return dup_recipe_text_at (self, impasto_snapshot_get_step (snapshot));
 }
 
 typedef struct
@@ -692,6 +783,7 @@ typedef struct
   char         *recipe;
   char         *path;
   GWeakRef      job;      /* told on the main thread that its pixels are safe */
+  GWeakRef      snapshot; /* and the snapshot saved, when it was one */
   GBytes       *pixels;   /* the ones saved */
   char         *sha256;   /* of the file written */
 } SaveData;
@@ -705,6 +797,7 @@ save_data_free (gpointer data)
   g_free (save->recipe);
   g_free (save->path);
   g_weak_ref_clear (&save->job);
+  g_weak_ref_clear (&save->snapshot);
   g_bytes_unref (save->pixels);
   g_free (save->sha256);
   g_free (save);
@@ -748,11 +841,51 @@ impasto_job_save_async (ImpastoJob          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
+  impasto_job_save_snapshot_async (self, NULL, file, callback, user_data);
+}
+
+static SaveData *
+save_data_new (ImpastoJob      *self,
+               ImpastoSnapshot *snapshot,
+               char            *path)
+{
+  SaveData *save = g_new0 (SaveData, 1);
+
+  if (snapshot != NULL)
+    {
+      save->image = impasto_snapshot_dup_image (snapshot);
+      save->recipe = impasto_job_dup_snapshot_recipe_text (self, snapshot);
+      save->pixels = g_bytes_ref (impasto_snapshot_get_pixels (snapshot));
+    }
+  else
+    {
+      save->image = impasto_job_dup_image (self);
+      save->recipe = impasto_job_dup_recipe_text (self);
+      save->pixels = g_bytes_ref (self->pixels);
+    }
+  save->path = path;
+  g_weak_ref_init (&save->job, self);
+  g_weak_ref_init (&save->snapshot, snapshot);
+
+  return save;
+}
+
+/* As impasto_job_save_async(), of one of the snapshots instead of the latest (snapshot NULL:
+ * the latest), with the recipe of its own step. The starting image is not one: it is no
+ * painting, and a recipe cannot make it alone. */
+void
+impasto_job_save_snapshot_async (ImpastoJob          *self,
+                                 ImpastoSnapshot     *snapshot,
+                                 GFile               *file,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autofree char *path = NULL;
   SaveData *save;
 
   g_return_if_fail (self == NULL || IMPASTO_IS_JOB (self));
+  g_return_if_fail (snapshot == NULL || IMPASTO_IS_SNAPSHOT (snapshot));
   g_return_if_fail (G_IS_FILE (file));
 
   task = g_task_new (NULL, NULL, callback, user_data);
@@ -766,6 +899,14 @@ impasto_job_save_async (ImpastoJob          *self,
       return;
     }
 
+  if (snapshot != NULL && impasto_snapshot_get_step (snapshot) == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "%s", _("The starting image is not painted yet: save a later "
+                                       "snapshot"));
+      return;
+    }
+
   path = g_file_get_path (file);
   if (path == NULL)
     {
@@ -774,12 +915,7 @@ impasto_job_save_async (ImpastoJob          *self,
       return;
     }
 
-  save = g_new0 (SaveData, 1);
-  save->image = impasto_job_dup_image (self);
-  save->recipe = impasto_job_dup_recipe_text (self);
-  save->path = g_steal_pointer (&path);
-  g_weak_ref_init (&save->job, self);
-  save->pixels = g_bytes_ref (self->pixels);
+  save = save_data_new (self, snapshot, g_steal_pointer (&path));
   impasto_background_hold ();
   g_task_set_task_data (task, save, save_data_free);
   g_task_run_in_thread (task, save_in_thread);
@@ -792,6 +928,7 @@ impasto_job_save_finish (GAsyncResult  *result,
 {
   SaveData *save;
   g_autoptr(ImpastoJob) job = NULL;
+  g_autoptr(ImpastoSnapshot) snapshot = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result, (gpointer) &save_tag), FALSE);
@@ -800,7 +937,13 @@ impasto_job_save_finish (GAsyncResult  *result,
     return FALSE;
 
   save = g_task_get_task_data (G_TASK (result));
-  if (save != NULL && (job = g_weak_ref_get (&save->job)) != NULL)
+  if (save != NULL)
+    snapshot = g_weak_ref_get (&save->snapshot);
+  if (snapshot != NULL)
+    impasto_snapshot_set_saved_file (snapshot, save->path, save->sha256);
+  /* An older snapshot saved leaves the painting as saved or unsaved as it was. */
+  if (save != NULL && (job = g_weak_ref_get (&save->job)) != NULL
+      && (snapshot == NULL || save->pixels == job->pixels))
     {
       g_clear_pointer (&job->saved_pixels, g_bytes_unref);
       job->saved_pixels = g_bytes_ref (save->pixels);
@@ -927,6 +1070,16 @@ impasto_job_get_samples (ImpastoJob *self,
   *n_samples = self->samples->len;
 
   return (const ImpastoJobSample *)(gpointer) self->samples->data;
+}
+
+/* The snapshots kept for the strip, oldest first, the newest always among them: every one
+ * while they are few, then evenly thinned out (see impasto-frame-history.c). */
+GListModel *
+impasto_job_get_snapshots (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), NULL);
+
+  return G_LIST_MODEL (self->snapshots);
 }
 
 /* The latest snapshot the main thread has received, or NULL before the first. */

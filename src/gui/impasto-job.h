@@ -11,6 +11,7 @@
 #include "impasto-network.h"
 #include "impasto-run.h"
 #include "impasto-session.h"
+#include "impasto-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -59,7 +60,14 @@ gboolean                impasto_job_get_paused           (ImpastoJob            
 /* Paused, and the worker has stopped between two steps: no step is under way. */
 gboolean                impasto_job_is_holding           (ImpastoJob             *self);
 char                   *impasto_job_dup_recipe_text      (ImpastoJob             *self);
+char                   *impasto_job_dup_snapshot_recipe_text (ImpastoJob         *self,
+                                                          ImpastoSnapshot        *snapshot);
 void                    impasto_job_save_async           (ImpastoJob             *self,
+                                                          GFile                  *file,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+void                    impasto_job_save_snapshot_async  (ImpastoJob             *self,
+                                                          ImpastoSnapshot        *snapshot,
                                                           GFile                  *file,
                                                           GAsyncReadyCallback     callback,
                                                           gpointer                user_data);
@@ -79,6 +87,7 @@ double                  impasto_job_get_elapsed          (ImpastoJob            
 double                  impasto_job_get_seconds_per_step (ImpastoJob             *self);
 const ImpastoJobSample *impasto_job_get_samples          (ImpastoJob             *self,
                                                           guint                  *n_samples);
+GListModel             *impasto_job_get_snapshots        (ImpastoJob             *self);
 GdkTexture             *impasto_job_get_texture          (ImpastoJob             *self);
 ImpastoImage           *impasto_job_dup_image            (ImpastoJob             *self);
 

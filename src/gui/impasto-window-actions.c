@@ -57,10 +57,21 @@ impasto_window_save_async (ImpastoWindow       *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  impasto_window_save_snapshot_async (self, NULL, file, callback, user_data);
+}
+
+void
+impasto_window_save_snapshot_async (ImpastoWindow       *self,
+                                    ImpastoSnapshot     *snapshot,
+                                    GFile               *file,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
   g_return_if_fail (IMPASTO_IS_WINDOW (self));
+  g_return_if_fail (snapshot == NULL || IMPASTO_IS_SNAPSHOT (snapshot));
   g_return_if_fail (G_IS_FILE (file));
 
-  impasto_job_save_async (self->job, file, callback, user_data);
+  impasto_job_save_snapshot_async (self->job, snapshot, file, callback, user_data);
 }
 
 gboolean
@@ -154,7 +165,9 @@ save_to_file (ImpastoWindow *self,
     request->folder = g_file_get_path (folder);
   request->after = self->after_save;
   self->after_save = IMPASTO_AFTER_NOTHING;
-  impasto_window_save_async (self, file, on_saved, request);
+  /* The dialog's own snapshot, or the latest painting. */
+  impasto_window_save_snapshot_async (self, self->save_snapshot, file, on_saved, request);
+  g_clear_object (&self->save_snapshot);
 }
 
 /* The question whose answer decides whether a save may replace an input. */
@@ -308,6 +321,7 @@ impasto_window_choose_save_file_then (ImpastoWindow *self,
   g_autoptr(GFile) folder = NULL;
 
   self->after_save = after;
+  g_clear_object (&self->save_snapshot);
   if (impasto_file_dialog_reshow (self->save_chooser))
     return;
 

@@ -5,11 +5,13 @@
  */
 #pragma once
 
+#include "impasto-compare-view.h"
 #include "impasto-loss-plot.h"
 #include "impasto-model-download.h"
 #include "impasto-network.h"
 #include "impasto-params.h"
 #include "impasto-preview-paintable.h"
+#include "impasto-snapshot.h"
 #include "impasto-transfer-rate.h"
 #include "impasto-window.h"
 
@@ -23,6 +25,7 @@ typedef enum
   IMPASTO_AFTER_START,
   IMPASTO_AFTER_NEW_IMAGE,
   IMPASTO_AFTER_START_FROM_PICTURE,
+  IMPASTO_AFTER_CONTINUE_FROM_SNAPSHOT,
 } ImpastoAfter;
 
 typedef struct _ImpastoResetUndo ImpastoResetUndo;
@@ -56,6 +59,13 @@ struct _ImpastoWindow
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
   GtkPicture           *preview;
+  ImpastoCompareView   *compare_view;
+  GtkWidget            *compare_button;
+  GtkWidget            *live_button;
+  GtkLabel             *shown_label;
+  GtkMenuButton        *snapshot_menu_button;
+  GtkWidget            *snapshot_scroller;
+  GtkListView          *snapshot_strip;
   GtkWidget            *preview_placeholder;
   GtkWidget            *progress_box;
   GtkLabel             *step_label;
@@ -84,6 +94,12 @@ struct _ImpastoWindow
 
   /* What the preview shows: the content image, then the run's snapshots */
   ImpastoPreviewPaintable *preview_paintable;
+
+  /* The strip of the job's snapshots (impasto-window-snapshots.c) */
+  GtkSingleSelection   *snapshot_selection;
+  ImpastoSnapshot      *shown_snapshot;    /* an older one the preview shows; NULL: live */
+  ImpastoSnapshot      *save_snapshot;     /* the save dialog's; NULL: the latest painting */
+  ImpastoSnapshot      *start_snapshot;    /* Continue from Here's, while it is being saved */
 
   /* The current or last run; NULL before the first and after the inputs change */
   ImpastoJob           *job;
@@ -127,6 +143,10 @@ GtkAdjustment *impasto_window_get_param_adjustment (ImpastoWindow *self,
 void impasto_window_update_actions      (ImpastoWindow      *self);
 void impasto_window_start              (ImpastoWindow      *self);
 void impasto_window_start_from_picture (ImpastoWindow      *self);
+/* A new run from the controls; from the picture in start_path when it is set. */
+void impasto_window_run                (ImpastoWindow      *self,
+                                        const char         *start_path,
+                                        const char         *start_sha256);
 void impasto_window_toggle_pause       (ImpastoWindow      *self);
 void impasto_window_continue           (ImpastoWindow      *self);
 void impasto_window_stop               (ImpastoWindow      *self);
@@ -197,11 +217,34 @@ void impasto_window_open_recipe        (ImpastoWindow      *self,
                                         GFile              *file,
                                         const char         *text);
 
+/* impasto-window-snapshots.c */
+void impasto_window_class_snapshots_init   (ImpastoWindowClass *klass);
+void impasto_window_init_snapshots         (ImpastoWindow      *self);
+void impasto_window_dispose_snapshots      (ImpastoWindow      *self);
+void impasto_window_show_job_snapshots     (ImpastoWindow      *self);
+void impasto_window_update_snapshot_actions (ImpastoWindow     *self);
+ImpastoSnapshot *impasto_window_get_target_snapshot (ImpastoWindow *self);
+void impasto_window_show_snapshot          (ImpastoWindow      *self,
+                                            guint               position);
+void impasto_window_show_live              (ImpastoWindow      *self);
+void impasto_window_choose_snapshot_file   (ImpastoWindow      *self,
+                                            ImpastoSnapshot    *snapshot,
+                                            ImpastoAfter        after);
+void impasto_window_continue_from_snapshot (ImpastoWindow      *self);
+/* As impasto_window_save_async(), of that snapshot (NULL: the latest). */
+void impasto_window_save_snapshot_async    (ImpastoWindow       *self,
+                                            ImpastoSnapshot     *snapshot,
+                                            GFile               *file,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+
 /* impasto-window-progress.c */
 void impasto_window_set_preview        (ImpastoWindow      *self,
                                         GdkTexture         *texture);
 void impasto_window_queue_update       (ImpastoWindow      *self);
 void impasto_window_cancel_update      (ImpastoWindow      *self);
 void impasto_window_show_job_state     (ImpastoWindow      *self);
+void impasto_window_update_compare     (ImpastoWindow      *self);
+void impasto_window_show_run_views     (ImpastoWindow      *self);
 
 G_END_DECLS

@@ -23,6 +23,30 @@ impasto_window_set_preview (ImpastoWindow *self,
   gtk_widget_set_visible (self->preview_placeholder, texture == NULL);
 }
 
+/* Comparing needs a painting to compare the photo with. */
+void
+impasto_window_update_compare (ImpastoWindow *self)
+{
+  gboolean can_compare = self->job != NULL && impasto_job_get_texture (self->job) != NULL;
+
+  if (!can_compare)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->compare_button), FALSE);
+  gtk_widget_set_sensitive (self->compare_button, can_compare);
+}
+
+/* A new run, or none: the photo it paints (the picker may take another while it runs). */
+void
+impasto_window_show_run_views (ImpastoWindow *self)
+{
+  GdkTexture *photo = NULL;
+
+  if (self->job != NULL)
+    photo = impasto_image_picker_get_preview (self->content_picker);
+  impasto_compare_view_set_before (self->compare_view, GDK_PAINTABLE (photo));
+  impasto_window_update_compare (self);
+  impasto_window_show_job_snapshots (self);
+}
+
 void
 impasto_window_cancel_update (ImpastoWindow *self)
 {
@@ -137,8 +161,11 @@ impasto_window_show_job (ImpastoWindow *self)
 
   if (texture != NULL)
     {
-      impasto_window_set_preview (self, texture);
+      /* Unless an older snapshot is on show. */
+      if (self->shown_snapshot == NULL)
+        impasto_window_set_preview (self, texture);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
+      impasto_window_update_compare (self);
     }
 }
 

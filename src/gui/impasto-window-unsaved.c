@@ -42,6 +42,10 @@ impasto_window_carry_out (ImpastoWindow *self,
       impasto_window_start_from_picture (self);
       break;
 
+    case IMPASTO_AFTER_CONTINUE_FROM_SNAPSHOT:
+      impasto_window_continue_from_snapshot (self);
+      break;
+
     case IMPASTO_AFTER_NOTHING:
     default:
       break;

@@ -155,12 +155,14 @@ impasto_window_update_actions (ImpastoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
   impasto_window_update_start_button (self, running, can_start);
+  impasto_window_update_compare (self);
 
   if (self->can_start != can_start)
     {
       self->can_start = can_start;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_START]);
     }
+  impasto_window_update_snapshot_actions (self);
 }
 
 static void
@@ -211,6 +213,7 @@ impasto_window_set_job (ImpastoWindow *self,
   self->n_plotted = 0;
   impasto_loss_plot_clear (self->loss_plot);
   gtk_widget_set_visible (self->progress_box, job != NULL);
+  impasto_window_show_run_views (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
 }
@@ -636,7 +639,7 @@ impasto_window_new_session (ImpastoWindow *self,
   return session;
 }
 
-static void
+void
 impasto_window_run (ImpastoWindow *self,
                     const char    *start_path,
                     const char    *start_sha256)
@@ -857,6 +860,7 @@ impasto_window_dispose (GObject *object)
   g_clear_object (&self->model_cancellable);
   impasto_window_dispose_model_page (self);
   impasto_window_dispose_reset (self);
+  impasto_window_dispose_snapshots (self);
 
   /* The bindings may keep the settings alive past the window. */
   if (self->settings != NULL)
@@ -942,6 +946,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
 
   g_type_ensure (IMPASTO_TYPE_IMAGE_PICKER);
   g_type_ensure (IMPASTO_TYPE_LOSS_PLOT);
+  g_type_ensure (IMPASTO_TYPE_COMPARE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/impasto/Impasto/impasto-window.ui");
@@ -961,6 +966,8 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_spin);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, compare_view);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, compare_button);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, progress_box);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, time_label);
@@ -976,6 +983,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   impasto_window_class_model_init (klass);
   impasto_window_class_unsaved_init (klass);
   impasto_window_class_reset_init (klass);
+  impasto_window_class_snapshots_init (klass);
 }
 
 static void
@@ -988,12 +996,15 @@ impasto_window_init (ImpastoWindow *self)
 
   self->preview_paintable = impasto_preview_paintable_new ();
   gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (self->preview_paintable));
+  impasto_compare_view_set_paintable (self->compare_view,
+                                      GDK_PAINTABLE (self->preview_paintable));
 
   self->settings = g_settings_new (APPLICATION_ID);
   impasto_window_bind_settings (self);
   impasto_window_setup_params (self);
   impasto_window_init_reset (self);
   impasto_window_init_advanced (self);
+  impasto_window_init_snapshots (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);
