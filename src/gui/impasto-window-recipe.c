@@ -104,7 +104,7 @@ impasto_window_open_recipe (ImpastoWindow *self,
   restore_controls (self, recipe->params);
   /* Translators: the kind of image, in "The content image “photo.jpg” is missing". */
   restore_input (self, self->content_picker, &recipe->content, beside, _("content"));
-  restore_input (self, self->style_picker, &recipe->style, beside, _("style"));
+  restore_input (self, self->style_picker, &recipe->styles[0], beside, _("style"));
 
   /* Translators: %s is a file name. */
   message = g_strdup_printf (_("The controls and images of “%s” are back, as it was made"),

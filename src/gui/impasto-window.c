@@ -626,13 +626,17 @@ impasto_window_new_session (ImpastoWindow *self,
   impasto_run_params_free (recipe->params);
   recipe->params = impasto_window_dup_params (self);
   set_input (&recipe->content, self->content_picker);
-  set_input (&recipe->style, self->style_picker);
+  set_input (&recipe->styles[0], self->style_picker);
   if (start_path != NULL)
     impasto_recipe_set_input (&recipe->start, start_path, start_sha256);
 
-  session = impasto_session_new (recipe, NULL);
-  impasto_session_set_inputs (session, impasto_image_picker_get_image (self->content_picker),
-                              impasto_image_picker_get_image (self->style_picker));
+  {
+    const ImpastoImage *styles[] = { impasto_image_picker_get_image (self->style_picker) };
+
+    session = impasto_session_new (recipe, NULL);
+    impasto_session_set_inputs (session, impasto_image_picker_get_image (self->content_picker),
+                                styles);
+  }
   return session;
 }
 
