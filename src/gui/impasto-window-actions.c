@@ -39,7 +39,7 @@ impasto_window_dup_suggested_name (ImpastoWindow *self)
   g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
 
   content = impasto_image_picker_get_file (self->content_picker);
-  style = impasto_image_picker_get_file (self->style_picker);
+  style = impasto_image_picker_get_file (impasto_window_get_style_picker (self));
   if (content == NULL || style == NULL)
     return g_strdup ("impasto.png");
 
@@ -222,6 +222,17 @@ is_file_of (ImpastoImagePicker *picker,
          && impasto_file_same (g_file_peek_path (input), g_file_peek_path (file));
 }
 
+static gboolean
+is_style_file (ImpastoWindow *self,
+               GFile         *file)
+{
+  for (guint i = 0; i < impasto_style_list_get_n_styles (self->style_list); i++)
+    if (is_file_of (impasto_style_list_get_picker (self->style_list, i), file))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* What the save dialog does with the file chosen: saves, remembers its folder once saved, and
  * tells the user when that fails. The file chooser has already asked before replacing any file (GTK 4
  * always does); one of the images the painting is made from is worth asking again, by name,
@@ -240,7 +251,7 @@ impasto_window_save_to_file (ImpastoWindow *self,
   if (is_file_of (self->content_picker, file))
     /* Translators: %s is a file name. */
     message = g_strdup_printf (_("Replace the content image “%s”?"), name);
-  else if (is_file_of (self->style_picker, file))
+  else if (is_style_file (self, file))
     /* Translators: %s is a file name. */
     message = g_strdup_printf (_("Replace the style image “%s”?"), name);
 
@@ -362,7 +373,7 @@ open_style_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  impasto_image_picker_choose (IMPASTO_WINDOW (widget)->style_picker);
+  impasto_image_picker_choose (impasto_window_get_style_picker (IMPASTO_WINDOW (widget)));
 }
 
 static void

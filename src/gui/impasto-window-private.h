@@ -10,6 +10,7 @@
 #include "impasto-network.h"
 #include "impasto-params.h"
 #include "impasto-preview-paintable.h"
+#include "impasto-style-list.h"
 #include "impasto-transfer-rate.h"
 #include "impasto-window.h"
 
@@ -51,7 +52,7 @@ struct _ImpastoWindow
   GtkWidget            *compact_box;
   GtkLabel             *compact_label;
   ImpastoImagePicker   *content_picker;
-  ImpastoImagePicker   *style_picker;
+  ImpastoStyleList     *style_list;
   GtkDropDown          *preset_dropdown;
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
@@ -191,6 +192,7 @@ void impasto_window_dispose_reset      (ImpastoWindow      *self);
 void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_undo_reset         (ImpastoWindow      *self);
 void impasto_window_forget_reset       (ImpastoWindow      *self);
+void impasto_window_styles_changed     (ImpastoWindow      *self);
 
 /* impasto-window-recipe.c */
 void impasto_window_open_recipe        (ImpastoWindow      *self,
