@@ -113,9 +113,11 @@ struct _ImpastoWindow
   /* The Advanced section's rows, one widget per parameter (impasto-window-advanced.c) */
   GtkBox               *controls_box;
   GtkExpander          *advanced_expander;
+  GtkWidget            *advanced_reset;
   GPtrArray            *advanced_rows;
   char                 *advanced_error;    /* the first row that holds no value, or NULL */
   gboolean              advanced_loading;
+  guint                 advanced_running : 1;   /* the rows as they are while a run paints */
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
@@ -151,6 +153,8 @@ gboolean impasto_window_read_advanced     (ImpastoWindow          *self,
 void     impasto_window_write_advanced    (ImpastoWindow          *self,
                                            const ImpastoRunParams *params);
 void     impasto_window_advanced_changed  (ImpastoWindow          *self);
+void     impasto_window_set_advanced_running (ImpastoWindow       *self,
+                                              gboolean             running);
 char *impasto_break_path_at_slashes    (const char        *path);
 void impasto_window_show_painting_status (ImpastoWindow     *self,
                                           const char        *message,

@@ -199,6 +199,7 @@ impasto_window_update_actions (ImpastoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save",
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
   impasto_window_update_start_button (self, running, can_start);
+  impasto_window_set_advanced_running (self, running);
 
   if (self->can_start != can_start)
     {
