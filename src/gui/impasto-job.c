@@ -34,6 +34,9 @@ typedef struct
   guint   pixels_step;
   guint   width;
   guint   height;
+  GBytes *pixels16;   /* the same picture at 16 bits a channel, for a PNG to print */
+  guint   width16;
+  guint   height16;
 } Update;
 
 /* Shared by the worker and the main thread. The worker only ever merges into `pending`;
@@ -86,6 +89,9 @@ struct _ImpastoJob
   GArray           *samples;
   GBytes           *pixels;
   guint             pixels_step;   /* the step the pixels show */
+  GBytes           *pixels16;      /* the same at 16 bits a channel, as the run had them */
+  guint             width16;
+  guint             height16;
   GBytes           *saved_pixels;  /* the last pixels saved to a file */
   char             *saved_path;    /* that file */
   char             *saved_sha256;
@@ -132,6 +138,7 @@ update_free (Update *update)
 
   g_array_unref (update->samples);
   g_clear_pointer (&update->pixels, g_bytes_unref);
+  g_clear_pointer (&update->pixels16, g_bytes_unref);
   g_free (update);
 }
 
@@ -231,6 +238,10 @@ impasto_job_apply (ImpastoJob *self,
       self->pixels_step = update->pixels_step;
       self->width = update->width;
       self->height = update->height;
+      g_clear_pointer (&self->pixels16, g_bytes_unref);
+      self->pixels16 = g_steal_pointer (&update->pixels16);
+      self->width16 = update->width16;
+      self->height16 = update->height16;
       g_clear_object (&self->texture);
       self->texture = gdk_memory_texture_new (self->width, self->height, GDK_MEMORY_R8G8B8,
                                               self->pixels, (gsize) self->width * 3);
@@ -273,6 +284,18 @@ mailbox_post (Mailbox *mailbox)
   g_source_unref (source);
 }
 
+/* Worker thread, between steps: the run's own buffers serve the conversion. Only the worker
+ * may make it, so every snapshot comes with it, in case the painting is saved at 16 bits. */
+static GBytes *
+dup_pixels16 (ImpastoRun *run,
+              guint      *width,
+              guint      *height)
+{
+  guint16 *pixels = impasto_run_dup_pixels16 (run, width, height);
+
+  return g_bytes_new_take (pixels, (gsize) *width * *height * 3 * sizeof (guint16));
+}
+
 /* Worker thread, after every step. */
 static void
 on_progress (const ImpastoProgress *progress,
@@ -311,6 +334,9 @@ on_progress (const ImpastoProgress *progress,
       mailbox->pending->pixels_step = progress->step;
       mailbox->pending->width = snapshot->width;
       mailbox->pending->height = snapshot->height;
+      g_clear_pointer (&mailbox->pending->pixels16, g_bytes_unref);
+      mailbox->pending->pixels16 = dup_pixels16 (mailbox->run, &mailbox->pending->width16,
+                                                 &mailbox->pending->height16);
     }
 
   if (!mailbox->posted && (urgent || now - data->last_post >= PROGRESS_INTERVAL_USEC))
@@ -436,6 +462,7 @@ impasto_job_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_pointer (&self->pixels, g_bytes_unref);
+  g_clear_pointer (&self->pixels16, g_bytes_unref);
   g_clear_pointer (&self->saved_pixels, g_bytes_unref);
   g_clear_pointer (&self->saved_path, g_free);
   g_clear_pointer (&self->saved_sha256, g_free);
@@ -693,6 +720,9 @@ typedef struct
   char         *path;
   GWeakRef      job;      /* told on the main thread that its pixels are safe */
   GBytes       *pixels;   /* the ones saved */
+  GBytes       *pixels16; /* for a PNG at 16 bits a channel; NULL at 8 */
+  guint         width16;
+  guint         height16;
   char         *sha256;   /* of the file written */
 } SaveData;
 
@@ -706,6 +736,7 @@ save_data_free (gpointer data)
   g_free (save->path);
   g_weak_ref_clear (&save->job);
   g_bytes_unref (save->pixels);
+  g_clear_pointer (&save->pixels16, g_bytes_unref);
   g_free (save->sha256);
   g_free (save);
 
@@ -723,7 +754,10 @@ save_in_thread (GTask        *task,
   GError *error = NULL;
   gsize size;
 
-  if (!impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
+  if (save->pixels16 != NULL
+      ? !impasto_image_save_png16 (g_bytes_get_data (save->pixels16, NULL), save->width16,
+                                   save->height16, save->path, save->recipe, &error)
+      : !impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -736,15 +770,40 @@ save_in_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The recipe as saved at 16 bits: impasto-cli --recipe makes the same file again. */
+static char *
+recipe_at_16_bits (const char *text)
+{
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, NULL);
+
+  g_assert (recipe != NULL);   /* the session wrote it */
+  recipe->params->png_depth = IMPASTO_PNG_DEPTH_16;
+  return impasto_recipe_to_text (recipe);
+}
+
+static void
+save_at_16_bits (SaveData   *save,
+                 ImpastoJob *self)
+{
+  g_autofree char *recipe = save->recipe;
+
+  save->pixels16 = g_bytes_ref (self->pixels16);
+  save->width16 = self->width16;
+  save->height16 = self->height16;
+  save->recipe = recipe_at_16_bits (recipe);
+}
+
 /* Saves the latest snapshot with its recipe, during a run or after it, as PNG or JPEG by the
- * name's extension. Encoding a large painting takes a while, so a worker does it, on its own
- * copy. impasto_image_save_with_recipe() writes a temporary file and renames it: a failure
- * leaves nothing behind, and quitting waits for the worker. The task has no source object
- * (see impasto_job_run()): a callback that needs the window gets a reference in user_data.
+ * name's extension; a PNG at depth bits a channel (a JPEG has 8, whatever depth says).
+ * Encoding a large painting takes a while, so a worker does it, on its own copy.
+ * impasto_image_save_with_recipe() writes a temporary file and renames it: a failure leaves
+ * nothing behind, and quitting waits for the worker. The task has no source object (see
+ * impasto_job_run()): a callback that needs the window gets a reference in user_data.
  * self may be NULL: there is nothing to save then. */
 void
 impasto_job_save_async (ImpastoJob          *self,
                         GFile               *file,
+                        ImpastoPngDepth      depth,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
@@ -780,6 +839,9 @@ impasto_job_save_async (ImpastoJob          *self,
   save->path = g_steal_pointer (&path);
   g_weak_ref_init (&save->job, self);
   save->pixels = g_bytes_ref (self->pixels);
+  if (depth == IMPASTO_PNG_DEPTH_16 && self->pixels16 != NULL
+      && g_strcmp0 (impasto_image_type_for_path (save->path), "png") == 0)
+    save_at_16_bits (save, self);
   impasto_background_hold ();
   g_task_set_task_data (task, save, save_data_free);
   g_task_run_in_thread (task, save_in_thread);

@@ -61,6 +61,7 @@ gboolean                impasto_job_is_holding           (ImpastoJob            
 char                   *impasto_job_dup_recipe_text      (ImpastoJob             *self);
 void                    impasto_job_save_async           (ImpastoJob             *self,
                                                           GFile                  *file,
+                                                          ImpastoPngDepth         depth,
                                                           GAsyncReadyCallback     callback,
                                                           gpointer                user_data);
 gboolean                impasto_job_save_finish          (GAsyncResult           *result,
