@@ -338,7 +338,8 @@ test_open_result (void)
   g_assert_cmpfloat (param_value (window, "width"), ==, 48);
   g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (window->content_picker)), ==,
                    content_path);
-  g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (impasto_window_get_style_picker (window))), ==,
+  g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (
+                     impasto_window_get_style_picker (window))), ==,
                    style_path);
   g_assert_nonnull (strstr (gtk_label_get_label (window->status_label), "to-open.png"));
   destroy_window (window);

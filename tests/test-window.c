@@ -495,12 +495,14 @@ test_window_drops (void)
   g_assert_true (drop_files (GTK_WIDGET (window), GDK_TYPE_FILE_LIST, style, content));
   wait_until (pickers_settled, window, "the dropped images are loaded");
   g_assert_true (g_file_equal (impasto_image_picker_get_file (window->content_picker), style));
-  g_assert_true (g_file_equal (impasto_image_picker_get_file (impasto_window_get_style_picker (window)), content));
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (
+                                 impasto_window_get_style_picker (window)), content));
 
   g_assert_true (drop_files (GTK_WIDGET (window->content_picker), G_TYPE_FILE, content, NULL));
   wait_until (pickers_settled, window, "the dropped content image is loaded");
   g_assert_true (g_file_equal (impasto_image_picker_get_file (window->content_picker), content));
-  g_assert_true (g_file_equal (impasto_image_picker_get_file (impasto_window_get_style_picker (window)), content));
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (
+                                 impasto_window_get_style_picker (window)), content));
 
   destroy_window (window);
 }
@@ -517,7 +519,8 @@ test_window_settings_and_defaults (void)
 
   /* While a picker loads an image, Start would paint with the one it replaces. */
   impasto_image_picker_set_file (impasto_window_get_style_picker (window),
-                                 impasto_image_picker_get_file (impasto_window_get_style_picker (window)));
+                                 impasto_image_picker_get_file (
+                                   impasto_window_get_style_picker (window)));
   g_assert_false (impasto_window_get_can_start (window));
   wait_until (can_start, window, "the style image is loaded again");
 
@@ -810,7 +813,8 @@ test_window_bad_images (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      ImpastoImagePicker *picker = i % 2 == 0 ? window->content_picker : impasto_window_get_style_picker (window);
+      ImpastoImagePicker *picker = i % 2 == 0 ? window->content_picker
+                                              : impasto_window_get_style_picker (window);
       g_autofree char *path = fixture_write (tmpdir, bad[i].name, bad[i].bytes);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       const char *message;

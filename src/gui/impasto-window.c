@@ -82,7 +82,8 @@ describe_missing_styles (ImpastoWindow *self,
                       : g_strdup_printf (_("%s, which is still loading"), title);
       else if (impasto_image_picker_get_image (picker) == NULL)
         /* Translators: %s is a picker's title, "Style Image 2". */
-        line = n == 1 ? g_strdup (_("a style image")) : g_strdup_printf (_("an image for %s"), title);
+        line = n == 1 ? g_strdup (_("a style image"))
+                      : g_strdup_printf (_("an image for %s"), title);
       if (line != NULL)
         g_string_append_printf (text, "\n• %s", line);
     }
