@@ -248,6 +248,7 @@ test_reset (void)
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   ImpastoWindow *window = new_ready_window ();
   ImpastoStyleList *list = list_of (window);
+  g_autofree char *folder = NULL;
 
   impasto_style_list_add (list);
   set_style_file (window, 1, second_path);
@@ -256,7 +257,8 @@ test_reset (void)
   g_settings_set_string (settings, "last-style-folder", tmpdir);
   g_assert_cmpstr (impasto_image_picker_get_folder (picker_at (window, 1)), ==, tmpdir);
   impasto_image_picker_set_folder (picker_at (window, 1), "/");
-  g_assert_cmpstr (g_settings_get_string (settings, "last-style-folder"), ==, "/");
+  folder = g_settings_get_string (settings, "last-style-folder");
+  g_assert_cmpstr (folder, ==, "/");
   g_assert_cmpstr (impasto_image_picker_get_folder (picker_at (window, 0)), ==, "/");
   g_settings_reset (settings, "last-style-folder");
 
