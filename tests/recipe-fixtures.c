@@ -22,7 +22,7 @@ fixture_recipe_text (const char *content_path,
   ImpastoSteer steer = { 5, "beta", 1500 };
 
   impasto_recipe_set_input (&recipe->content, content_path, SHA_A);
-  impasto_recipe_set_input (&recipe->style, style_path, SHA_B);
+  impasto_recipe_set_input (&recipe->styles[0], style_path, SHA_B);
   recipe->model_sha256 = g_strdup (SHA_A);
   g_array_append_val (recipe->steering, steer);
 

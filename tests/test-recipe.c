@@ -28,8 +28,8 @@ test_round_trip (void)
 
   g_assert_no_error (error);
   g_assert_cmpstr (recipe->content.path, ==, "/photos/tübingen.jpg");
-  g_assert_cmpstr (recipe->style.path, ==, "starry night.png");
-  g_assert_cmpfloat (recipe->style.weight, ==, 1);
+  g_assert_cmpstr (recipe->styles[0].path, ==, "starry night.png");
+  g_assert_cmpfloat (recipe->styles[0].weight, ==, 1);
   g_assert_cmpuint (recipe->steering->len, ==, 1);
   g_assert_cmpuint (recipe->params->width, ==, 450);
   again = impasto_recipe_to_text (recipe);
@@ -50,8 +50,8 @@ test_styles_round_trip (void)
   g_autofree char *format_1 = NULL;
   const char *sha = "00000000000000000000000000000000000000000000000000000000000000aa";
 
-  g_assert_cmpuint (impasto_recipe_get_n_styles (recipe), ==, 1);
-  recipe->style.weight = 3;
+  g_assert_cmpuint (recipe->n_styles, ==, 1);
+  recipe->styles[0].weight = 3;
   g_assert_true (impasto_recipe_add_style (recipe, "/a/scream.png", sha, 7));
   g_assert_true (impasto_recipe_add_style (recipe, "b c,d.png", sha, 0));
   with_styles = impasto_recipe_to_text (recipe);
@@ -60,12 +60,12 @@ test_styles_round_trip (void)
 
   again = impasto_recipe_from_text (with_styles, -1, NULL);
   g_assert_nonnull (again);
-  g_assert_cmpuint (impasto_recipe_get_n_styles (again), ==, 3);
-  g_assert_cmpfloat (impasto_recipe_get_style (again, 0)->weight, ==, 3);
-  g_assert_cmpstr (impasto_recipe_get_style (again, 1)->path, ==, "/a/scream.png");
-  g_assert_cmpfloat (impasto_recipe_get_style (again, 1)->weight, ==, 7);
-  g_assert_cmpstr (impasto_recipe_get_style (again, 2)->path, ==, "b c,d.png");
-  g_assert_cmpfloat (impasto_recipe_get_style (again, 2)->weight, ==, 0);
+  g_assert_cmpuint (again->n_styles, ==, 3);
+  g_assert_cmpfloat (again->styles[0].weight, ==, 3);
+  g_assert_cmpstr (again->styles[1].path, ==, "/a/scream.png");
+  g_assert_cmpfloat (again->styles[1].weight, ==, 7);
+  g_assert_cmpstr (again->styles[2].path, ==, "b c,d.png");
+  g_assert_cmpfloat (again->styles[2].weight, ==, 0);
   copy = impasto_recipe_copy (again);
   {
     g_autofree char *copied = impasto_recipe_to_text (copy);
@@ -77,7 +77,7 @@ test_styles_round_trip (void)
   for (guint i = 3; i < IMPASTO_MAX_STYLES; i++)
     g_assert_true (impasto_recipe_add_style (recipe, "/a/more.png", sha, 1));
   g_assert_false (impasto_recipe_add_style (recipe, "/a/more.png", sha, 1));
-  g_assert_cmpuint (impasto_recipe_get_n_styles (recipe), ==, IMPASTO_MAX_STYLES);
+  g_assert_cmpuint (recipe->n_styles, ==, IMPASTO_MAX_STYLES);
 
   /* Format 1, before any parameter of format 2: those take their defaults. */
   {
@@ -91,8 +91,8 @@ test_styles_round_trip (void)
   g_assert_null (strstr (format_1, "png-depth"));
   old = impasto_recipe_from_text (format_1, -1, NULL);
   g_assert_nonnull (old);
-  g_assert_cmpuint (impasto_recipe_get_n_styles (old), ==, 1);
-  g_assert_cmpstr (old->style.path, ==, "/a/style.png");
+  g_assert_cmpuint (old->n_styles, ==, 1);
+  g_assert_cmpstr (old->styles[0].path, ==, "/a/style.png");
   g_assert_cmpint (old->params->png_depth, ==, IMPASTO_PNG_DEPTH_8);
 }
 
@@ -384,7 +384,7 @@ make_result_full (Fixture    *f,
   recipe->params->height = HEIGHT;
   recipe->params->steps = 6;
   impasto_recipe_set_input (&recipe->content, f->content, NULL);
-  impasto_recipe_set_input (&recipe->style, f->style, NULL);
+  impasto_recipe_set_input (&recipe->styles[0], f->style, NULL);
   session = impasto_session_new (recipe, NULL);
   g_assert_true (impasto_session_load_inputs (session, &error));
   g_assert_true (impasto_session_load_model (session, f->model, &error));
@@ -579,8 +579,8 @@ test_session_two_styles (Fixture       *f,
   recipe->params->height = HEIGHT;
   recipe->params->steps = 3;
   impasto_recipe_set_input (&recipe->content, f->content, NULL);
-  impasto_recipe_set_input (&recipe->style, f->style, NULL);
-  recipe->style.weight = 3;
+  impasto_recipe_set_input (&recipe->styles[0], f->style, NULL);
+  recipe->styles[0].weight = 3;
   g_assert_true (impasto_recipe_add_style (recipe, second, NULL, 7));
   session = impasto_session_new (recipe, NULL);
   g_assert_true (impasto_session_load_inputs (session, &error));
@@ -595,12 +595,12 @@ test_session_two_styles (Fixture       *f,
 
   saved = impasto_recipe_load_file (result, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (impasto_recipe_get_n_styles (saved), ==, 2);
-  g_assert_cmpfloat (saved->style.weight, ==, 3);
-  g_assert_cmpfloat (saved->more_styles[0].weight, ==, 7);
+  g_assert_cmpuint (saved->n_styles, ==, 2);
+  g_assert_cmpfloat (saved->styles[0].weight, ==, 3);
+  g_assert_cmpfloat (saved->styles[1].weight, ==, 7);
   g_assert_true (g_file_get_contents (second, &bytes, &size, NULL));
   expected_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
-  g_assert_cmpstr (saved->more_styles[0].sha256, ==, expected_sha);
+  g_assert_cmpstr (saved->styles[1].sha256, ==, expected_sha);
 
   first = file_bytes (result);
   again = remake (result, f->model, &error);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "impasto-params.h"
+#include "impasto-recipe.h"
 #include "window-fixtures.h"
 
 static GtkWidget *
@@ -175,6 +176,79 @@ test_stale_setting (void)
   g_settings_reset (settings, "advanced");
 }
 
+static gboolean
+has_steps (gpointer data)
+{
+  ImpastoJob *job = impasto_window_get_job (data);
+
+  return job != NULL && impasto_job_get_step (job) >= 3;
+}
+
+static gboolean
+tv_weight_in_force (gpointer data)
+{
+  ImpastoJob *job = impasto_window_get_job (data);
+  const ImpastoJobSample *samples;
+  guint n;
+
+  samples = impasto_job_get_samples (job, &n);
+  return n > 0 && samples[n - 1].tv_weight == 2.5;
+}
+
+/* A steerable row steers the run as the main sliders do; the others wait, greyed out, for the
+ * next Start, and say so. */
+static void
+test_steer_while_painting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *recipe_text = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  ImpastoWindow *window;
+  GtkWidget *tv_weight;
+  GtkWidget *seed;
+  const ImpastoSteer *steer;
+  ImpastoJob *job;
+
+  set_small_run_settings ();
+  window = new_ready_window ();
+  tv_weight = find_row (window, "tv-weight");
+  seed = find_row (window, "seed");
+  g_assert_true (gtk_widget_get_sensitive (seed));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  job = impasto_window_get_job (window);
+  g_assert_true (gtk_widget_get_sensitive (tv_weight));
+  g_assert_false (gtk_widget_get_sensitive (seed));
+  g_assert_false (gtk_widget_get_sensitive (window->advanced_reset));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (seed),
+                                   "Takes effect at the next Start. "));
+  wait_until (has_steps, window, "a few steps");
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (tv_weight), 2.5);
+  wait_until (tv_weight_in_force, window, "tv-weight 2.5 is in force");
+  g_assert_true (impasto_window_get_job (window) == job);
+  g_assert_cmpint (impasto_job_get_state (job), ==, IMPASTO_JOB_RUNNING);
+
+  recipe_text = impasto_job_dup_recipe_text (job);
+  recipe = impasto_recipe_from_text (recipe_text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (recipe->params->tv_weight, ==, 0);
+  g_assert_cmpuint (recipe->steering->len, ==, 1);
+  steer = &g_array_index (recipe->steering, ImpastoSteer, 0);
+  g_assert_cmpstr (steer->name, ==, "tv-weight");
+  g_assert_cmpfloat (steer->value, ==, 2.5);
+  g_assert_cmpuint (steer->step, >=, 3);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (job_finished, window, "the run has stopped");
+  g_assert_true (gtk_widget_get_sensitive (seed));
+  g_assert_true (gtk_widget_get_sensitive (window->advanced_reset));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (seed), !=, NULL);
+  g_assert_false (g_str_has_prefix (gtk_widget_get_tooltip_text (seed), "Takes effect"));
+  destroy_window (window);
+  g_settings_reset (settings, "advanced");
+}
+
 /* At 1000x700 with the section open, the main controls keep their place in the window. */
 static void
 test_main_controls_stay (void)
@@ -226,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/advanced/invalid-layers", test_invalid_layers);
   g_test_add_func ("/impasto/gui/advanced/stale-setting", test_stale_setting);
   g_test_add_func ("/impasto/gui/advanced/main-controls-stay", test_main_controls_stay);
+  g_test_add_func ("/impasto/gui/advanced/steer-while-painting", test_steer_while_painting);
 
   ret = g_test_run ();
   window_fixtures_clear ();

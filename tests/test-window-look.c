@@ -396,7 +396,7 @@ test_start_tooltip (void)
   g_assert_null (strstr (gtk_widget_get_tooltip_text (start), _("a content image")));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (start), _("a style image")));
 
-  impasto_image_picker_set_file (window->style_picker, style);
+  impasto_image_picker_set_file (impasto_window_get_style_picker (window), style);
   wait_until (can_start, window, "the window can start");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (start), ==, _("Start painting (Ctrl+Enter)"));
 

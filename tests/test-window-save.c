@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "image-checks.h"
+#include "impasto-session.h"
 #include "window-fixtures.h"
 
 static GtkFileChooser *
@@ -372,6 +373,109 @@ test_completed_name_taken (void)
   fixture_remove_tree (folder);
 }
 
+/* The drop-down of the depth choice in the dialog on the screen. */
+static GtkDropDown *
+find_depth_drop_down (GtkWidget *widget)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      if (GTK_IS_STRING_LIST (model) && g_list_model_get_n_items (model) == 2
+          && g_str_has_suffix (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), " bits"))
+        return GTK_DROP_DOWN (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_depth_drop_down (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* As the user picks it in the dialog's drop-down. */
+static void
+choose_depth (ImpastoWindow *window,
+              guint          index)
+{
+  GtkDropDown *drop_down = find_depth_drop_down (GTK_WIDGET (find_shown_chooser (window)));
+
+  g_assert_nonnull (drop_down);
+  gtk_drop_down_set_selected (drop_down, index);
+}
+
+/* The bit depth in a PNG's IHDR, which comes first: 8 bytes of signature, then the chunk's
+ * length and type, the width and the height. */
+static guint
+png_bit_depth (const char *path)
+{
+  g_autoptr(GBytes) bytes = fixture_read (path);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  g_assert_cmpuint (size, >, 24);
+  g_assert_cmpmem (data + 12, 4, "IHDR", 4);
+  return data[24];
+}
+
+/* 16 bits chosen: the PNG has them, with its recipe, which says so; the choice is remembered.
+ * A JPEG saved with 16 chosen has 8, and the status line says why. */
+static void
+test_sixteen_bits (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *folder = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *jpeg = NULL;
+  g_autofree char *depth = NULL;
+  g_autoptr(GFile) folder_file = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+  ImpastoWindow *window;
+
+  if (!window_fixtures_without_leak_check ())
+    return;
+
+  folder = fixture_make_folder ();
+  folder_file = g_file_new_for_path (folder);
+  png = g_build_filename (folder, "print.png", NULL);
+  jpeg = g_build_filename (folder, "print.jpg", NULL);
+  window = new_window_with_painting ();
+
+  chooser = open_save_dialog (window);
+  g_assert_cmpstr (gtk_file_chooser_get_choice (chooser, "depth"), ==, "8");
+  choose_depth (window, 1);
+  g_assert_cmpstr (gtk_file_chooser_get_choice (chooser, "depth"), ==, "16");
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder_file, NULL));
+  gtk_file_chooser_set_current_name (chooser, "print.png");
+  accept_and_wait (window, chooser, folder, png);
+  g_assert_cmpuint (png_bit_depth (png), ==, 16);
+  recipe = impasto_recipe_load_file (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (recipe->params->png_depth, ==, IMPASTO_PNG_DEPTH_16);
+  g_assert_cmpstr (recipe->styles[0].path, ==, style_path);
+  depth = g_settings_get_string (settings, "save-depth");
+  g_assert_cmpstr (depth, ==, "16");
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Saved as “print.png”");
+
+  chooser = open_save_dialog (window);
+  g_assert_cmpstr (gtk_file_chooser_get_choice (chooser, "depth"), ==, "16");
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder_file, NULL));
+  gtk_file_chooser_set_current_name (chooser, "print.jpg");
+  accept_and_wait (window, chooser, folder, jpeg);
+  assert_image_file (jpeg, "jpeg");
+  g_assert_nonnull (strstr (gtk_label_get_label (window->status_label),
+                            "at 8 bits a channel: a JPEG has no more"));
+
+  destroy_window (window);
+  g_settings_reset (settings, "save-depth");
+  fixture_remove_tree (folder);
+}
+
 static gboolean
 has_folder (gpointer data)
 {
@@ -474,6 +578,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/save-dialog/format-chosen-in-dialog",
                    test_format_chosen_in_dialog);
   g_test_add_func ("/impasto/gui/save-dialog/completed-name-taken", test_completed_name_taken);
+  g_test_add_func ("/impasto/gui/save-dialog/sixteen-bits", test_sixteen_bits);
   g_test_add_func ("/impasto/gui/save-dialog/opens-where-last-saved",
                    test_opens_where_last_saved);
 

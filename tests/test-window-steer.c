@@ -297,7 +297,7 @@ pickers_loaded (gpointer data)
   ImpastoWindow *window = data;
 
   return !impasto_image_picker_get_loading (window->content_picker)
-         && !impasto_image_picker_get_loading (window->style_picker)
+         && !impasto_image_picker_get_loading (impasto_window_get_style_picker (window))
          && impasto_window_get_model_loaded (window);
 }
 
@@ -338,7 +338,8 @@ test_open_result (void)
   g_assert_cmpfloat (param_value (window, "width"), ==, 48);
   g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (window->content_picker)), ==,
                    content_path);
-  g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (window->style_picker)), ==,
+  g_assert_cmpstr (g_file_peek_path (impasto_image_picker_get_file (
+                     impasto_window_get_style_picker (window))), ==,
                    style_path);
   g_assert_nonnull (strstr (gtk_label_get_label (window->status_label), "to-open.png"));
   destroy_window (window);
@@ -363,13 +364,13 @@ test_open_result_inputs_gone (void)
   wait_until (pickers_loaded, window, "the pickers have looked");
 
   g_assert_null (impasto_image_picker_get_image (window->content_picker));
-  g_assert_null (impasto_image_picker_get_image (window->style_picker));
+  g_assert_null (impasto_image_picker_get_image (impasto_window_get_style_picker (window)));
   g_assert_nonnull (strstr (impasto_image_picker_get_error (window->content_picker),
                             "The content image “"));
   g_assert_nonnull (strstr (impasto_image_picker_get_error (window->content_picker),
                             "gone.png” is missing, and there is no file of that name beside "
                             "the recipe"));
-  g_assert_cmpstr (impasto_image_picker_get_error (window->style_picker), ==,
+  g_assert_cmpstr (impasto_image_picker_get_error (impasto_window_get_style_picker (window)), ==,
                    "“style.png” is not the file the recipe was made with: its contents have "
                    "changed");
   g_assert_false (impasto_window_get_can_start (window));

@@ -478,7 +478,7 @@ pickers_settled (gpointer data)
   ImpastoWindow *window = data;
 
   return !impasto_image_picker_get_loading (window->content_picker) &&
-         !impasto_image_picker_get_loading (window->style_picker);
+         !impasto_image_picker_get_loading (impasto_window_get_style_picker (window));
 }
 
 /* Two files dropped on the window are the content and the style, in that order; one dropped
@@ -495,12 +495,14 @@ test_window_drops (void)
   g_assert_true (drop_files (GTK_WIDGET (window), GDK_TYPE_FILE_LIST, style, content));
   wait_until (pickers_settled, window, "the dropped images are loaded");
   g_assert_true (g_file_equal (impasto_image_picker_get_file (window->content_picker), style));
-  g_assert_true (g_file_equal (impasto_image_picker_get_file (window->style_picker), content));
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (
+                                 impasto_window_get_style_picker (window)), content));
 
   g_assert_true (drop_files (GTK_WIDGET (window->content_picker), G_TYPE_FILE, content, NULL));
   wait_until (pickers_settled, window, "the dropped content image is loaded");
   g_assert_true (g_file_equal (impasto_image_picker_get_file (window->content_picker), content));
-  g_assert_true (g_file_equal (impasto_image_picker_get_file (window->style_picker), content));
+  g_assert_true (g_file_equal (impasto_image_picker_get_file (
+                                 impasto_window_get_style_picker (window)), content));
 
   destroy_window (window);
 }
@@ -516,8 +518,9 @@ test_window_settings_and_defaults (void)
   window = new_ready_window ();
 
   /* While a picker loads an image, Start would paint with the one it replaces. */
-  impasto_image_picker_set_file (window->style_picker,
-                                 impasto_image_picker_get_file (window->style_picker));
+  impasto_image_picker_set_file (impasto_window_get_style_picker (window),
+                                 impasto_image_picker_get_file (
+                                   impasto_window_get_style_picker (window)));
   g_assert_false (impasto_window_get_can_start (window));
   wait_until (can_start, window, "the style image is loaded again");
 
@@ -810,7 +813,8 @@ test_window_bad_images (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      ImpastoImagePicker *picker = i % 2 == 0 ? window->content_picker : window->style_picker;
+      ImpastoImagePicker *picker = i % 2 == 0 ? window->content_picker
+                                              : impasto_window_get_style_picker (window);
       g_autofree char *path = fixture_write (tmpdir, bad[i].name, bad[i].bytes);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       const char *message;
@@ -854,7 +858,7 @@ test_window_bad_images (void)
   wait_until (can_start, window, "the images are loaded again");
   g_assert_null (impasto_window_get_job (window));
   g_assert_null (impasto_image_picker_get_error (window->content_picker));
-  g_assert_null (impasto_image_picker_get_error (window->style_picker));
+  g_assert_null (impasto_image_picker_get_error (impasto_window_get_style_picker (window)));
 
   destroy_window (window);
 }
@@ -913,7 +917,7 @@ test_window_one_pixel_images (void)
   impasto_window_open_files (window, content_file, style_file);
   wait_until (pickers_settled, window, "the one-pixel images are loaded");
   g_assert_null (impasto_image_picker_get_error (window->content_picker));
-  g_assert_null (impasto_image_picker_get_error (window->style_picker));
+  g_assert_null (impasto_image_picker_get_error (impasto_window_get_style_picker (window)));
   g_assert_cmpuint (impasto_image_picker_get_image (window->content_picker)->width, ==, 1);
   g_assert_true (impasto_window_get_can_start (window));
 

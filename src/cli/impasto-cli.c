@@ -407,20 +407,18 @@ set_styles (const Options *options,
   if (options->style_paths != NULL)
     {
       /* Files given are used as they are, not held to a checksum. */
-      impasto_recipe_clear_more_styles (recipe);
-      impasto_recipe_set_input (&recipe->style, options->style_paths[0], NULL);
-      recipe->style.weight = 1;
-      for (guint i = 1; options->style_paths[i] != NULL; i++)
+      impasto_recipe_clear_styles (recipe);
+      for (guint i = 0; options->style_paths[i] != NULL; i++)
         impasto_recipe_add_style (recipe, options->style_paths[i], NULL, 1);
     }
   if (options->style_weights == NULL)
     return TRUE;
 
-  n = impasto_recipe_get_n_styles (recipe);
+  n = recipe->n_styles;
   if (!parse_style_weights (options->style_weights, n, weights, error))
     return FALSE;
   for (guint i = 0; i < n; i++)
-    impasto_recipe_get_style (recipe, i)->weight = weights[i];
+    recipe->styles[i].weight = weights[i];
   return TRUE;
 }
 
@@ -693,7 +691,7 @@ prepare_files (const Options       *options,
                GError             **error)
 {
   ImpastoCliPaths paths = {
-    recipe->content.path, recipe->style.path, model_path, options->output_path,
+    recipe->content.path, recipe->styles[0].path, model_path, options->output_path,
     options->log_path, recipe->params->snapshot_every != 0 ? options->snapshot_dir : NULL,
     recipe->start.path,
   };

@@ -27,7 +27,8 @@ impasto_recipe_new (void)
 
   recipe->version = g_strdup (PACKAGE_VERSION);
   recipe->params = impasto_run_params_new ();
-  recipe->style.weight = 1.0;
+  recipe->n_styles = 1;
+  recipe->styles[0].weight = 1.0;
   recipe->steering = g_array_new (FALSE, FALSE, sizeof (ImpastoSteer));
 
   return recipe;
@@ -57,10 +58,9 @@ impasto_recipe_copy (const ImpastoRecipe *recipe)
   copy->version = g_strdup (recipe->version);
   copy->params = impasto_run_params_copy (recipe->params);
   input_copy (&copy->content, &recipe->content);
-  input_copy (&copy->style, &recipe->style);
-  copy->n_more_styles = recipe->n_more_styles;
-  for (guint i = 0; i < recipe->n_more_styles; i++)
-    input_copy (&copy->more_styles[i], &recipe->more_styles[i]);
+  copy->n_styles = recipe->n_styles;
+  for (guint i = 0; i < recipe->n_styles; i++)
+    input_copy (&copy->styles[i], &recipe->styles[i]);
   input_copy (&copy->start, &recipe->start);
   copy->model_sha256 = g_strdup (recipe->model_sha256);
   copy->steering = g_array_copy (recipe->steering);
@@ -77,9 +77,7 @@ impasto_recipe_free (ImpastoRecipe *recipe)
   g_free (recipe->version);
   impasto_run_params_free (recipe->params);
   input_clear (&recipe->content);
-  input_clear (&recipe->style);
-  for (guint i = 0; i < recipe->n_more_styles; i++)
-    input_clear (&recipe->more_styles[i]);
+  impasto_recipe_clear_styles (recipe);
   input_clear (&recipe->start);
   g_free (recipe->model_sha256);
   g_array_unref (recipe->steering);
@@ -97,21 +95,6 @@ impasto_recipe_set_input (ImpastoRecipeInput *input,
   input->sha256 = g_strdup (sha256);
 }
 
-guint
-impasto_recipe_get_n_styles (const ImpastoRecipe *recipe)
-{
-  return 1 + recipe->n_more_styles;
-}
-
-ImpastoRecipeInput *
-impasto_recipe_get_style (ImpastoRecipe *recipe,
-                          guint          i)
-{
-  g_return_val_if_fail (i <= recipe->n_more_styles, NULL);
-
-  return i == 0 ? &recipe->style : &recipe->more_styles[i - 1];
-}
-
 gboolean
 impasto_recipe_add_style (ImpastoRecipe *recipe,
                           const char    *path,
@@ -120,21 +103,21 @@ impasto_recipe_add_style (ImpastoRecipe *recipe,
 {
   ImpastoRecipeInput *input;
 
-  if (recipe->n_more_styles + 1 >= IMPASTO_MAX_STYLES)
+  if (recipe->n_styles >= IMPASTO_MAX_STYLES)
     return FALSE;
 
-  input = &recipe->more_styles[recipe->n_more_styles++];
+  input = &recipe->styles[recipe->n_styles++];
   impasto_recipe_set_input (input, path, sha256);
   input->weight = weight;
   return TRUE;
 }
 
 void
-impasto_recipe_clear_more_styles (ImpastoRecipe *recipe)
+impasto_recipe_clear_styles (ImpastoRecipe *recipe)
 {
-  for (guint i = 0; i < recipe->n_more_styles; i++)
-    input_clear (&recipe->more_styles[i]);
-  recipe->n_more_styles = 0;
+  for (guint i = 0; i < recipe->n_styles; i++)
+    input_clear (&recipe->styles[i]);
+  recipe->n_styles = 0;
 }
 
 /* [Style] for the first, [Style 2] and on for the others. */
@@ -196,12 +179,11 @@ impasto_recipe_to_text (const ImpastoRecipe *recipe)
     }
 
   write_input (file, GROUP_CONTENT, &recipe->content, FALSE);
-  write_input (file, GROUP_STYLE, &recipe->style, TRUE);
-  for (guint i = 0; i < recipe->n_more_styles; i++)
+  for (guint i = 0; i < recipe->n_styles; i++)
     {
-      g_autofree char *group = style_group (i + 1);
+      g_autofree char *group = style_group (i);
 
-      write_input (file, group, &recipe->more_styles[i], TRUE);
+      write_input (file, group, &recipe->styles[i], TRUE);
     }
   write_input (file, GROUP_START, &recipe->start, FALSE);
 
@@ -333,35 +315,37 @@ read_input (GKeyFile           *file,
   return TRUE;
 }
 
-/* [Style 2] and on, each after the one before; the weights must make a blend. */
+/* [Style], then [Style 2] and on, each after the one before; the weights must make a blend. */
 static gboolean
-read_more_styles (GKeyFile      *file,
-                  guint          format,
-                  ImpastoRecipe *recipe,
-                  GError       **error)
+read_styles (GKeyFile      *file,
+             guint          format,
+             ImpastoRecipe *recipe,
+             GError       **error)
 {
-  double sum = recipe->style.weight;
+  double sum = 0;
 
-  for (guint i = 1; i < IMPASTO_MAX_STYLES; i++)
+  impasto_recipe_clear_styles (recipe);
+  for (guint i = 0; i < IMPASTO_MAX_STYLES; i++)
     {
       g_autofree char *group = style_group (i);
-      ImpastoRecipeInput *input = &recipe->more_styles[i - 1];
+      ImpastoRecipeInput *input = &recipe->styles[i];
 
-      if (!g_key_file_has_group (file, group))
+      /* [Style] itself must be there: read_input() says so. */
+      if (i > 0 && !g_key_file_has_group (file, group))
         break;
-      if (format < 2)
+      if (i > 0 && format < 2)
         return invalid (error, _("it has a group [%s], which recipes of format %u do not"),
                         group, format);
-      recipe->n_more_styles = i;
+      recipe->n_styles = i + 1;
       input->weight = 1.0;
       if (!read_input (file, group, input, TRUE, error))
         return FALSE;
       sum += input->weight;
     }
-  for (guint i = recipe->n_more_styles + 2; i < IMPASTO_MAX_STYLES; i++)
+  for (guint i = recipe->n_styles + 1; i < IMPASTO_MAX_STYLES; i++)
     {
       g_autofree char *group = style_group (i);
-      g_autofree char *missing = style_group (recipe->n_more_styles + 1);
+      g_autofree char *missing = style_group (recipe->n_styles);
 
       if (g_key_file_has_group (file, group))
         return invalid (error, _("it has a group [%s] but no [%s]"), group, missing);
@@ -536,8 +520,7 @@ impasto_recipe_from_text (const char *text,
   if (!read_header (file, recipe, &format, error)
       || !read_parameters (file, format, recipe->params, error)
       || !read_input (file, GROUP_CONTENT, &recipe->content, FALSE, error)
-      || !read_input (file, GROUP_STYLE, &recipe->style, TRUE, error)
-      || !read_more_styles (file, format, recipe, error)
+      || !read_styles (file, format, recipe, error)
       || (g_key_file_has_group (file, GROUP_START)
           && !read_input (file, GROUP_START, &recipe->start, FALSE, error)))
     return NULL;

@@ -38,11 +38,11 @@ typedef struct
   char               *version;        /* Impasto's, when it wrote the recipe */
   ImpastoRunParams   *params;         /* as the run started */
   ImpastoRecipeInput  content;
-  ImpastoRecipeInput  style;          /* the first style image, group [Style] */
-  /* The others, groups [Style 2] ... [Style IMPASTO_MAX_STYLES], in order: the blend of
-   * impasto_run_new_blend(). Format 1 had [Style] only. */
-  guint               n_more_styles;
-  ImpastoRecipeInput  more_styles[IMPASTO_MAX_STYLES - 1];
+  /* Groups [Style], [Style 2] ... [Style IMPASTO_MAX_STYLES], in order: the blend of
+   * impasto_run_new_blend(). Format 1 had [Style] only. A recipe read has at least one; a new
+   * one has one, with no path yet. */
+  guint               n_styles;
+  ImpastoRecipeInput  styles[IMPASTO_MAX_STYLES];
   ImpastoRecipeInput  start;          /* the image the run starts from; no path: the noise */
   char               *model_sha256;   /* of the layers in use, see impasto_network_dup_checksum() */
   GArray             *steering;       /* ImpastoSteer, at the steps they took effect */
@@ -56,17 +56,13 @@ void           impasto_recipe_free       (ImpastoRecipe       *recipe);
 void           impasto_recipe_set_input  (ImpastoRecipeInput  *input,
                                           const char          *path,
                                           const char          *sha256);
-/* All style images: 1 + n_more_styles; the i-th of them, 0 being style. */
-guint          impasto_recipe_get_n_styles (const ImpastoRecipe *recipe);
-ImpastoRecipeInput *impasto_recipe_get_style (ImpastoRecipe   *recipe,
-                                              guint            i);
 /* Another style image after the ones there are; FALSE when there are IMPASTO_MAX_STYLES. */
 gboolean       impasto_recipe_add_style  (ImpastoRecipe       *recipe,
                                           const char          *path,
                                           const char          *sha256,
                                           double               weight);
-/* Leaves the first style image only. */
-void           impasto_recipe_clear_more_styles (ImpastoRecipe *recipe);
+/* No style image at all, until impasto_recipe_add_style(). */
+void           impasto_recipe_clear_styles (ImpastoRecipe       *recipe);
 char          *impasto_recipe_to_text    (const ImpastoRecipe *recipe);
 /* Refuses a text too large to be a recipe before it is read. */
 gboolean       impasto_recipe_check_size (guint64              size,

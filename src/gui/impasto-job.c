@@ -33,6 +33,9 @@ typedef struct
   double  seconds_per_step;
   double  elapsed;
   GArray *frames;    /* ImpastoFrame: those kept, when they changed; or NULL */
+  GBytes *pixels16;  /* the newest snapshot at 16 bits a channel, for a PNG to print */
+  guint   width16;
+  guint   height16;
 } Update;
 
 /* Shared by the worker and the main thread. The worker only ever merges into `pending`;
@@ -87,6 +90,9 @@ struct _ImpastoJob
   GArray           *samples;
   GBytes           *pixels;
   guint             pixels_step;   /* the step the pixels show */
+  GBytes           *pixels16;      /* the same at 16 bits a channel, as the run had them */
+  guint             width16;
+  guint             height16;
   GBytes           *saved_pixels;  /* the last pixels saved to a file */
   char             *saved_path;    /* that file */
   char             *saved_sha256;
@@ -135,6 +141,7 @@ update_free (Update *update)
 
   g_array_unref (update->samples);
   g_clear_pointer (&update->frames, g_array_unref);
+  g_clear_pointer (&update->pixels16, g_bytes_unref);
   g_free (update);
 }
 
@@ -298,6 +305,13 @@ impasto_job_apply (ImpastoJob *self,
 
   if (update->frames != NULL && update->frames->len > 0)
     apply_frames (self, update->frames);
+  if (update->pixels16 != NULL)
+    {
+      g_clear_pointer (&self->pixels16, g_bytes_unref);
+      self->pixels16 = g_steal_pointer (&update->pixels16);
+      self->width16 = update->width16;
+      self->height16 = update->height16;
+    }
 
   if (self->step != update->step)
     {
@@ -333,6 +347,18 @@ mailbox_post (Mailbox *mailbox)
   g_source_set_static_name (source, "[impasto] job progress");
   g_source_attach (source, mailbox->context);
   g_source_unref (source);
+}
+
+/* Worker thread, between steps: the run's own buffers serve the conversion. Only the worker
+ * may make it, so every snapshot comes with it, in case the painting is saved at 16 bits. */
+static GBytes *
+dup_pixels16 (ImpastoRun *run,
+              guint      *width,
+              guint      *height)
+{
+  guint16 *pixels = impasto_run_dup_pixels16 (run, width, height);
+
+  return g_bytes_new_take (pixels, (gsize) *width * *height * 3 * sizeof (guint16));
 }
 
 /* Worker thread, after every step. */
@@ -373,6 +399,9 @@ on_progress (const ImpastoProgress *progress,
                                  g_bytes_new (snapshot->pixels,
                                               impasto_image_get_n_bytes (snapshot)));
       mailbox->history_changed = TRUE;
+      g_clear_pointer (&mailbox->pending->pixels16, g_bytes_unref);
+      mailbox->pending->pixels16 = dup_pixels16 (mailbox->run, &mailbox->pending->width16,
+                                                 &mailbox->pending->height16);
     }
 
   if (!mailbox->posted && (urgent || now - data->last_post >= PROGRESS_INTERVAL_USEC))
@@ -498,6 +527,7 @@ impasto_job_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_pointer (&self->pixels, g_bytes_unref);
+  g_clear_pointer (&self->pixels16, g_bytes_unref);
   g_clear_pointer (&self->saved_pixels, g_bytes_unref);
   g_clear_pointer (&self->saved_path, g_free);
   g_clear_pointer (&self->saved_sha256, g_free);
@@ -785,6 +815,9 @@ typedef struct
   GWeakRef      job;      /* told on the main thread that its pixels are safe */
   GWeakRef      snapshot; /* and the snapshot saved, when it was one */
   GBytes       *pixels;   /* the ones saved */
+  GBytes       *pixels16; /* for a PNG at 16 bits a channel; NULL at 8 */
+  guint         width16;
+  guint         height16;
   char         *sha256;   /* of the file written */
 } SaveData;
 
@@ -799,6 +832,7 @@ save_data_free (gpointer data)
   g_weak_ref_clear (&save->job);
   g_weak_ref_clear (&save->snapshot);
   g_bytes_unref (save->pixels);
+  g_clear_pointer (&save->pixels16, g_bytes_unref);
   g_free (save->sha256);
   g_free (save);
 
@@ -816,7 +850,10 @@ save_in_thread (GTask        *task,
   GError *error = NULL;
   gsize size;
 
-  if (!impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
+  if (save->pixels16 != NULL
+      ? !impasto_image_save_png16 (g_bytes_get_data (save->pixels16, NULL), save->width16,
+                                   save->height16, save->path, save->recipe, &error)
+      : !impasto_image_save_with_recipe (save->image, save->path, save->recipe, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -829,19 +866,44 @@ save_in_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The recipe as saved at 16 bits: impasto-cli --recipe makes the same file again. */
+static char *
+recipe_at_16_bits (const char *text)
+{
+  g_autoptr(ImpastoRecipe) recipe = impasto_recipe_from_text (text, -1, NULL);
+
+  g_assert (recipe != NULL);   /* the session wrote it */
+  recipe->params->png_depth = IMPASTO_PNG_DEPTH_16;
+  return impasto_recipe_to_text (recipe);
+}
+
+static void
+save_at_16_bits (SaveData   *save,
+                 ImpastoJob *self)
+{
+  g_autofree char *recipe = save->recipe;
+
+  save->pixels16 = g_bytes_ref (self->pixels16);
+  save->width16 = self->width16;
+  save->height16 = self->height16;
+  save->recipe = recipe_at_16_bits (recipe);
+}
+
 /* Saves the latest snapshot with its recipe, during a run or after it, as PNG or JPEG by the
- * name's extension. Encoding a large painting takes a while, so a worker does it, on its own
- * copy. impasto_image_save_with_recipe() writes a temporary file and renames it: a failure
- * leaves nothing behind, and quitting waits for the worker. The task has no source object
- * (see impasto_job_run()): a callback that needs the window gets a reference in user_data.
+ * name's extension; a PNG at depth bits a channel (a JPEG has 8, whatever depth says).
+ * Encoding a large painting takes a while, so a worker does it, on its own copy.
+ * impasto_image_save_with_recipe() writes a temporary file and renames it: a failure leaves
+ * nothing behind, and quitting waits for the worker. The task has no source object (see
+ * impasto_job_run()): a callback that needs the window gets a reference in user_data.
  * self may be NULL: there is nothing to save then. */
 void
 impasto_job_save_async (ImpastoJob          *self,
                         GFile               *file,
+                        ImpastoPngDepth      depth,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  impasto_job_save_snapshot_async (self, NULL, file, callback, user_data);
+  impasto_job_save_snapshot_async (self, NULL, file, depth, callback, user_data);
 }
 
 static SaveData *
@@ -871,12 +933,13 @@ save_data_new (ImpastoJob      *self,
 }
 
 /* As impasto_job_save_async(), of one of the snapshots instead of the latest (snapshot NULL:
- * the latest), with the recipe of its own step. The starting image is not one: it is no
+ * the latest), with the recipe of its own step, at 8 bits. The starting image is not one: it is no
  * painting, and a recipe cannot make it alone. */
 void
 impasto_job_save_snapshot_async (ImpastoJob          *self,
                                  ImpastoSnapshot     *snapshot,
                                  GFile               *file,
+                                 ImpastoPngDepth      depth,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
@@ -916,6 +979,10 @@ impasto_job_save_snapshot_async (ImpastoJob          *self,
     }
 
   save = save_data_new (self, snapshot, g_steal_pointer (&path));
+  /* Only the newest picture is kept at 16 bits: a snapshot of the strip has its 8. */
+  if (snapshot == NULL && depth == IMPASTO_PNG_DEPTH_16 && self->pixels16 != NULL
+      && g_strcmp0 (impasto_image_type_for_path (save->path), "png") == 0)
+    save_at_16_bits (save, self);
   impasto_background_hold ();
   g_task_set_task_data (task, save, save_data_free);
   g_task_run_in_thread (task, save_in_thread);

@@ -64,11 +64,13 @@ char                   *impasto_job_dup_snapshot_recipe_text (ImpastoJob        
                                                           ImpastoSnapshot        *snapshot);
 void                    impasto_job_save_async           (ImpastoJob             *self,
                                                           GFile                  *file,
+                                                          ImpastoPngDepth         depth,
                                                           GAsyncReadyCallback     callback,
                                                           gpointer                user_data);
 void                    impasto_job_save_snapshot_async  (ImpastoJob             *self,
                                                           ImpastoSnapshot        *snapshot,
                                                           GFile                  *file,
+                                                          ImpastoPngDepth         depth,
                                                           GAsyncReadyCallback     callback,
                                                           gpointer                user_data);
 gboolean                impasto_job_save_finish          (GAsyncResult           *result,

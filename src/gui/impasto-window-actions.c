@@ -39,7 +39,7 @@ impasto_window_dup_suggested_name (ImpastoWindow *self)
   g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
 
   content = impasto_image_picker_get_file (self->content_picker);
-  style = impasto_image_picker_get_file (self->style_picker);
+  style = impasto_image_picker_get_file (impasto_window_get_style_picker (self));
   if (content == NULL || style == NULL)
     return g_strdup ("impasto.png");
 
@@ -49,8 +49,17 @@ impasto_window_dup_suggested_name (ImpastoWindow *self)
   return g_strdup_printf ("%s-%s.png", content_stem, style_stem);
 }
 
-/* The painting's own save (see impasto_job_save_async()); without one, there is nothing
- * to save yet. */
+/* The depth the save dialog last chose, for a PNG. */
+static ImpastoPngDepth
+impasto_window_get_save_depth (ImpastoWindow *self)
+{
+  g_autofree char *depth = g_settings_get_string (self->settings, "save-depth");
+
+  return g_str_equal (depth, "16") ? IMPASTO_PNG_DEPTH_16 : IMPASTO_PNG_DEPTH_8;
+}
+
+/* The painting's own save (see impasto_job_save_async()), at the depth last chosen; without
+ * one, there is nothing to save yet. */
 void
 impasto_window_save_async (ImpastoWindow       *self,
                            GFile               *file,
@@ -71,7 +80,8 @@ impasto_window_save_snapshot_async (ImpastoWindow       *self,
   g_return_if_fail (snapshot == NULL || IMPASTO_IS_SNAPSHOT (snapshot));
   g_return_if_fail (G_IS_FILE (file));
 
-  impasto_job_save_snapshot_async (self->job, snapshot, file, callback, user_data);
+  impasto_job_save_snapshot_async (self->job, snapshot, file,
+                                   impasto_window_get_save_depth (self), callback, user_data);
 }
 
 gboolean
@@ -101,10 +111,11 @@ show_error_dialog (ImpastoWindow *self,
 /* What the dialog's save needs to report an error. */
 typedef struct
 {
-  ImpastoWindow *window;
-  char          *name;
-  char          *folder;  /* to open the dialog in next time, once saved */
-  ImpastoAfter   after;   /* once saved */
+  ImpastoWindow  *window;
+  char           *name;
+  char           *folder;  /* to open the dialog in next time, once saved */
+  ImpastoAfter    after;   /* once saved */
+  ImpastoPngDepth depth;   /* asked for */
 } SaveRequest;
 
 static void
@@ -139,8 +150,14 @@ on_saved (GObject      *source_object,
     {
       g_autofree char *message = NULL;
 
-      /* Translators: %s is a file name. */
-      message = g_strdup_printf (_("Saved as “%s”"), request->name);
+      if (request->depth == IMPASTO_PNG_DEPTH_16
+          && g_strcmp0 (impasto_image_type_for_path (request->name), "jpeg") == 0)
+        /* Translators: %s is a file name. */
+        message = g_strdup_printf (_("Saved as “%s”, at 8 bits a channel: a JPEG has no more. "
+                                     "Save as PNG for 16 bits"), request->name);
+      else
+        /* Translators: %s is a file name. */
+        message = g_strdup_printf (_("Saved as “%s”"), request->name);
       impasto_window_show_painting_status (request->window, message, FALSE);
       impasto_window_carry_out (request->window, request->after);
       return;
@@ -164,6 +181,7 @@ save_to_file (ImpastoWindow *self,
   if (folder != NULL)
     request->folder = g_file_get_path (folder);
   request->after = self->after_save;
+  request->depth = impasto_window_get_save_depth (self);
   self->after_save = IMPASTO_AFTER_NOTHING;
   /* The dialog's own snapshot, or the latest painting. */
   impasto_window_save_snapshot_async (self, self->save_snapshot, file, on_saved, request);
@@ -235,6 +253,17 @@ is_file_of (ImpastoImagePicker *picker,
          && impasto_file_same (g_file_peek_path (input), g_file_peek_path (file));
 }
 
+static gboolean
+is_style_file (ImpastoWindow *self,
+               GFile         *file)
+{
+  for (guint i = 0; i < impasto_style_list_get_n_styles (self->style_list); i++)
+    if (is_file_of (impasto_style_list_get_picker (self->style_list, i), file))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* What the save dialog does with the file chosen: saves, remembers its folder once saved, and
  * tells the user when that fails. The file chooser has already asked before replacing any file (GTK 4
  * always does); one of the images the painting is made from is worth asking again, by name,
@@ -253,7 +282,7 @@ impasto_window_save_to_file (ImpastoWindow *self,
   if (is_file_of (self->content_picker, file))
     /* Translators: %s is a file name. */
     message = g_strdup_printf (_("Replace the content image “%s”?"), name);
-  else if (is_file_of (self->style_picker, file))
+  else if (is_style_file (self, file))
     /* Translators: %s is a file name. */
     message = g_strdup_printf (_("Replace the style image “%s”?"), name);
 
@@ -302,6 +331,38 @@ dup_save_folder (ImpastoWindow *self)
   return g_file_new_for_path (g_get_home_dir ());
 }
 
+/* Before the dialog's own handler, which may save at once. */
+static void
+on_save_response (GtkNativeDialog *dialog,
+                  int              response_id,
+                  ImpastoWindow   *self)
+{
+  const char *depth = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "depth");
+
+  if (response_id == GTK_RESPONSE_ACCEPT && depth != NULL)
+    g_settings_set_string (self->settings, "save-depth", depth);
+}
+
+/* 16 bits a channel keep the shades the run has for a large print; only a PNG holds them.
+ * The depth remembered comes first: GTK 4.8's own dialog opens on the first option whatever
+ * gtk_file_chooser_set_choice() says, which only a portal's follows. */
+static void
+add_depth_choice (ImpastoWindow        *self,
+                  GtkFileChooserNative *dialog)
+{
+  g_autofree char *depth = g_settings_get_string (self->settings, "save-depth");
+  gboolean sixteen = g_str_equal (depth, "16");
+  const char *ids[] = { sixteen ? "16" : "8", sixteen ? "8" : "16", NULL };
+  const char *labels[] = { NULL, NULL, NULL };
+
+  for (guint i = 0; i < 2; i++)
+    labels[i] = g_str_equal (ids[i], "16") ? _("16 bits (PNG only)") : _("8 bits");
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "depth", _("Colour depth"), ids,
+                               labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "depth", ids[0]);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_response), self, 0);
+}
+
 void
 impasto_window_choose_save_file (ImpastoWindow *self)
 {
@@ -330,6 +391,7 @@ impasto_window_choose_save_file_then (ImpastoWindow *self,
                                     _("Save Painting"), _("_Save"), folder);
   impasto_file_dialog_add_format (dialog, _("PNG image"), "image/png", png);
   impasto_file_dialog_add_format (dialog, _("JPEG image"), "image/jpeg", jpeg);
+  add_depth_choice (self, dialog);
   name = impasto_window_dup_suggested_name (self);
   impasto_file_dialog_set_name (dialog, name);
 
@@ -376,7 +438,7 @@ open_style_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  impasto_image_picker_choose (IMPASTO_WINDOW (widget)->style_picker);
+  impasto_image_picker_choose (impasto_window_get_style_picker (IMPASTO_WINDOW (widget)));
 }
 
 static void

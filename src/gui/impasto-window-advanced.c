@@ -150,6 +150,61 @@ load_advanced (ImpastoWindow *self)
   self->advanced_loading = FALSE;
 }
 
+static gboolean
+is_steerable (GtkWidget *widget)
+{
+  return (row_spec (widget)->flags & IMPASTO_PARAM_STEERABLE) != 0;
+}
+
+/* The command line's help; while a run paints, a row that cannot steer it says when it
+ * counts. */
+static void
+set_row_tooltip (ImpastoWindow *self,
+                 GtkWidget     *widget)
+{
+  g_autofree char *text = NULL;
+
+  if (self->advanced_running && !is_steerable (widget))
+    /* Translators: the tooltip of an Advanced row, greyed out while a run paints; the
+     * parameter's help follows. */
+    text = g_strdup_printf (_("Takes effect at the next Start. %s"), _(row_spec (widget)->help));
+  gtk_widget_set_tooltip_text (widget, text != NULL ? text : _(row_spec (widget)->help));
+}
+
+/* While a run paints, only the rows it can take changes from stay open. */
+void
+impasto_window_set_advanced_running (ImpastoWindow *self,
+                                     gboolean       running)
+{
+  if (self->advanced_running == running)
+    return;
+
+  self->advanced_running = running;
+  /* It would set rows that cannot steer the run, or steer it by surprise. */
+  gtk_widget_set_sensitive (self->advanced_reset, !running);
+  for (guint i = 0; i < self->advanced_rows->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (self->advanced_rows, i);
+
+      if (is_steerable (widget))
+        continue;
+      gtk_widget_set_sensitive (widget, !running);
+      if (!gtk_widget_has_css_class (widget, "error"))
+        set_row_tooltip (self, widget);
+    }
+}
+
+/* As the main panel's sliders do (see on_steerable_changed()): the run there is takes the
+ * value from its next step, or from where it stopped when it is continued. */
+static void
+on_steerable_row_changed (GtkSpinButton *spin,
+                          ImpastoWindow *self)
+{
+  if (self->job != NULL && !self->advanced_loading)
+    impasto_job_steer (self->job, row_spec (GTK_WIDGET (spin))->name,
+                       gtk_spin_button_get_value (spin), NULL);
+}
+
 /* Marks the rows that hold no value and keeps the first error for Start's tooltip. */
 void
 impasto_window_advanced_changed (ImpastoWindow *self)
@@ -165,7 +220,7 @@ impasto_window_advanced_changed (ImpastoWindow *self)
       if (read_row (widget, params, &error))
         {
           gtk_widget_remove_css_class (widget, "error");
-          gtk_widget_set_tooltip_text (widget, _(row_spec (widget)->help));
+          set_row_tooltip (self, widget);
           gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
         }
       else
@@ -227,6 +282,8 @@ make_row_widget (ImpastoWindow          *self,
       gtk_editable_set_width_chars (GTK_EDITABLE (widget), 6);
       g_signal_connect_swapped (widget, "value-changed",
                                 G_CALLBACK (impasto_window_advanced_changed), self);
+      if (spec->flags & IMPASTO_PARAM_STEERABLE)
+        g_signal_connect (widget, "value-changed", G_CALLBACK (on_steerable_row_changed), self);
     }
   g_object_set_data (G_OBJECT (widget), "impasto-param-spec", (gpointer) spec);
   gtk_widget_set_name (widget, spec->name);
@@ -242,7 +299,6 @@ impasto_window_init_advanced (ImpastoWindow *self)
 {
   const ImpastoParamSpec *specs;
   GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *reset;
   guint n_specs;
   int row = 0;
 
@@ -278,10 +334,10 @@ impasto_window_init_advanced (ImpastoWindow *self)
       row++;
     }
 
-  reset = gtk_button_new_with_mnemonic (_("Reset Advanced to _Defaults"));
-  gtk_widget_set_halign (reset, GTK_ALIGN_END);
-  g_signal_connect (reset, "clicked", G_CALLBACK (on_reset_advanced), self);
-  gtk_grid_attach (GTK_GRID (grid), reset, 0, row, 2, 1);
+  self->advanced_reset = gtk_button_new_with_mnemonic (_("Reset Advanced to _Defaults"));
+  gtk_widget_set_halign (self->advanced_reset, GTK_ALIGN_END);
+  g_signal_connect (self->advanced_reset, "clicked", G_CALLBACK (on_reset_advanced), self);
+  gtk_grid_attach (GTK_GRID (grid), self->advanced_reset, 0, row, 2, 1);
 
   self->advanced_expander = GTK_EXPANDER (gtk_expander_new_with_mnemonic (_("_Advanced")));
   gtk_expander_set_child (self->advanced_expander, grid);

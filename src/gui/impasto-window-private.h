@@ -12,6 +12,7 @@
 #include "impasto-params.h"
 #include "impasto-preview-paintable.h"
 #include "impasto-snapshot.h"
+#include "impasto-style-list.h"
 #include "impasto-transfer-rate.h"
 #include "impasto-window.h"
 
@@ -54,7 +55,7 @@ struct _ImpastoWindow
   GtkWidget            *compact_box;
   GtkLabel             *compact_label;
   ImpastoImagePicker   *content_picker;
-  ImpastoImagePicker   *style_picker;
+  ImpastoStyleList     *style_list;
   GtkDropDown          *preset_dropdown;
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
@@ -128,9 +129,11 @@ struct _ImpastoWindow
   /* The Advanced section's rows, one widget per parameter (impasto-window-advanced.c) */
   GtkBox               *controls_box;
   GtkExpander          *advanced_expander;
+  GtkWidget            *advanced_reset;
   GPtrArray            *advanced_rows;
   char                 *advanced_error;    /* the first row that holds no value, or NULL */
   gboolean              advanced_loading;
+  guint                 advanced_running : 1;   /* the rows as they are while a run paints */
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
@@ -170,6 +173,8 @@ gboolean impasto_window_read_advanced     (ImpastoWindow          *self,
 void     impasto_window_write_advanced    (ImpastoWindow          *self,
                                            const ImpastoRunParams *params);
 void     impasto_window_advanced_changed  (ImpastoWindow          *self);
+void     impasto_window_set_advanced_running (ImpastoWindow       *self,
+                                              gboolean             running);
 char *impasto_break_path_at_slashes    (const char        *path);
 void impasto_window_show_painting_status (ImpastoWindow     *self,
                                           const char        *message,
@@ -211,6 +216,7 @@ void impasto_window_dispose_reset      (ImpastoWindow      *self);
 void impasto_window_reset_defaults     (ImpastoWindow      *self);
 void impasto_window_undo_reset         (ImpastoWindow      *self);
 void impasto_window_forget_reset       (ImpastoWindow      *self);
+void impasto_window_styles_changed     (ImpastoWindow      *self);
 
 /* impasto-window-recipe.c */
 void impasto_window_open_recipe        (ImpastoWindow      *self,

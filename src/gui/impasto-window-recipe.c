@@ -104,7 +104,13 @@ impasto_window_open_recipe (ImpastoWindow *self,
   restore_controls (self, recipe->params);
   /* Translators: the kind of image, in "The content image “photo.jpg” is missing". */
   restore_input (self, self->content_picker, &recipe->content, beside, _("content"));
-  restore_input (self, self->style_picker, &recipe->style, beside, _("style"));
+  impasto_style_list_set_n_styles (self->style_list, recipe->n_styles);
+  for (guint i = 0; i < recipe->n_styles; i++)
+    {
+      restore_input (self, impasto_style_list_get_picker (self->style_list, i),
+                     &recipe->styles[i], beside, _("style"));
+      impasto_style_list_set_weight (self->style_list, i, recipe->styles[i].weight);
+    }
 
   /* Translators: %s is a file name. */
   message = g_strdup_printf (_("The controls and images of “%s” are back, as it was made"),

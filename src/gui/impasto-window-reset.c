@@ -2,7 +2,8 @@
  *
  * Reset changes every control at once. For a few seconds, or until one of them changes
  * again, a notice at the bottom of the preview offers to undo it: every value comes back
- * exactly as it was, with what the window has no control for (a recipe's).
+ * exactly as it was, with what the window has no control for (a recipe's). The style images
+ * go back to the first one alone, and come back with the undo.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +22,11 @@ struct _ImpastoResetUndo
   GPtrArray        *after;        /* the values the reset left */
   ImpastoRunParams *base_params;
   guint             base_preset;
+  /* The style images, which Reset leaves at the first one alone */
+  guint             n_styles;
+  GFile            *style_files[IMPASTO_MAX_STYLES];    /* NULL for an empty picker */
+  char             *style_sha256[IMPASTO_MAX_STYLES];
+  double            style_weights[IMPASTO_MAX_STYLES];
 };
 
 static void
@@ -37,6 +43,11 @@ reset_undo_free (ImpastoResetUndo *undo)
   g_ptr_array_unref (undo->before);
   g_ptr_array_unref (undo->after);
   g_clear_pointer (&undo->base_params, impasto_run_params_free);
+  for (guint i = 0; i < undo->n_styles; i++)
+    {
+      g_clear_object (&undo->style_files[i]);
+      g_free (undo->style_sha256[i]);
+    }
   g_free (undo);
 }
 
@@ -92,6 +103,45 @@ show_notice (ImpastoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-reset", TRUE);
 }
 
+static void
+keep_styles (ImpastoResetUndo *undo,
+             ImpastoStyleList *list)
+{
+  undo->n_styles = impasto_style_list_get_n_styles (list);
+  for (guint i = 0; i < undo->n_styles; i++)
+    {
+      ImpastoImagePicker *picker = impasto_style_list_get_picker (list, i);
+      GFile *file = impasto_image_picker_get_file (picker);
+
+      undo->style_files[i] = file != NULL ? g_object_ref (file) : NULL;
+      undo->style_sha256[i] = g_strdup (impasto_image_picker_get_sha256 (picker));
+      undo->style_weights[i] = impasto_style_list_get_weight (list, i);
+    }
+}
+
+/* The ones after the first, which stayed, come back as the files they were. */
+static void
+restore_styles (const ImpastoResetUndo *undo,
+                ImpastoStyleList       *list)
+{
+  impasto_style_list_set_n_styles (list, undo->n_styles);
+  for (guint i = 0; i < undo->n_styles; i++)
+    {
+      if (i > 0 && undo->style_files[i] != NULL)
+        impasto_image_picker_set_file_expecting (impasto_style_list_get_picker (list, i),
+                                                 undo->style_files[i], undo->style_sha256[i]);
+      impasto_style_list_set_weight (list, i, undo->style_weights[i]);
+    }
+}
+
+/* A style added after the reset: undoing would take it away again. */
+void
+impasto_window_styles_changed (ImpastoWindow *self)
+{
+  if (self->reset_undo != NULL && impasto_style_list_get_n_styles (self->style_list) != 1)
+    impasto_window_forget_reset (self);
+}
+
 void
 impasto_window_reset_defaults (ImpastoWindow *self)
 {
@@ -121,6 +171,9 @@ impasto_window_reset_defaults (ImpastoWindow *self)
   for (guint i = 0; i < undo->keys->len; i++)
     g_settings_reset (self->settings, g_ptr_array_index (undo->keys, i));
   impasto_window_set_base_params (self, NULL, 0);
+  keep_styles (undo, self->style_list);
+  impasto_style_list_set_n_styles (self->style_list, 1);
+  impasto_style_list_set_weight (self->style_list, 0, 1);
 
   for (guint i = 0; i < undo->keys->len; i++)
     g_ptr_array_add (undo->after,
@@ -153,6 +206,7 @@ impasto_window_undo_reset (ImpastoWindow *self)
         g_settings_reset (self->settings, key);
     }
   impasto_window_set_base_params (self, undo->base_params, undo->base_preset);
+  restore_styles (undo, self->style_list);
 }
 
 /* A control changed after the reset: undoing would take that change back too. */

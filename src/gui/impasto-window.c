@@ -62,8 +62,55 @@ impasto_window_is_running (ImpastoWindow *self)
   return self->job != NULL && impasto_job_get_state (self->job) == IMPASTO_JOB_RUNNING;
 }
 
-/* One button: Start while idle, Stop while a run goes. Only touched when that changes: a
- * button given its label again relayouts the window. */
+static void
+describe_missing_styles (ImpastoWindow *self,
+                         GString       *text)
+{
+  guint n = impasto_style_list_get_n_styles (self->style_list);
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      ImpastoImagePicker *picker = impasto_style_list_get_picker (self->style_list, i);
+      const char *title = impasto_image_picker_get_title (picker);
+      g_autofree char *line = NULL;
+
+      sum += impasto_style_list_get_weight (self->style_list, i);
+      if (impasto_image_picker_get_loading (picker))
+        /* Translators: %s is a picker's title, "Style Image 2". */
+        line = n == 1 ? g_strdup (_("the style image, which is still loading"))
+                      : g_strdup_printf (_("%s, which is still loading"), title);
+      else if (impasto_image_picker_get_image (picker) == NULL)
+        /* Translators: %s is a picker's title, "Style Image 2". */
+        line = n == 1 ? g_strdup (_("a style image"))
+                      : g_strdup_printf (_("an image for %s"), title);
+      if (line != NULL)
+        g_string_append_printf (text, "\n• %s", line);
+    }
+  if (n > 1 && !(sum > 0))
+    g_string_append_printf (text, "\n• %s", _("a style image with a weight above 0"));
+}
+
+/* Every style image there, none loading, and a blend of them. */
+static gboolean
+impasto_window_styles_ready (ImpastoWindow *self)
+{
+  guint n = impasto_style_list_get_n_styles (self->style_list);
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      ImpastoImagePicker *picker = impasto_style_list_get_picker (self->style_list, i);
+
+      if (impasto_image_picker_get_image (picker) == NULL
+          || impasto_image_picker_get_loading (picker))
+        return FALSE;
+      sum += impasto_style_list_get_weight (self->style_list, i);
+    }
+
+  return n == 1 || sum > 0;
+}
+
 /* What Start still needs, one line for each, for its tooltip while it is greyed out. */
 static char *
 describe_missing (ImpastoWindow *self)
@@ -74,10 +121,7 @@ describe_missing (ImpastoWindow *self)
     g_string_append_printf (text, "\n• %s", _("the content image, which is still loading"));
   else if (impasto_image_picker_get_image (self->content_picker) == NULL)
     g_string_append_printf (text, "\n• %s", _("a content image"));
-  if (impasto_image_picker_get_loading (self->style_picker))
-    g_string_append_printf (text, "\n• %s", _("the style image, which is still loading"));
-  else if (impasto_image_picker_get_image (self->style_picker) == NULL)
-    g_string_append_printf (text, "\n• %s", _("a style image"));
+  describe_missing_styles (self, text);
   if (self->network == NULL)
     g_string_append_printf (text, "\n• %s", self->model_cancellable != NULL
                                              ? _("the model, which is still loading")
@@ -90,6 +134,8 @@ describe_missing (ImpastoWindow *self)
   return g_string_free (text, FALSE);
 }
 
+/* One button: Start while idle, Stop while a run goes. Only touched when that changes: a
+ * button given its label again relayouts the window. */
 static void
 impasto_window_update_start_button (ImpastoWindow *self,
                                     gboolean       running,
@@ -136,9 +182,8 @@ impasto_window_update_actions (ImpastoWindow *self)
   can_start = !running &&
               self->network != NULL &&
               impasto_image_picker_get_image (self->content_picker) != NULL &&
-              impasto_image_picker_get_image (self->style_picker) != NULL &&
               !impasto_image_picker_get_loading (self->content_picker) &&
-              !impasto_image_picker_get_loading (self->style_picker) &&
+              impasto_window_styles_ready (self) &&
               self->advanced_error == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", can_start);
@@ -156,6 +201,7 @@ impasto_window_update_actions (ImpastoWindow *self)
                                  self->job != NULL && impasto_job_get_texture (self->job) != NULL);
   impasto_window_update_start_button (self, running, can_start);
   impasto_window_update_compare (self);
+  impasto_window_set_advanced_running (self, running);
 
   if (self->can_start != can_start)
     {
@@ -265,6 +311,21 @@ impasto_window_drop_painting (ImpastoWindow *self)
 static void
 on_picker_loading_changed (ImpastoWindow *self)
 {
+  impasto_window_update_actions (self);
+}
+
+static void
+on_style_picker_changed (ImpastoWindow      *self,
+                         ImpastoImagePicker *picker)
+{
+  on_picker_file_changed (self, NULL, picker);
+}
+
+/* Styles added, removed, moved or weighed anew. */
+static void
+on_style_list_changed (ImpastoWindow *self)
+{
+  impasto_window_styles_changed (self);
   impasto_window_update_actions (self);
 }
 
@@ -624,18 +685,30 @@ impasto_window_new_session (ImpastoWindow *self,
                             const char    *start_sha256)
 {
   g_autoptr(ImpastoRecipe) recipe = impasto_recipe_new ();
+  guint n_styles = impasto_style_list_get_n_styles (self->style_list);
+  const ImpastoImage *styles[IMPASTO_MAX_STYLES];
   ImpastoSession *session;
 
   impasto_run_params_free (recipe->params);
   recipe->params = impasto_window_dup_params (self);
   set_input (&recipe->content, self->content_picker);
-  set_input (&recipe->style, self->style_picker);
+  impasto_recipe_clear_styles (recipe);
+  for (guint i = 0; i < n_styles; i++)
+    {
+      ImpastoImagePicker *picker = impasto_style_list_get_picker (self->style_list, i);
+
+      impasto_recipe_add_style (recipe, NULL, NULL,
+                                n_styles == 1 ? 1 : impasto_style_list_get_weight (self->style_list,
+                                                                                   i));
+      set_input (&recipe->styles[i], picker);
+      styles[i] = impasto_image_picker_get_image (picker);
+    }
   if (start_path != NULL)
     impasto_recipe_set_input (&recipe->start, start_path, start_sha256);
 
   session = impasto_session_new (recipe, NULL);
   impasto_session_set_inputs (session, impasto_image_picker_get_image (self->content_picker),
-                              impasto_image_picker_get_image (self->style_picker));
+                              styles);
   return session;
 }
 
@@ -811,7 +884,7 @@ impasto_window_bind_settings (ImpastoWindow *self)
   } bindings[] = {
     { "keep-aspect", G_STRUCT_OFFSET (ImpastoWindow, keep_aspect_check), "active" },
     { "last-content-folder", G_STRUCT_OFFSET (ImpastoWindow, content_picker), "folder" },
-    { "last-style-folder", G_STRUCT_OFFSET (ImpastoWindow, style_picker), "folder" },
+    { "last-style-folder", G_STRUCT_OFFSET (ImpastoWindow, style_list), "folder" },
   };
   const ImpastoParamSpec *specs;
   guint n_specs;
@@ -945,6 +1018,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (IMPASTO_TYPE_IMAGE_PICKER);
+  g_type_ensure (IMPASTO_TYPE_STYLE_LIST);
   g_type_ensure (IMPASTO_TYPE_LOSS_PLOT);
   g_type_ensure (IMPASTO_TYPE_COMPARE_VIEW);
 
@@ -959,7 +1033,7 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_path_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, model_error_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, content_picker);
-  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, style_picker);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, style_list);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preset_dropdown);
   impasto_window_class_bind_params (widget_class);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, keep_aspect_check);
@@ -977,6 +1051,8 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_file_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_loading_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_style_picker_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_style_list_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_output_size_changed);
 
   impasto_window_class_actions_init (klass);
@@ -1038,7 +1114,7 @@ impasto_window_open_files (ImpastoWindow *self,
   if (content != NULL)
     impasto_image_picker_set_file (self->content_picker, content);
   if (style != NULL)
-    impasto_image_picker_set_file (self->style_picker, style);
+    impasto_image_picker_set_file (impasto_window_get_style_picker (self), style);
 }
 
 gboolean
@@ -1066,12 +1142,13 @@ impasto_window_get_content_picker (ImpastoWindow *self)
   return self->content_picker;
 }
 
+/* The first style image's. */
 ImpastoImagePicker *
 impasto_window_get_style_picker (ImpastoWindow *self)
 {
   g_return_val_if_fail (IMPASTO_IS_WINDOW (self), NULL);
 
-  return self->style_picker;
+  return impasto_style_list_get_picker (self->style_list, 0);
 }
 
 GtkPicture *

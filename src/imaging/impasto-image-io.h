@@ -59,6 +59,9 @@ gboolean      impasto_image_save        (const ImpastoImage *image,
                                          const char         *path,
                                          GError            **error);
 
+/* "png" or "jpeg", as the saving functions tell the format from the name's extension; NULL
+ * for a name they refuse. */
+const char   *impasto_image_type_for_path (const char         *path);
 /* With recipe (NULL for none) inside the file: a PNG text chunk, JPEG comments. */
 gboolean      impasto_image_save_with_recipe (const ImpastoImage *image,
                                               const char         *path,

@@ -20,8 +20,8 @@
 #define JPEG_QUALITY "95"
 
 /* gdk-pixbuf's type name for the extension of the last component of path, or NULL. */
-static const char *
-type_for_path (const char *path)
+const char *
+impasto_image_type_for_path (const char *path)
 {
   const char *base = strrchr (path, G_DIR_SEPARATOR);
   const char *dot;
@@ -42,7 +42,7 @@ impasto_image_check_save_name (const char *path,
                                gboolean   *png,
                                GError    **error)
 {
-  const char *type = type_for_path (path);
+  const char *type = impasto_image_type_for_path (path);
 
   if (type == NULL)
     {
@@ -247,7 +247,7 @@ impasto_image_save_with_recipe (const ImpastoImage *image,
   if (!impasto_image_check_save_name (path, NULL, error))
     return FALSE;
   subject = impasto_image_quote_path (path);
-  type = type_for_path (path);
+  type = impasto_image_type_for_path (path);
 
   bytes = encode (image, type, recipe, subject, error);
   if (bytes == NULL)

@@ -19,8 +19,7 @@ struct _ImpastoSession
   ImpastoRecipe  *recipe;
   char           *beside;
   ImpastoImage   *content;
-  ImpastoImage   *style;
-  ImpastoImage   *more_styles[IMPASTO_MAX_STYLES - 1];   /* the recipe's more_styles' */
+  ImpastoImage   *styles[IMPASTO_MAX_STYLES];   /* the recipe's styles' */
   ImpastoImage   *start;     /* NULL: the noisy photo */
   ImpastoNetwork *network;
 };
@@ -49,9 +48,8 @@ impasto_session_free (ImpastoSession *session)
   impasto_recipe_free (session->recipe);
   g_free (session->beside);
   impasto_image_free (session->content);
-  impasto_image_free (session->style);
-  for (guint i = 0; i < G_N_ELEMENTS (session->more_styles); i++)
-    impasto_image_free (session->more_styles[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (session->styles); i++)
+    impasto_image_free (session->styles[i]);
   impasto_image_free (session->start);
   g_clear_pointer (&session->network, impasto_network_unref);
   g_free (session);
@@ -164,19 +162,18 @@ static void
 clear_inputs (ImpastoSession *session)
 {
   g_clear_pointer (&session->content, impasto_image_free);
-  g_clear_pointer (&session->style, impasto_image_free);
-  for (guint i = 0; i < G_N_ELEMENTS (session->more_styles); i++)
-    g_clear_pointer (&session->more_styles[i], impasto_image_free);
+  for (guint i = 0; i < G_N_ELEMENTS (session->styles); i++)
+    g_clear_pointer (&session->styles[i], impasto_image_free);
 }
 
-/* Each style image in turn: checked and hashed as the first one is. */
+/* Each style image in turn, checked and hashed. */
 static gboolean
-load_more_styles (ImpastoSession  *session,
-                  GError         **error)
+load_styles (ImpastoSession  *session,
+             GError         **error)
 {
-  for (guint i = 0; i < session->recipe->n_more_styles; i++)
-    if (!load_input (session, &session->recipe->more_styles[i], _("style"),
-                     &session->more_styles[i], error))
+  for (guint i = 0; i < session->recipe->n_styles; i++)
+    if (!load_input (session, &session->recipe->styles[i], _("style"), &session->styles[i],
+                     error))
       return FALSE;
 
   return TRUE;
@@ -190,8 +187,7 @@ impasto_session_load_inputs (ImpastoSession  *session,
 
   /* Translators: the kind of image, in "The content image “photo.jpg” is missing". */
   if (!load_input (session, &session->recipe->content, _("content"), &session->content, error)
-      || !load_input (session, &session->recipe->style, _("style"), &session->style, error)
-      || !load_more_styles (session, error)
+      || !load_styles (session, error)
       || !impasto_session_load_start (session, error))
     {
       clear_inputs (session);
@@ -214,25 +210,14 @@ impasto_session_load_start (ImpastoSession  *session,
 }
 
 void
-impasto_session_set_inputs (ImpastoSession     *session,
-                            const ImpastoImage *content,
-                            const ImpastoImage *style)
+impasto_session_set_inputs (ImpastoSession            *session,
+                            const ImpastoImage        *content,
+                            const ImpastoImage * const *styles)
 {
-  g_clear_pointer (&session->content, impasto_image_free);
-  g_clear_pointer (&session->style, impasto_image_free);
+  clear_inputs (session);
   session->content = impasto_image_copy (content);
-  session->style = impasto_image_copy (style);
-}
-
-void
-impasto_session_set_more_style (ImpastoSession     *session,
-                                guint               i,
-                                const ImpastoImage *style)
-{
-  g_return_if_fail (i < session->recipe->n_more_styles);
-
-  g_clear_pointer (&session->more_styles[i], impasto_image_free);
-  session->more_styles[i] = impasto_image_copy (style);
+  for (guint i = 0; i < session->recipe->n_styles; i++)
+    session->styles[i] = impasto_image_copy (styles[i]);
 }
 
 gboolean
@@ -288,30 +273,28 @@ impasto_session_create_run (ImpastoSession  *session,
 {
   const ImpastoRecipe *recipe = session->recipe;
   const ImpastoRunParams *params = recipe->params;
-  guint n_styles = impasto_recipe_get_n_styles (recipe);
+  guint n_styles = recipe->n_styles;
   g_autoptr(ImpastoImage) content = NULL;
   ImpastoImage *styles[IMPASTO_MAX_STYLES] = { NULL };
   double weights[IMPASTO_MAX_STYLES];
   ImpastoRun *run;
 
   g_return_val_if_fail (session->network != NULL, NULL);
-  g_return_val_if_fail (session->content != NULL && session->style != NULL, NULL);
-  for (guint i = 0; i < recipe->n_more_styles; i++)
-    g_return_val_if_fail (session->more_styles[i] != NULL, NULL);
+  g_return_val_if_fail (session->content != NULL && n_styles > 0, NULL);
+  for (guint i = 0; i < n_styles; i++)
+    g_return_val_if_fail (session->styles[i] != NULL, NULL);
 
   content = impasto_image_resize_with (session->content, params->width, params->height,
                                        params->resample);
   for (guint i = 0; i < n_styles; i++)
     {
-      const ImpastoImage *image = i == 0 ? session->style : session->more_styles[i - 1];
-
-      styles[i] = impasto_image_resize_with (image, params->width, params->height,
+      styles[i] = impasto_image_resize_with (session->styles[i], params->width, params->height,
                                              params->resample);
       if (params->colour_match == IMPASTO_COLOUR_MATCH_HISTOGRAM)
         impasto_image_match_colours_histogram (styles[i], content);
       else if (params->colour_match == IMPASTO_COLOUR_MATCH_LINEAR)
         impasto_image_match_colours_linear (styles[i], content, NULL, NULL);
-      weights[i] = i == 0 ? recipe->style.weight : recipe->more_styles[i - 1].weight;
+      weights[i] = recipe->styles[i].weight;
     }
   run = impasto_run_new_blend (session->network, params, content,
                                (const ImpastoImage * const *) styles, weights, n_styles, error);

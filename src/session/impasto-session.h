@@ -33,14 +33,10 @@ const ImpastoRecipe *impasto_session_get_recipe    (ImpastoSession      *session
 gboolean             impasto_session_load_inputs   (ImpastoSession      *session,
                                                     GError             **error);
 /* Or inputs already loaded, such as the window's pickers'; the recipe's inputs name their
- * files and checksums. Copies both. */
+ * files and checksums. styles: one per style of the recipe, in its order. Copies them all. */
 void                 impasto_session_set_inputs    (ImpastoSession      *session,
                                                     const ImpastoImage  *content,
-                                                    const ImpastoImage  *style);
-/* Or the i-th of the recipe's more_styles, already loaded. Copies it. */
-void                 impasto_session_set_more_style (ImpastoSession     *session,
-                                                     guint               i,
-                                                     const ImpastoImage *style);
+                                                    const ImpastoImage * const *styles);
 /* The starting image the recipe names, if any, as impasto_session_load_inputs() loads it. */
 gboolean             impasto_session_load_start    (ImpastoSession      *session,
                                                     GError             **error);
