@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "impasto-params.h"
+#include "impasto-preset.h"
 #include "window-fixtures.h"
 
 static GtkWidget *
@@ -24,22 +25,25 @@ find_row (ImpastoWindow *window,
   return NULL;
 }
 
-/* One row per parameter of the table that is neither a main control nor the preset's, of
- * the kind its type asks for, within its range. */
+/* One row per parameter of the table that has no main control and is not the save dialog's,
+ * of the kind its type asks for, within its range, at the chosen preset's value. */
 static void
 test_rows_follow_the_table (void)
 {
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(ImpastoRunParams) expected = impasto_run_params_new ();
   ImpastoWindow *window = new_ready_window ();
   const ImpastoParamSpec *specs;
   guint n_specs;
   guint n_advanced = 0;
 
+  impasto_preset_apply (g_settings_get_enum (settings, "preset"), expected);
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     {
       GtkWidget *row = find_row (window, specs[i].name);
 
-      if (specs[i].flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SCHEDULE | IMPASTO_PARAM_SAVING))
+      if (specs[i].flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SAVING))
         {
           g_assert_null (row);
           continue;
@@ -47,7 +51,11 @@ test_rows_follow_the_table (void)
       n_advanced++;
       g_assert_nonnull (row);
       if (specs[i].type == IMPASTO_PARAM_ENUM)
-        g_assert_true (GTK_IS_DROP_DOWN (row));
+        {
+          g_assert_true (GTK_IS_DROP_DOWN (row));
+          g_assert_cmpfloat (gtk_drop_down_get_selected (GTK_DROP_DOWN (row)), ==,
+                             impasto_param_get_value (expected, &specs[i]));
+        }
       else if (specs[i].type == IMPASTO_PARAM_LAYERS)
         g_assert_true (GTK_IS_ENTRY (row));
       else
@@ -55,12 +63,14 @@ test_rows_follow_the_table (void)
           GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (row));
 
           g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, specs[i].maximum);
-          g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, specs[i].default_value);
+          g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==,
+                             impasto_param_get_value (expected, &specs[i]));
         }
     }
   g_assert_cmpuint (window->advanced_rows->len, ==, n_advanced);
   g_assert_nonnull (find_row (window, "seed"));
   g_assert_nonnull (find_row (window, "style-layers"));
+  g_assert_nonnull (find_row (window, "optimizer"));
   g_assert_false (gtk_expander_get_expanded (window->advanced_expander));
 
   destroy_window (window);
@@ -108,7 +118,7 @@ test_round_trip (void)
   /* A recipe's own values take the rows. */
   recipe->learning_rate = 0.25;
   recipe->seed = 99;
-  impasto_window_set_base_params (window, recipe, 2);
+  impasto_window_set_base_params (window, recipe);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "lr"))),
                      ==, 0.25);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "seed"))),
@@ -175,6 +185,41 @@ test_stale_setting (void)
   g_settings_reset (settings, "advanced");
 }
 
+/* Choosing a preset sets the rows of what it chooses, as it sets the steps; the user's change
+ * of one then reaches Start, and Reset Advanced brings the preset's values back, not the
+ * table's. */
+static void
+test_preset_sets_rows (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  ImpastoWindow *window = new_ready_window ();
+  GtkDropDown *optimizer;
+  GtkDropDown *resample;
+  const ImpastoRunParams *params;
+
+  optimizer = GTK_DROP_DOWN (find_row (window, "optimizer"));
+  resample = GTK_DROP_DOWN (find_row (window, "resample"));
+  g_settings_set_enum (settings, "preset", IMPASTO_PRESET_SEED_EXACT);
+  g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_ADAM);
+  g_assert_cmpuint (gtk_drop_down_get_selected (resample), ==, IMPASTO_RESAMPLE_TRIANGLE);
+  g_settings_set_enum (settings, "preset", IMPASTO_PRESET_DRAFT);
+  g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_LBFGS);
+  g_assert_cmpuint (gtk_drop_down_get_selected (resample), ==, IMPASTO_RESAMPLE_BOX);
+
+  gtk_drop_down_set_selected (optimizer, IMPASTO_OPTIMIZER_ADAM);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  params = impasto_job_get_params (impasto_window_get_job (window));
+  g_assert_cmpint (params->optimizer, ==, IMPASTO_OPTIMIZER_ADAM);
+  g_assert_cmpuint (params->steps, ==, impasto_preset_get_info (IMPASTO_PRESET_DRAFT)->steps);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+
+  impasto_window_write_advanced (window, NULL);
+  g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_LBFGS);
+  destroy_window (window);
+  g_settings_reset (settings, "advanced");
+  g_settings_reset (settings, "preset");
+}
+
 /* At 1000x700 with the section open, the main controls keep their place in the window. */
 static void
 test_main_controls_stay (void)
@@ -225,6 +270,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/advanced/round-trip", test_round_trip);
   g_test_add_func ("/impasto/gui/advanced/invalid-layers", test_invalid_layers);
   g_test_add_func ("/impasto/gui/advanced/stale-setting", test_stale_setting);
+  g_test_add_func ("/impasto/gui/advanced/preset-sets-rows", test_preset_sets_rows);
   g_test_add_func ("/impasto/gui/advanced/main-controls-stay", test_main_controls_stay);
 
   ret = g_test_run ();

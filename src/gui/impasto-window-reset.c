@@ -20,7 +20,6 @@ struct _ImpastoResetUndo
   GPtrArray        *before;       /* the user's values, NULL where the default was */
   GPtrArray        *after;        /* the values the reset left */
   ImpastoRunParams *base_params;
-  guint             base_preset;
 };
 
 static void
@@ -112,7 +111,6 @@ impasto_window_reset_defaults (ImpastoWindow *self)
   undo->after = g_ptr_array_new_with_free_func (variant_unref0);
   if (self->base_params != NULL)
     undo->base_params = impasto_run_params_copy (self->base_params);
-  undo->base_preset = self->base_preset;
 
   /* All read before any is reset: the preset's sets the steps. */
   for (guint i = 0; i < undo->keys->len; i++)
@@ -120,7 +118,7 @@ impasto_window_reset_defaults (ImpastoWindow *self)
                      g_settings_get_user_value (self->settings, g_ptr_array_index (undo->keys, i)));
   for (guint i = 0; i < undo->keys->len; i++)
     g_settings_reset (self->settings, g_ptr_array_index (undo->keys, i));
-  impasto_window_set_base_params (self, NULL, 0);
+  impasto_window_set_base_params (self, NULL);
 
   for (guint i = 0; i < undo->keys->len; i++)
     g_ptr_array_add (undo->after,
@@ -152,7 +150,7 @@ impasto_window_undo_reset (ImpastoWindow *self)
       else
         g_settings_reset (self->settings, key);
     }
-  impasto_window_set_base_params (self, undo->base_params, undo->base_preset);
+  impasto_window_set_base_params (self, undo->base_params);
 }
 
 /* A control changed after the reset: undoing would take that change back too. */
