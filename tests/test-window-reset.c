@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "impasto-params.h"
+#include "impasto-preset.h"
 #include "window-fixtures.h"
 
 /* Every setting Reset to Defaults touches: the parameters the window keeps, the preset and
@@ -215,12 +216,13 @@ test_undo_restores_everything (void)
   assert_offers_undo (window, TRUE);
   g_assert_cmpfloat (param_value (window, "alpha"), ==, 1);
   g_assert_cmpfloat (param_value (window, "beta"), ==, 500);
-  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
-  g_assert_cmpfloat (param_value (window, "snapshot-every"), ==, 50);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 100);
+  g_assert_cmpfloat (param_value (window, "snapshot-every"), ==, 2);
   g_assert_cmpfloat (param_value (window, "width"), ==, 450);
   g_assert_cmpfloat (param_value (window, "height"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
-  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==,
+                    IMPASTO_PRESET_BALANCED);
   g_assert_null (window->base_params);
 
   /* Reset again: the way back is still to before the first. */
