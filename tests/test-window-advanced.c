@@ -195,16 +195,20 @@ test_preset_sets_rows (void)
   ImpastoWindow *window = new_ready_window ();
   GtkDropDown *optimizer;
   GtkDropDown *resample;
+  GtkDropDown *pooling;
   const ImpastoRunParams *params;
 
   optimizer = GTK_DROP_DOWN (find_row (window, "optimizer"));
   resample = GTK_DROP_DOWN (find_row (window, "resample"));
+  pooling = GTK_DROP_DOWN (find_row (window, "pooling"));
   g_settings_set_enum (settings, "preset", IMPASTO_PRESET_SEED_EXACT);
   g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_ADAM);
   g_assert_cmpuint (gtk_drop_down_get_selected (resample), ==, IMPASTO_RESAMPLE_TRIANGLE);
+  g_assert_cmpuint (gtk_drop_down_get_selected (pooling), ==, IMPASTO_POOLING_MAX);
   g_settings_set_enum (settings, "preset", IMPASTO_PRESET_DRAFT);
   g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_LBFGS);
   g_assert_cmpuint (gtk_drop_down_get_selected (resample), ==, IMPASTO_RESAMPLE_BOX);
+  g_assert_cmpuint (gtk_drop_down_get_selected (pooling), ==, IMPASTO_POOLING_AVG);
 
   gtk_drop_down_set_selected (optimizer, IMPASTO_OPTIMIZER_ADAM);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
