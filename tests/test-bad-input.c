@@ -208,7 +208,7 @@ arguments (Fixture *f)
   const char *fixed[] = {
     "--content", f->content, "--style", f->style, "--output", f->output,
     "--width", G_STRINGIFY (WIDTH), "--height", G_STRINGIFY (HEIGHT),
-    "--steps", "2", "--snapshot-every", "1",
+    "--preset", "seed-exact", "--steps", "2", "--snapshot-every", "1",
   };
 
   g_ptr_array_add (argv, (char *) g_getenv ("IMPASTO_CLI"));

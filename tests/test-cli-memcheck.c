@@ -87,7 +87,8 @@ run_memcheck (Fixture    *f,
     error_exitcode, suppressions,
     g_getenv ("IMPASTO_CLI"),
     "--content", f->content, "--style", f->style, "--output", f->output, "--model", model,
-    "--width", "40", "--height", "28", "--steps", "3", "--snapshot-every", "1",
+    "--width", "40", "--height", "28", "--preset", "seed-exact", "--steps", "3",
+    "--snapshot-every", "1",
     "--threads", "1", extra_flag, extra_value, NULL,
   };
 

@@ -115,17 +115,26 @@ test_layers (void)
   impasto_layer_list_clear (&list);
 }
 
-/* The window's GSettings keys: every parameter it keeps, with the table's default and range. */
+/* The window's GSettings keys: every parameter it keeps, with the table's range, and the
+ * table's default under the default preset, which is the key "preset"'s own. */
 static void
 test_schema (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (source, APPLICATION_ID,
                                                                        TRUE);
+  g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
+  g_autoptr(GSettingsSchemaKey) preset_key = NULL;
+  g_autoptr(GVariant) preset = NULL;
   const ImpastoParamSpec *specs;
   guint n_specs;
 
   g_assert_nonnull (schema);
+  preset_key = g_settings_schema_get_key (schema, "preset");
+  preset = g_settings_schema_key_get_default_value (preset_key);
+  g_assert_cmpstr (g_variant_get_string (preset, NULL), ==,
+                   impasto_preset_get_info (IMPASTO_PRESET_DEFAULT)->name);
+  impasto_preset_apply (IMPASTO_PRESET_DEFAULT, defaults);
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     {
@@ -149,7 +158,7 @@ test_schema (void)
       value = g_settings_schema_key_get_default_value (key);
       g_assert_cmpfloat (spec->type == IMPASTO_PARAM_DOUBLE ? g_variant_get_double (value)
                                                             : g_variant_get_uint32 (value),
-                         ==, spec->default_value);
+                         ==, impasto_param_get_value (defaults, spec));
 
       range = g_settings_schema_key_get_range (key);
       g_variant_get (range, "(&sv)", &kind, &limits);

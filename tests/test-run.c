@@ -282,6 +282,27 @@ test_divergence (Fixture       *f,
   g_assert_cmpuint (image->width, ==, WIDTH);
 }
 
+/* The photo painted in its own style, from the photo: the start is the answer (a zero
+ * gradient), so L-BFGS ends there at once, which is a result and not a stall. */
+static void
+test_start_at_minimum (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoImage) image = NULL;
+
+  f->params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
+  f->params->init = IMPASTO_INIT_CONTENT;
+  run = impasto_run_new (f->network, f->params, f->content, f->content, &error);
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  image = impasto_run_dup_image (run);
+  g_assert_cmpmem (image->pixels, impasto_image_get_n_bytes (image), f->content->pixels,
+                   impasto_image_get_n_bytes (f->content));
+}
+
 static void
 test_invalid (Fixture       *f,
               gconstpointer  data)
@@ -499,6 +520,7 @@ main (int    argc,
   ADD ("cancel/in-callback", test_cancel_in_callback);
   ADD ("cancel/from-thread", test_cancel_from_thread);
   ADD ("divergence", test_divergence);
+  ADD ("start-at-minimum", test_start_at_minimum);
   ADD ("invalid", test_invalid);
   ADD ("lbfgs/beats-adam-per-evaluation", test_lbfgs_beats_adam);
   ADD ("scales/cancel", test_scales_cancel);

@@ -9,6 +9,7 @@
 
 #include "impasto-params.h"
 #include "impasto-recipe.h"
+#include "impasto-preset.h"
 #include "window-fixtures.h"
 
 static GtkWidget *
@@ -25,22 +26,25 @@ find_row (ImpastoWindow *window,
   return NULL;
 }
 
-/* One row per parameter of the table that is neither a main control nor the preset's, of
- * the kind its type asks for, within its range. */
+/* One row per parameter of the table that has no main control and is not the save dialog's,
+ * of the kind its type asks for, within its range, at the chosen preset's value. */
 static void
 test_rows_follow_the_table (void)
 {
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(ImpastoRunParams) expected = impasto_run_params_new ();
   ImpastoWindow *window = new_ready_window ();
   const ImpastoParamSpec *specs;
   guint n_specs;
   guint n_advanced = 0;
 
+  impasto_preset_apply (g_settings_get_enum (settings, "preset"), expected);
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     {
       GtkWidget *row = find_row (window, specs[i].name);
 
-      if (specs[i].flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SCHEDULE | IMPASTO_PARAM_SAVING))
+      if (specs[i].flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SAVING))
         {
           g_assert_null (row);
           continue;
@@ -48,7 +52,11 @@ test_rows_follow_the_table (void)
       n_advanced++;
       g_assert_nonnull (row);
       if (specs[i].type == IMPASTO_PARAM_ENUM)
-        g_assert_true (GTK_IS_DROP_DOWN (row));
+        {
+          g_assert_true (GTK_IS_DROP_DOWN (row));
+          g_assert_cmpfloat (gtk_drop_down_get_selected (GTK_DROP_DOWN (row)), ==,
+                             impasto_param_get_value (expected, &specs[i]));
+        }
       else if (specs[i].type == IMPASTO_PARAM_LAYERS)
         g_assert_true (GTK_IS_ENTRY (row));
       else
@@ -56,12 +64,14 @@ test_rows_follow_the_table (void)
           GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (row));
 
           g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, specs[i].maximum);
-          g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, specs[i].default_value);
+          g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==,
+                             impasto_param_get_value (expected, &specs[i]));
         }
     }
   g_assert_cmpuint (window->advanced_rows->len, ==, n_advanced);
   g_assert_nonnull (find_row (window, "seed"));
   g_assert_nonnull (find_row (window, "style-layers"));
+  g_assert_nonnull (find_row (window, "optimizer"));
   g_assert_false (gtk_expander_get_expanded (window->advanced_expander));
 
   destroy_window (window);
@@ -109,7 +119,7 @@ test_round_trip (void)
   /* A recipe's own values take the rows. */
   recipe->learning_rate = 0.25;
   recipe->seed = 99;
-  impasto_window_set_base_params (window, recipe, 2);
+  impasto_window_set_base_params (window, recipe);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "lr"))),
                      ==, 0.25);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_row (window, "seed"))),
@@ -207,6 +217,7 @@ test_steer_while_painting (void)
   ImpastoWindow *window;
   GtkWidget *tv_weight;
   GtkWidget *seed;
+  double start_tv_weight;
   const ImpastoSteer *steer;
   ImpastoJob *job;
 
@@ -215,6 +226,8 @@ test_steer_while_painting (void)
   tv_weight = find_row (window, "tv-weight");
   seed = find_row (window, "seed");
   g_assert_true (gtk_widget_get_sensitive (seed));
+  start_tv_weight = gtk_spin_button_get_value (GTK_SPIN_BUTTON (tv_weight));
+  g_assert_cmpfloat (start_tv_weight, !=, 2.5);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   job = impasto_window_get_job (window);
   g_assert_true (gtk_widget_get_sensitive (tv_weight));
@@ -232,7 +245,7 @@ test_steer_while_painting (void)
   recipe_text = impasto_job_dup_recipe_text (job);
   recipe = impasto_recipe_from_text (recipe_text, -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (recipe->params->tv_weight, ==, 0);
+  g_assert_cmpfloat (recipe->params->tv_weight, ==, start_tv_weight);
   g_assert_cmpuint (recipe->steering->len, ==, 1);
   steer = &g_array_index (recipe->steering, ImpastoSteer, 0);
   g_assert_cmpstr (steer->name, ==, "tv-weight");
@@ -247,6 +260,45 @@ test_steer_while_painting (void)
   g_assert_false (g_str_has_prefix (gtk_widget_get_tooltip_text (seed), "Takes effect"));
   destroy_window (window);
   g_settings_reset (settings, "advanced");
+}
+
+/* Choosing a preset sets the rows of what it chooses, as it sets the steps; the user's change
+ * of one then reaches Start, and Reset Advanced brings the preset's values back, not the
+ * table's. */
+static void
+test_preset_sets_rows (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  ImpastoWindow *window = new_ready_window ();
+  GtkDropDown *optimizer;
+  GtkDropDown *resample;
+  GtkDropDown *pooling;
+  const ImpastoRunParams *params;
+
+  optimizer = GTK_DROP_DOWN (find_row (window, "optimizer"));
+  resample = GTK_DROP_DOWN (find_row (window, "resample"));
+  pooling = GTK_DROP_DOWN (find_row (window, "pooling"));
+  g_settings_set_enum (settings, "preset", IMPASTO_PRESET_SEED_EXACT);
+  g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_ADAM);
+  g_assert_cmpuint (gtk_drop_down_get_selected (resample), ==, IMPASTO_RESAMPLE_TRIANGLE);
+  g_assert_cmpuint (gtk_drop_down_get_selected (pooling), ==, IMPASTO_POOLING_MAX);
+  g_settings_set_enum (settings, "preset", IMPASTO_PRESET_DRAFT);
+  g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_LBFGS);
+  g_assert_cmpuint (gtk_drop_down_get_selected (resample), ==, IMPASTO_RESAMPLE_BOX);
+  g_assert_cmpuint (gtk_drop_down_get_selected (pooling), ==, IMPASTO_POOLING_AVG);
+
+  gtk_drop_down_set_selected (optimizer, IMPASTO_OPTIMIZER_ADAM);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  params = impasto_job_get_params (impasto_window_get_job (window));
+  g_assert_cmpint (params->optimizer, ==, IMPASTO_OPTIMIZER_ADAM);
+  g_assert_cmpuint (params->steps, ==, impasto_preset_get_info (IMPASTO_PRESET_DRAFT)->steps);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+
+  impasto_window_write_advanced (window, NULL);
+  g_assert_cmpuint (gtk_drop_down_get_selected (optimizer), ==, IMPASTO_OPTIMIZER_LBFGS);
+  destroy_window (window);
+  g_settings_reset (settings, "advanced");
+  g_settings_reset (settings, "preset");
 }
 
 /* At 1000x700 with the section open, the main controls keep their place in the window. */
@@ -299,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/impasto/gui/advanced/round-trip", test_round_trip);
   g_test_add_func ("/impasto/gui/advanced/invalid-layers", test_invalid_layers);
   g_test_add_func ("/impasto/gui/advanced/stale-setting", test_stale_setting);
+  g_test_add_func ("/impasto/gui/advanced/preset-sets-rows", test_preset_sets_rows);
   g_test_add_func ("/impasto/gui/advanced/main-controls-stay", test_main_controls_stay);
   g_test_add_func ("/impasto/gui/advanced/steer-while-painting", test_steer_while_painting);
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "impasto-params.h"
+#include "impasto-preset.h"
 #include "window-fixtures.h"
 
 /* Every setting Reset to Defaults touches: the parameters the window keeps, the preset and
@@ -35,7 +36,6 @@ typedef struct
   GArray           *controls;
   guint             preset;
   ImpastoRunParams *base_params;
-  guint             base_preset;
 } State;
 
 static void
@@ -82,7 +82,6 @@ state_read (State         *state,
   state->preset = gtk_drop_down_get_selected (window->preset_dropdown);
   if (window->base_params != NULL)
     state->base_params = impasto_run_params_copy (window->base_params);
-  state->base_preset = window->base_preset;
 }
 
 /* Value by value. */
@@ -131,7 +130,6 @@ assert_state (ImpastoWindow *window,
       }
 
   g_assert_cmpuint (state.preset, ==, expected->preset);
-  g_assert_cmpuint (state.base_preset, ==, expected->base_preset);
   if (expected->base_params == NULL)
     {
       g_assert_null (state.base_params);
@@ -195,7 +193,7 @@ set_everything (ImpastoWindow *window,
   g_settings_set_boolean (settings, "keep-aspect", TRUE);
   recipe->learning_rate = 0.25;
   recipe->n_scales = 2;
-  impasto_window_set_base_params (window, recipe, 0);
+  impasto_window_set_base_params (window, recipe);
 }
 
 /* Reset changes everything; Undo brings every value back exactly, the keep-aspect height
@@ -218,12 +216,13 @@ test_undo_restores_everything (void)
   assert_offers_undo (window, TRUE);
   g_assert_cmpfloat (param_value (window, "alpha"), ==, 1);
   g_assert_cmpfloat (param_value (window, "beta"), ==, 500);
-  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
-  g_assert_cmpfloat (param_value (window, "snapshot-every"), ==, 50);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 100);
+  g_assert_cmpfloat (param_value (window, "snapshot-every"), ==, 2);
   g_assert_cmpfloat (param_value (window, "width"), ==, 450);
   g_assert_cmpfloat (param_value (window, "height"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
-  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==,
+                    IMPASTO_PRESET_BALANCED);
   g_assert_null (window->base_params);
 
   /* Reset again: the way back is still to before the first. */
@@ -277,7 +276,7 @@ test_undo_goes (void)
 
   set_everything (window, settings);
   reset (window);
-  impasto_window_set_base_params (window, NULL, 1);
+  impasto_window_set_base_params (window, NULL);
   assert_offers_undo (window, FALSE);
   g_assert_cmpfloat (param_value (window, "beta"), ==, 500);
 

@@ -97,7 +97,7 @@ test_deepest_layer (void)
   g_assert_true (impasto_layer_list_parse (&params->content_layers, "conv5_3", NULL));
   g_assert_true (impasto_layer_list_parse (&params->style_layers, "conv1_1,conv5_4", NULL));
   params->tv_weight = 2.5;
-  impasto_window_set_base_params (window, params, IMPASTO_PRESET_DEFAULT);
+  impasto_window_set_base_params (window, params);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   wait_until (has_failed_or_steps, window, "a few steps, or the run failed");
 

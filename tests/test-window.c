@@ -17,6 +17,7 @@
 #include "impasto-background.h"
 #include "impasto-fixture.h"
 #include "impasto-model-path.h"
+#include "impasto-preset.h"
 #include "impasto-window-private.h"
 #include "main-loop-meter.h"
 #include "window-fixtures.h"
@@ -539,8 +540,9 @@ test_window_settings_and_defaults (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
   g_assert_cmpfloat (param_value (window, "alpha"), ==, 1.0);
   g_assert_cmpfloat (param_value (window, "beta"), ==, 500.0);
-  g_assert_cmpfloat (param_value (window, "noise"), ==, 0.5);
-  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
+  /* Balanced's: from the photo, 100 steps. */
+  g_assert_cmpfloat (param_value (window, "noise"), ==, 0);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 100);
   g_assert_cmpfloat (param_value (window, "width"), ==, 450);
   g_assert_cmpfloat (param_value (window, "height"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "keep-aspect"));
@@ -623,24 +625,26 @@ assert_run_params (ImpastoWindow    *window,
   wait_until (background_idle_and_job_done, window, "the run has stopped");
 }
 
-/* Quality as impasto-cli's --preset has it: draft and balanced are L-BFGS for 50 and 120 steps,
- * seed-exact the seed's Adam for 3000. Choosing one sets the steps; the steps changed after
- * that are the run's, with the preset's optimiser, as --preset with --steps; Draft and Balanced
- * start from the photo, Seed-exact from the seed's half noise; and the choice is
- * remembered without undoing the steps. */
+/* Quality as impasto-cli's --preset has it: draft and balanced are L-BFGS for 50 and 100 steps,
+ * seed-exact the seed's Adam for 3000; Balanced is the first choice. Choosing one sets the
+ * steps; the steps changed after that are the run's, with the preset's optimiser, as --preset
+ * with --steps; Draft and Balanced start from the photo, Seed-exact from the seed's half
+ * noise; and the choice is remembered without undoing the steps. */
 static void
 test_window_presets (void)
 {
+  /* From Balanced on, each choice a change. */
   static const struct {
+    ImpastoPreset     preset;
     const char       *name;
     ImpastoOptimizer  optimizer;
     guint             steps;
     guint             snapshot_every;
     double            noise;
   } expected[] = {
-    { "draft", IMPASTO_OPTIMIZER_LBFGS, 50, 1, 0 },
-    { "balanced", IMPASTO_OPTIMIZER_LBFGS, 120, 2, 0 },
-    { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000, 50, 0.5 },
+    { IMPASTO_PRESET_SEED_EXACT, "seed-exact", IMPASTO_OPTIMIZER_ADAM, 3000, 50, 0.5 },
+    { IMPASTO_PRESET_DRAFT, "draft", IMPASTO_OPTIMIZER_LBFGS, 50, 1, 0 },
+    { IMPASTO_PRESET_BALANCED, "balanced", IMPASTO_OPTIMIZER_LBFGS, 100, 2, 0 },
   };
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   ImpastoWindow *window;
@@ -648,16 +652,16 @@ test_window_presets (void)
   g_settings_reset (settings, "preset");
   set_small_run_settings ();
   window = new_ready_window ();
-  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==,
+                    IMPASTO_PRESET_BALANCED);
   /* Loading the setting left the steps as they were. */
   g_assert_cmpfloat (param_value (window, "steps"), ==, 10000);
 
-  /* From seed-exact on, every choice is a change. */
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
       g_autofree char *name = NULL;
 
-      gtk_drop_down_set_selected (window->preset_dropdown, i);
+      gtk_drop_down_set_selected (window->preset_dropdown, expected[i].preset);
       name = g_settings_get_string (settings, "preset");
       g_assert_cmpstr (name, ==, expected[i].name);
       g_assert_cmpfloat (param_value (window, "steps"), ==,
@@ -682,12 +686,14 @@ test_window_presets (void)
   /* A preset set from elsewhere (dconf, another window) is the window's choice too. */
   g_settings_set_string (settings, "preset", "balanced");
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 1);
-  g_assert_cmpfloat (param_value (window, "steps"), ==, 120);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 100);
 
+  g_settings_set_string (settings, "preset", "seed-exact");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-defaults", NULL);
-  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==, 2);
-  g_assert_cmpfloat (param_value (window, "steps"), ==, 3000);
-  assert_run_params (window, IMPASTO_OPTIMIZER_ADAM, 3000);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==,
+                    IMPASTO_PRESET_BALANCED);
+  g_assert_cmpfloat (param_value (window, "steps"), ==, 100);
+  assert_run_params (window, IMPASTO_OPTIMIZER_LBFGS, 100);
 
   destroy_window (window);
 }

@@ -131,10 +131,13 @@ static char *
 describe_param (const ImpastoParamSpec *spec)
 {
   g_autoptr(ImpastoRunParams) defaults = impasto_run_params_new ();
-  g_autofree char *range = impasto_param_describe_range (spec);
-  g_autofree char *value = impasto_param_to_string (defaults, spec);
+  g_autofree char *range = NULL;
+  g_autofree char *value = NULL;
   g_autofree char *shown = NULL;
 
+  impasto_preset_apply (IMPASTO_PRESET_DEFAULT, defaults);
+  range = impasto_param_describe_range (spec);
+  value = impasto_param_to_string (defaults, spec);
   if (spec->unit != NULL)
     shown = g_strdup_printf ("%s %s", value, _(spec->unit));
   if (is_init (spec))
@@ -142,9 +145,11 @@ describe_param (const ImpastoParamSpec *spec)
     return g_strdup_printf (_("%s; %s, or an image FILE, resized to the output (default: %s)"),
                             _(spec->help), range, value);
   if (spec->flags & IMPASTO_PARAM_SCHEDULE)
-    /* Translators: an option's help: what it does, its range and its default value. */
-    return g_strdup_printf (_("%s; %s (default: the preset's, else %s)"), _(spec->help), range,
-                            shown != NULL ? shown : value);
+    /* Translators: an option's help: what it does, its range, its value under the default
+     * preset and that preset's name. */
+    return g_strdup_printf (_("%s; %s (default: the preset's; %s with “%s”)"), _(spec->help),
+                            range, shown != NULL ? shown : value,
+                            impasto_preset_get_info (IMPASTO_PRESET_DEFAULT)->name);
 
   /* Translators: an option's help: what it does, its range and its default value. */
   return g_strdup_printf (_("%s; %s (default: %s)"), _(spec->help), range,
@@ -197,10 +202,10 @@ parse_options (Options  *options,
         "$XDG_DATA_HOME/impasto/imagenet-vgg-verydeep-19.mat, then the system data dirs)"),
       _("FILE") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
-      _("“draft” (L-BFGS, 50 steps, from the photo), “balanced” (L-BFGS, 120 steps, from the "
-        "photo) or “seed-exact” (Adam, 3000 steps, from the seed's half noise) chooses the "
-        "optimizer, scales, steps, snapshot interval, noise and resampling; the options for "
-        "those override it"),
+      _("“draft” (L-BFGS, 50 steps, from the photo), “balanced” (the default: L-BFGS, 100 "
+        "steps, from the photo) or “seed-exact” (Adam, 3000 steps, from the seed's half noise) "
+        "chooses the optimizer, scales, steps, snapshot interval, noise, resampling, smoothing "
+        "and pooling; the options for those override it"),
       _("NAME") },
     { "recipe", 'r', 0, G_OPTION_ARG_FILENAME, &options->recipe_path,
       _("Make a picture again from its recipe: a result of Impasto's (PNG or JPEG) or a recipe "
@@ -454,8 +459,8 @@ set_start_file (ImpastoRecipe *recipe,
   return TRUE;
 }
 
-/* The recipe's values (the seed's without one), then the preset's, then the options given,
- * the last one of each kind winning. */
+/* The recipe's values (the default preset's without one), then the preset's, then the options
+ * given, the last one of each kind winning. */
 static ImpastoRecipe *
 make_recipe (const Options       *options,
              const ImpastoRecipe *base,
@@ -468,6 +473,8 @@ make_recipe (const Options       *options,
 
   if (options->preset != NULL && impasto_preset_from_name (options->preset, &preset))
     impasto_preset_apply (preset, params);
+  else if (base == NULL)
+    impasto_preset_apply (IMPASTO_PRESET_DEFAULT, params);
 
   for (guint i = 0; i < options->given->len; i++)
     {

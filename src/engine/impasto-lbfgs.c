@@ -305,8 +305,10 @@ impasto_lbfgs_step (ImpastoLbfgs         *lbfgs,
       t = first_direction (lbfgs, grad, first_step);
       gd = dot (grad, lbfgs->d, n);
     }
+  if (gd == 0)
+    return IMPASTO_LBFGS_AT_MINIMUM;
   if (!(gd < 0))
-    return IMPASTO_LBFGS_STALLED;   /* a zero gradient: nothing to do */
+    return IMPASTO_LBFGS_STALLED;   /* not a number */
 
   memcpy (lbfgs->x0, x, n * sizeof (float));
   memcpy (lbfgs->g0, grad, n * sizeof (float));

@@ -23,6 +23,7 @@ typedef enum
 {
   IMPASTO_LBFGS_MOVED,       /* x, loss and grad are the new point */
   IMPASTO_LBFGS_STALLED,     /* no trial point lowered the loss: x is unchanged */
+  IMPASTO_LBFGS_AT_MINIMUM,  /* the gradient is zero: x is unchanged, and already the answer */
   IMPASTO_LBFGS_CANCELLED,   /* x is unchanged */
 } ImpastoLbfgsResult;
 

@@ -105,12 +105,13 @@ static const ImpastoParamSpec specs[] = {
     N_("Colour matching"),
     N_("Give the painting the photo's colours before the run: none, each channel's histogram, "
        "or their mean and covariance (linear)"), 2 },
-  { "tv-weight", IMPASTO_PARAM_DOUBLE, IMPASTO_PARAM_STEERABLE | IMPASTO_PARAM_LOGARITHMIC,
+  { "tv-weight", IMPASTO_PARAM_DOUBLE,
+    IMPASTO_PARAM_STEERABLE | IMPASTO_PARAM_LOGARITHMIC | IMPASTO_PARAM_SCHEDULE,
     OFFSET (tv_weight), 0, 0, 1000, 1, NULL, NULL, "X", NULL,
     N_("Smoothing (TV)"),
     N_("Weight of the total variation, the squared differences of neighbouring pixels "
        "(0 to 255): smooths out speckles"), 2 },
-  { "pooling", IMPASTO_PARAM_ENUM, 0, OFFSET (pooling),
+  { "pooling", IMPASTO_PARAM_ENUM, IMPASTO_PARAM_SCHEDULE, OFFSET (pooling),
     IMPASTO_POOLING_MAX, 0, G_N_ELEMENTS (pooling_nicks) - 2, 1, pooling_nicks, NULL, "NAME",
     NULL,
     N_("Pooling"), N_("How the network shrinks its maps: max (the seed's) or avg, which "

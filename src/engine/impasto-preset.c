@@ -13,11 +13,15 @@
 #include "impasto-params.h"
 #include "impasto-preset.h"
 
+#define LOOK "noise=0;pooling=avg;tv-weight=0.2"
+
 static const ImpastoPresetInfo presets[IMPASTO_N_PRESETS] = {
   /* Started from the photo itself: from the seed's half noise, L-BFGS leaves pixel speckle
-   * over the picture and dissolves more of the scene (see the README's contact sheet). */
-  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1, "noise=0" },
-  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 120, 2, "noise=0" },
+   * over the picture and dissolves more of the scene. Average pooling paints the painting's
+   * strokes stronger and longer with the scene still standing (see the README's contact
+   * sheet). */
+  [IMPASTO_PRESET_DRAFT] = { "draft", IMPASTO_OPTIMIZER_LBFGS, 1, 50, 1, LOOK },
+  [IMPASTO_PRESET_BALANCED] = { "balanced", IMPASTO_OPTIMIZER_LBFGS, 1, 100, 2, LOOK },
   /* The seed resized its inputs with scipy.misc.imresize: PIL's bilinear. */
   [IMPASTO_PRESET_SEED_EXACT] = { "seed-exact", IMPASTO_OPTIMIZER_ADAM, 1, 3000, 50,
                                   "resample=triangle" },

@@ -19,8 +19,9 @@ typedef enum
 
 #define IMPASTO_N_PRESETS 3
 
-/* What impasto_run_params_new() gives, the seed's schedule. */
-#define IMPASTO_PRESET_DEFAULT IMPASTO_PRESET_SEED_EXACT
+/* What both front ends start with: impasto-cli without --preset or --recipe, the window's
+ * setting. impasto_run_params_new() gives the seed's schedule, Seed-exact's. */
+#define IMPASTO_PRESET_DEFAULT IMPASTO_PRESET_BALANCED
 
 typedef struct
 {

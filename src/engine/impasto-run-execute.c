@@ -396,6 +396,7 @@ typedef enum
 {
   ADVANCE_MOVED,
   ADVANCE_CONVERGED,   /* L-BFGS found no lower point, twice */
+  ADVANCE_AT_MINIMUM,  /* the gradient is zero: the image is the answer already */
   ADVANCE_STOPPED,     /* moved, then cancelled before the new point was evaluated */
   ADVANCE_CANCELLED,   /* cancelled before moving */
 } Advance;
@@ -413,6 +414,8 @@ advance_lbfgs (ImpastoRun *run)
 
       if (result == IMPASTO_LBFGS_MOVED)
         return ADVANCE_MOVED;
+      if (result == IMPASTO_LBFGS_AT_MINIMUM)
+        return ADVANCE_AT_MINIMUM;
 
       /* x and the loss are back where they were; so must their parts be */
       run->content_loss = content;
@@ -628,7 +631,7 @@ run_scale (ImpastoRun     *run,
                        "Try a lower learning rate", run->evaluations);
           return FALSE;
         }
-      if (result == ADVANCE_CONVERGED)
+      if (result == ADVANCE_CONVERGED || result == ADVANCE_AT_MINIMUM)
         {
           if (output_size)
             report (run, reporter, TRUE);

@@ -4,7 +4,8 @@
  * The rows are made from impasto_params_get_specs(), so a parameter added to the table shows
  * here with no change to the window. They are the only source of those values: Start and Save
  * read them, a recipe opened sets them, and the "advanced" key (name -> text, as recipes write
- * it) keeps them across sessions. The preset's own choices (optimiser, scales) stay with it.
+ * it) keeps them across sessions. Choosing a preset sets the rows of what it chooses
+ * (optimiser, scales, smoothing…), as it sets the steps.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,15 +15,24 @@
 #include <glib/gi18n.h>
 
 #include "impasto-params.h"
+#include "impasto-preset.h"
 #include "impasto-window-private.h"
 
-/* The main panel's controls are the SETTING ones; the preset chooses the SCHEDULE ones; the
- * SAVING ones belong to the save dialog. */
+/* The main panel's controls are the SETTING ones; the SAVING ones belong to the save dialog. */
 gboolean
 impasto_window_param_is_advanced (const ImpastoParamSpec *spec)
 {
-  return (spec->flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SCHEDULE
-                         | IMPASTO_PARAM_SAVING)) == 0;
+  return (spec->flags & (IMPASTO_PARAM_SETTING | IMPASTO_PARAM_SAVING)) == 0;
+}
+
+/* The table's defaults with the chosen preset's schedule: what the rows hold untouched. */
+static ImpastoRunParams *
+preset_defaults (ImpastoWindow *self)
+{
+  ImpastoRunParams *params = impasto_run_params_new ();
+
+  impasto_preset_apply (g_settings_get_enum (self->settings, "preset"), params);
+  return params;
 }
 
 static const ImpastoParamSpec *
@@ -87,6 +97,24 @@ impasto_window_read_advanced (ImpastoWindow    *self,
   return TRUE;
 }
 
+/* The rows whose parameters have all of flags set (all rows for 0). */
+static void
+write_rows (ImpastoWindow          *self,
+            const ImpastoRunParams *params,
+            ImpastoParamFlags       flags)
+{
+  self->advanced_loading = TRUE;
+  for (guint i = 0; i < self->advanced_rows->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (self->advanced_rows, i);
+
+      if ((row_spec (widget)->flags & flags) == flags)
+        write_row (widget, params);
+    }
+  self->advanced_loading = FALSE;
+  impasto_window_advanced_changed (self);
+}
+
 void
 impasto_window_write_advanced (ImpastoWindow          *self,
                                const ImpastoRunParams *params)
@@ -94,12 +122,15 @@ impasto_window_write_advanced (ImpastoWindow          *self,
   g_autoptr(ImpastoRunParams) defaults = NULL;
 
   if (params == NULL)
-    params = defaults = impasto_run_params_new ();
-  self->advanced_loading = TRUE;
-  for (guint i = 0; i < self->advanced_rows->len; i++)
-    write_row (g_ptr_array_index (self->advanced_rows, i), params);
-  self->advanced_loading = FALSE;
-  impasto_window_advanced_changed (self);
+    params = defaults = preset_defaults (self);
+  write_rows (self, params, 0);
+}
+
+void
+impasto_window_write_advanced_schedule (ImpastoWindow          *self,
+                                        const ImpastoRunParams *params)
+{
+  write_rows (self, params, IMPASTO_PARAM_SCHEDULE);
 }
 
 /* The rows as the "advanced" key keeps them; a row that holds no value is left out. */
@@ -126,12 +157,12 @@ save_advanced (ImpastoWindow *self)
 }
 
 /* Entries of an older version or edited by hand that no longer parse are dropped quietly:
- * the row keeps its default. */
+ * the row keeps its default, or the preset's value for what the preset chooses. */
 static void
 load_advanced (ImpastoWindow *self)
 {
   g_autoptr(GVariant) saved = g_settings_get_value (self->settings, "advanced");
-  g_autoptr(ImpastoRunParams) params = impasto_run_params_new ();
+  g_autoptr(ImpastoRunParams) params = preset_defaults (self);
   GVariantIter iter;
   const char *name;
   const char *text;

@@ -119,7 +119,6 @@ struct _ImpastoWindow
   /* The parameters the window has no control for, from a recipe opened; and the preset it
    * chose then, with which its optimiser and scales hold. NULL: the defaults. */
   ImpastoRunParams     *base_params;
-  guint                 base_preset;
 
   /* Reset to Defaults' way back, while the notice offers it (impasto-window-reset.c) */
   GtkRevealer          *reset_revealer;
@@ -169,9 +168,12 @@ void     impasto_window_init_advanced     (ImpastoWindow          *self);
 gboolean impasto_window_read_advanced     (ImpastoWindow          *self,
                                            ImpastoRunParams       *params,
                                            GError                **error);
-/* params NULL: the defaults. */
+/* params NULL: the defaults, with the chosen preset's schedule. */
 void     impasto_window_write_advanced    (ImpastoWindow          *self,
                                            const ImpastoRunParams *params);
+/* Only the rows of what a preset chooses. */
+void     impasto_window_write_advanced_schedule (ImpastoWindow          *self,
+                                                 const ImpastoRunParams *params);
 void     impasto_window_advanced_changed  (ImpastoWindow          *self);
 void     impasto_window_set_advanced_running (ImpastoWindow       *self,
                                               gboolean             running);
@@ -198,8 +200,7 @@ void impasto_window_compact_model      (ImpastoWindow      *self);
 void impasto_window_keep_full_model    (ImpastoWindow      *self);
 
 void impasto_window_set_base_params    (ImpastoWindow      *self,
-                                        const ImpastoRunParams *params,
-                                        guint               preset);
+                                        const ImpastoRunParams *params);
 
 /* impasto-window-unsaved.c */
 void      impasto_window_class_unsaved_init (ImpastoWindowClass *klass);

@@ -54,7 +54,7 @@ restore_controls (ImpastoWindow          *self,
                                 impasto_param_get_value (params, &specs[i]));
 
   /* What the window has no control for comes from the recipe too. */
-  impasto_window_set_base_params (self, params, preset);
+  impasto_window_set_base_params (self, params);
 }
 
 static void

@@ -21,7 +21,6 @@ struct _ImpastoResetUndo
   GPtrArray        *before;       /* the user's values, NULL where the default was */
   GPtrArray        *after;        /* the values the reset left */
   ImpastoRunParams *base_params;
-  guint             base_preset;
   /* The style images, which Reset leaves at the first one alone */
   guint             n_styles;
   GFile            *style_files[IMPASTO_MAX_STYLES];    /* NULL for an empty picker */
@@ -162,7 +161,6 @@ impasto_window_reset_defaults (ImpastoWindow *self)
   undo->after = g_ptr_array_new_with_free_func (variant_unref0);
   if (self->base_params != NULL)
     undo->base_params = impasto_run_params_copy (self->base_params);
-  undo->base_preset = self->base_preset;
 
   /* All read before any is reset: the preset's sets the steps. */
   for (guint i = 0; i < undo->keys->len; i++)
@@ -170,7 +168,7 @@ impasto_window_reset_defaults (ImpastoWindow *self)
                      g_settings_get_user_value (self->settings, g_ptr_array_index (undo->keys, i)));
   for (guint i = 0; i < undo->keys->len; i++)
     g_settings_reset (self->settings, g_ptr_array_index (undo->keys, i));
-  impasto_window_set_base_params (self, NULL, 0);
+  impasto_window_set_base_params (self, NULL);
   keep_styles (undo, self->style_list);
   impasto_style_list_set_n_styles (self->style_list, 1);
   impasto_style_list_set_weight (self->style_list, 0, 1);
@@ -205,7 +203,7 @@ impasto_window_undo_reset (ImpastoWindow *self)
       else
         g_settings_reset (self->settings, key);
     }
-  impasto_window_set_base_params (self, undo->base_params, undo->base_preset);
+  impasto_window_set_base_params (self, undo->base_params);
   restore_styles (undo, self->style_list);
 }
 

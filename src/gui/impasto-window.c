@@ -607,8 +607,7 @@ impasto_window_setup_params (ImpastoWindow *self)
 
 void
 impasto_window_set_base_params (ImpastoWindow          *self,
-                                const ImpastoRunParams *params,
-                                guint                   preset)
+                                const ImpastoRunParams *params)
 {
   /* A recipe opened: no reset is undone over it. */
   impasto_window_forget_reset (self);
@@ -616,7 +615,6 @@ impasto_window_set_base_params (ImpastoWindow          *self,
   g_clear_pointer (&self->base_params, impasto_run_params_free);
   if (params != NULL)
     self->base_params = impasto_run_params_copy (params);
-  self->base_preset = preset;
   /* The Advanced rows hold those parameters from now on. */
   impasto_window_write_advanced (self, params);
 }
@@ -633,20 +631,10 @@ impasto_window_dup_params (ImpastoWindow *self)
 
   impasto_window_update_output_size (self);
 
-  /* The preset's optimiser; the steps as the slider has them, as --preset with --steps. What
-   * a recipe's preset chooses without a control (optimiser, scales, resampling) stays the
-   * recipe's own while that preset is chosen. */
+  /* The preset's schedule, then the controls over it, as --preset with --steps: the
+   * Advanced rows hold what the preset chose, or what the user or a recipe set there. */
   impasto_preset_apply (preset, params);
   specs = impasto_params_get_specs (&n_specs);
-  if (self->base_params != NULL && preset == self->base_preset)
-    for (guint i = 0; i < n_specs; i++)
-      if ((specs[i].flags & IMPASTO_PARAM_SCHEDULE) && !(specs[i].flags & IMPASTO_PARAM_SETTING))
-        {
-          g_autofree char *text = impasto_param_to_string (self->base_params, &specs[i]);
-          gboolean ok = impasto_param_parse (params, &specs[i], text, NULL);
-
-          g_assert (ok);
-        }
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)
       {
@@ -857,8 +845,9 @@ preset_to_setting (const GValue       *value,
 }
 
 /* A preset chosen sets the controls it has a value for (the steps it stands for, how often the
- * preview follows them, the noise it starts from); the user may change them after. Only a
- * change of the setting does, not loading it: the values remembered stay as they were left. */
+ * preview follows them, the noise it starts from, and the Advanced rows of its optimiser,
+ * scales and look); the user may change them after. Only a change of the setting does, not
+ * loading it: the values remembered stay as they were left. */
 static void
 on_preset_changed (ImpastoWindow *self)
 {
@@ -872,6 +861,7 @@ on_preset_changed (ImpastoWindow *self)
     if ((specs[i].flags & IMPASTO_PARAM_SCHEDULE) && (specs[i].flags & IMPASTO_PARAM_SETTING))
       gtk_adjustment_set_value (impasto_window_get_param_adjustment (self, specs[i].name),
                                 impasto_param_get_value (params, &specs[i]));
+  impasto_window_write_advanced_schedule (self, params);
 }
 
 static void
