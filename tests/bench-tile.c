@@ -49,22 +49,6 @@ on_progress (const ImpastoProgress *p,
   t->last = g_get_monotonic_time ();
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, compare_doubles);
-  return values->len > 0 ? g_array_index (values, double, values->len / 2) : 0.0;
-}
-
 static ImpastoRunParams *
 case_params (const Case *c,
              guint       steps)
@@ -213,7 +197,7 @@ main (int   argc,
   for (guint i = 0; i < cases->len && !plan_only; i++)
     {
       Case *c = &g_array_index (cases, Case, i);
-      double mp = c->width * (double) c->height / 1e6, s = median (c->seconds);
+      double mp = c->width * (double) c->height / 1e6, s = test_median (c->seconds);
 
       if (i == 0)
         base = s / mp;

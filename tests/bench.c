@@ -104,22 +104,6 @@ on_progress (const ImpastoProgress *p,
   t->left = g_get_monotonic_time ();
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, values->len / 2);
-}
-
 /* FLOPs of one step counted as direct convolution: every conv forward, and its backward to
  * the input, at 2 * 9 * in * out * h * w each. */
 static double
@@ -224,8 +208,8 @@ measure (ImpastoNetwork *network,
   impasto_run_execute (t.run, on_progress, &t, NULL, &error);
   g_assert_no_error (error);
 
-  result->seconds = median (t.steps);
-  result->gemm = median (t.gemm);
+  result->seconds = test_median (t.steps);
+  result->gemm = test_median (t.gemm);
   result->flops = step_flops (network, impasto_run_get_n_stages (t.run), width, height);
   /* The run's own memory: the sgemm reference's matrices are the benchmark's. */
   result->rss_mb = t.rss_mb - sizeof (float) * ((double) GEMM_M * GEMM_K + (double) GEMM_K * GEMM_N

@@ -124,3 +124,19 @@ test_sha256_of_file (const char *path)
   g_assert_no_error (error);
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, size);
 }
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+test_median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return values->len > 0 ? g_array_index (values, double, values->len / 2) : 0.0;
+}

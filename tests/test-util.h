@@ -26,5 +26,7 @@ char         *test_make_tmpdir  (void);
 /* SHA-256 of a file's bytes, lower-case hex. */
 char         *test_sha256_of_file (const char *path);
 void          test_remove_tree  (const char *path);
+/* The median of values (doubles), which it sorts; 0 for none. For the benchmarks. */
+double        test_median       (GArray     *values);
 
 G_END_DECLS
