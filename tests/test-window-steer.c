@@ -394,12 +394,30 @@ answer (ImpastoWindow *window,
   g_assert_null (impasto_window_get_question (window));
 }
 
-/* The answer is acted on once the dialog is gone: a turn of the main loop. */
+static gboolean
+mark_done (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The answer is acted on from an idle once the dialog is gone. One of the same priority
+ * added after it is dispatched after it, in the same turn of the main loop; waiting for the
+ * main loop to have nothing left to do would instead race a run that posts every step. */
 static void
 settle (void)
 {
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  gboolean done = FALSE;
+
+  g_idle_add_full (G_PRIORITY_DEFAULT, mark_done, &done, NULL);
+  wait_until (is_done, &done, "the answer is acted on");
 }
 
 /* Closing asks first while no file holds the painting: Cancel keeps all, Discard closes. */

@@ -20,7 +20,10 @@
 static const char save_tag;
 
 /* Progress without a new picture is passed on at most this often, so that a small model
- * stepping a thousand times a second does not keep the main loop busy. */
+ * stepping a thousand times a second does not keep the main loop busy. A new picture is
+ * posted at once, but reaches the main thread no sooner than this after the one before:
+ * each costs the strip a thumbnail, and a main loop slower than the worker's steps would
+ * otherwise never be idle. */
 #define PROGRESS_INTERVAL_USEC (G_USEC_PER_SEC / 20)
 
 /* What the worker has to say since the main thread last listened. */
@@ -48,6 +51,7 @@ typedef struct
   GWeakRef      job;       /* dereferenced on the main thread only */
   Update       *pending;
   gboolean      posted;
+  gint64        taken;     /* when the main thread last took an update */
   ImpastoRun   *run;       /* once made; the job frees it */
   GArray       *steers;    /* ImpastoSteer for the run not made yet */
   gboolean      paused;
@@ -196,6 +200,7 @@ mailbox_take (Mailbox *mailbox)
     update->frames = impasto_frame_history_dup (mailbox->history);
   mailbox->history_changed = FALSE;
   mailbox->posted = FALSE;
+  mailbox->taken = g_get_monotonic_time ();
   g_mutex_unlock (&mailbox->mutex);
 
   return update;
@@ -336,11 +341,15 @@ deliver_cb (gpointer data)
 }
 
 /* Not g_main_context_invoke_full(): from a worker thread it may run the function right there
- * when the main thread happens not to own the context at that moment. */
+ * when the main thread happens not to own the context at that moment. The update waits
+ * delay_usec: it keeps gathering what comes meanwhile, and the newest is delivered even if
+ * the run pauses before then. */
 static void
-mailbox_post (Mailbox *mailbox)
+mailbox_post (Mailbox *mailbox,
+              gint64   delay_usec)
 {
-  GSource *source = g_idle_source_new ();
+  GSource *source = delay_usec > 0 ? g_timeout_source_new ((guint) (delay_usec / 1000) + 1)
+                                   : g_idle_source_new ();
 
   g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_callback (source, deliver_cb, mailbox_ref (mailbox), mailbox_unref);
@@ -376,6 +385,7 @@ on_progress (const ImpastoProgress *progress,
   };
   gboolean urgent = progress->snapshot != NULL || progress->step == progress->total_steps;
   gboolean post = FALSE;
+  gint64 delay = 0;
 
   g_mutex_lock (&mailbox->mutex);
 
@@ -405,14 +415,18 @@ on_progress (const ImpastoProgress *progress,
     }
 
   if (!mailbox->posted && (urgent || now - data->last_post >= PROGRESS_INTERVAL_USEC))
-    mailbox->posted = post = TRUE;
+    {
+      mailbox->posted = post = TRUE;
+      if (progress->step != progress->total_steps)
+        delay = MAX (mailbox->taken + PROGRESS_INTERVAL_USEC - now, 0);
+    }
 
   g_mutex_unlock (&mailbox->mutex);
 
   if (post)
     {
       data->last_post = now;
-      mailbox_post (mailbox);
+      mailbox_post (mailbox, delay);
     }
 }
 
