@@ -54,22 +54,13 @@ total_steps (ImpastoRun *run)
   return total;
 }
 
-static guint
-size_at_scale (guint size,
-               guint scale)
-{
-  for (guint s = 0; s < scale; s++)
-    size = impasto_scale_down_size (size);
-  return size;
-}
-
 static void
 set_scale (ImpastoRun *run,
            guint       scale)
 {
   run->scale = scale;
-  impasto_run_set_size (run, size_at_scale (run->params->width, scale),
-                        size_at_scale (run->params->height, scale));
+  impasto_run_set_size (run, impasto_size_at_scale (run->params->width, scale),
+                        impasto_size_at_scale (run->params->height, scale));
 }
 
 /* The seed writes np.clip (x + mean, 0, 255).astype ('uint8'), which truncates; a NaN becomes
@@ -226,7 +217,11 @@ check_styles (const ImpastoImage *const *styles,
       g_autofree char *what = n_styles > 1 ? g_strdup_printf ("style %u", i + 1)
                                            : g_strdup ("style");
 
-      if (!check_image (styles[i], what, params, error))
+      if (params->style_scale == 0 && !check_image (styles[i], what, params, error))
+        return FALSE;
+      if (params->style_scale > 0
+          && !impasto_run_params_check_style_size (params, styles[i]->width,
+                                                   styles[i]->height, error))
         return FALSE;
     }
   return TRUE;
@@ -257,6 +252,7 @@ impasto_run_new_blend (ImpastoNetwork             *network,
 {
   g_autoptr(ImpastoRun) run = NULL;
   g_autofree double *normalised = NULL;
+  guint style_sizes[IMPASTO_MAX_STYLES][2];
   gsize n_pixels;
 
   g_return_val_if_fail (network != NULL, NULL);
@@ -271,8 +267,15 @@ impasto_run_new_blend (ImpastoNetwork             *network,
   if (!impasto_run_params_validate (params, error)
       || (normalised = normalise_style_weights (weights, n_styles, error)) == NULL
       || !check_image (content, "content", params, error)
-      || !check_styles (styles, n_styles, params, error)
-      || !impasto_run_check_memory_for (network, params, n_styles, error))
+      || !check_styles (styles, n_styles, params, error))
+    return NULL;
+  for (guint i = 0; i < n_styles; i++)
+    {
+      style_sizes[i][0] = styles[i]->width;
+      style_sizes[i][1] = styles[i]->height;
+    }
+  if (!impasto_run_check_memory_sized (network, params, (const guint (*)[2]) style_sizes,
+                                       n_styles, error))
     return NULL;
 
   n_pixels = (gsize) 3 * params->width * params->height;

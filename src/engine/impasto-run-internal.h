@@ -45,7 +45,8 @@ struct _ImpastoRun
   ImpastoPool      *pool;
   float             mean[3];
   ImpastoImage     *content;       /* at the output size */
-  ImpastoImage    **styles;        /* n_styles of them, at the output size */
+  ImpastoImage    **styles;        /* n_styles of them, at the output size or their own
+                                    * (style_scale) */
   double           *style_weights; /* normalised to sum 1 */
   guint             n_styles;
   guint             n_stages;

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,13 +41,11 @@ is_loss_layer (const ImpastoLayerList *layers,
   return FALSE;
 }
 
-/* A convolution's weights as loaded, its weights transformed for its algorithm, and the
- * scratch it wants at h x w. */
-static void
-tally_conv (Tally              *tally,
-            const ImpastoLayer *layer,
-            guint               h,
-            guint               w)
+/* The algorithm is chosen for the output size, whatever size an image goes through it at. */
+static ImpastoConv
+conv_for (const ImpastoLayer *layer,
+          guint               h,
+          guint               w)
 {
   ImpastoConv conv = {
     .algorithm = impasto_run_choose_algorithm (layer->in_channels, layer->out_channels, h, w),
@@ -54,39 +53,101 @@ tally_conv (Tally              *tally,
     .out_c = layer->out_channels,
   };
 
-  tally->floats += (guint64) layer->in_channels * layer->out_channels * 9 + layer->out_channels;
-  tally->floats += impasto_conv_weights_size (conv.algorithm, conv.in_c, conv.out_c);
-  tally->workspace = MAX (tally->workspace, impasto_conv_workspace_size (&conv, h, w));
+  return conv;
+}
+
+static gboolean
+check_chain (ImpastoNetwork *network,
+             int             deepest,
+             GError        **error)
+{
+  guint c = 3;
+
+  for (int i = 0; i <= deepest; i++)
+    {
+      const ImpastoLayer *layer = impasto_network_get_layer (network, i);
+
+      if (layer->in_channels != c)
+        {
+          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                       "Layer “%s” expects %u channels but receives %u",
+                       layer->name, layer->in_channels, c);
+          return FALSE;
+        }
+      if (layer->kind == IMPASTO_LAYER_CONV)
+        c = layer->out_channels;
+    }
+
+  return TRUE;
+}
+
+/* Widens each stage's buffer (capacity) and the workspace to what an image of width x height
+ * needs, as impasto-run.c's allocate() does for the output and each style image. */
+static void
+widen (ImpastoNetwork *network,
+       int             deepest,
+       guint           width,
+       guint           height,
+       const guint     output[2],
+       gsize          *capacity,
+       gsize          *workspace)
+{
+  guint c = 3, h = height, w = width, out_h = output[1], out_w = output[0];
+
+  for (int i = 0; i <= deepest; i++)
+    {
+      const ImpastoLayer *layer = impasto_network_get_layer (network, i);
+
+      if (layer->kind == IMPASTO_LAYER_POOL)
+        {
+          h = impasto_pool_out_size (h);
+          w = impasto_pool_out_size (w);
+          out_h = impasto_pool_out_size (out_h);
+          out_w = impasto_pool_out_size (out_w);
+        }
+      else
+        {
+          ImpastoConv conv = conv_for (layer, out_h, out_w);
+
+          c = layer->out_channels;
+          *workspace = MAX (*workspace, impasto_conv_workspace_size (&conv, h, w));
+        }
+      capacity[i] = MAX (capacity[i], (gsize) c * h * w);
+    }
 }
 
 /* One stage's share: its output (floats when a loss reads it, else a byte per value for the
- * backward pass), its targets, and its convolution. */
+ * backward pass) at its capacity, its targets, and its convolution's weights as loaded and
+ * as transformed for its algorithm. */
 static void
 tally_stage (Tally                  *tally,
              const ImpastoRunParams *params,
              const ImpastoLayer     *layer,
-             guint                   c,
-             guint                   h,
-             guint                   w)
+             const guint             shape[3],
+             gsize                   capacity)
 {
-  gsize size = (gsize) c * h * w;
+  guint c = shape[0];
+  gsize output_size = (gsize) c * shape[1] * shape[2];
   gboolean content = is_loss_layer (&params->content_layers, layer->name);
   gboolean style = is_loss_layer (&params->style_layers, layer->name);
 
-  tally->max_stage = MAX (tally->max_stage, size);
+  tally->max_stage = MAX (tally->max_stage, capacity);
   if (content || style)
-    tally->floats += size;
+    tally->floats += capacity;
   else if (impasto_run_stage_needs_mask (params, layer))
-    tally->bytes += size;
+    tally->bytes += capacity;
   if (content)
-    tally->floats += size;
+    tally->floats += output_size;
   if (style)
     {
       tally->floats += (gsize) c * c;
       tally->max_gram = MAX (tally->max_gram, impasto_gram_size (c));
     }
   if (layer->kind == IMPASTO_LAYER_CONV)
-    tally_conv (tally, layer, h, w);
+    tally->floats += (guint64) layer->in_channels * layer->out_channels * 9
+                     + layer->out_channels
+                     + impasto_conv_weights_size (conv_for (layer, shape[1], shape[2]).algorithm,
+                                                  layer->in_channels, layer->out_channels);
 }
 
 /* Adam keeps two moments; L-BFGS its history of (s, y) pairs, a direction, the point and
@@ -111,9 +172,8 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
   return impasto_run_estimate_memory_for (network, params, 1, bytes, error);
 }
 
-/* Memory is planned for the output size, and the coarser scales reuse it. The style images'
- * Grams are computed one image after the other into the same buffers, so another style image
- * costs its 8-bit copy only. */
+/* Without the style images at hand, each is taken to have the output's proportions: another
+ * painting of the same area differs only in how its sides round at each pooling. */
 gboolean
 impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  const ImpastoRunParams *params,
@@ -121,45 +181,82 @@ impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  guint64                *bytes,
                                  GError                **error)
 {
-  guint c = 3, h = params->height, w = params->width;
-  gsize n_pixels = (gsize) 3 * h * w;
+  guint sizes[IMPASTO_MAX_STYLES][2];
+  double scale = params->style_scale > 0 ? params->style_scale : 1.0;
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  n_styles = CLAMP (n_styles, 1, IMPASTO_MAX_STYLES);
+  for (guint i = 0; i < n_styles; i++)
+    {
+      sizes[i][0] = (guint) MAX (round (params->width * scale), 1.0);
+      sizes[i][1] = (guint) MAX (round (params->height * scale), 1.0);
+    }
+  return impasto_run_estimate_memory_sized (network, params, (const guint (*)[2]) sizes,
+                                            n_styles, bytes, error);
+}
+
+/* Memory is planned for the output size, and the coarser scales reuse it; a style image
+ * larger than the output widens the buffers it goes through to its own size. The style
+ * images' Grams are computed one image after the other into the same buffers, so another
+ * style image of the output's size costs its 8-bit copy only. */
+gboolean
+impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
+                                   const ImpastoRunParams *params,
+                                   const guint             style_sizes[][2],
+                                   guint                   n_styles,
+                                   guint64                *bytes,
+                                   GError                **error)
+{
+  const guint output[2] = { params->width, params->height };
+  gsize n_pixels = (gsize) 3 * params->width * params->height, max_pixels = n_pixels;
+  g_autofree gsize *capacity = NULL;
+  g_autofree gsize *output_sizes = NULL;
   Tally tally = { .max_gram = 1 };
+  guint shape[3] = { 3, params->height, params->width };
   int deepest;
 
   g_return_val_if_fail (network != NULL && params != NULL && bytes != NULL, FALSE);
 
-  if ((deepest = impasto_run_params_find_deepest_layer (params, network, error)) < 0)
+  if ((deepest = impasto_run_params_find_deepest_layer (params, network, error)) < 0
+      || !check_chain (network, deepest, error))
     return FALSE;
 
+  capacity = g_new0 (gsize, deepest + 1);
+  output_sizes = g_new0 (gsize, deepest + 1);
+  widen (network, deepest, params->width, params->height, output, output_sizes,
+         &tally.workspace);
+  memcpy (capacity, output_sizes, (deepest + 1) * sizeof (gsize));
+  for (guint k = 0; k < n_styles; k++)
+    {
+      gsize style_pixels = (gsize) 3 * style_sizes[k][0] * style_sizes[k][1];
+
+      widen (network, deepest, style_sizes[k][0], style_sizes[k][1], output, capacity,
+             &tally.workspace);
+      max_pixels = MAX (max_pixels, style_pixels);
+      tally.bytes += style_pixels;
+    }
   for (int i = 0; i <= deepest; i++)
     {
       const ImpastoLayer *layer = impasto_network_get_layer (network, i);
 
-      if (layer->in_channels != c)
-        {
-          g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
-                       "Layer “%s” expects %u channels but receives %u",
-                       layer->name, layer->in_channels, c);
-          return FALSE;
-        }
-      if (layer->kind == IMPASTO_LAYER_POOL)
-        {
-          h = impasto_pool_out_size (h);
-          w = impasto_pool_out_size (w);
-        }
+      if (layer->kind == IMPASTO_LAYER_CONV)
+        shape[0] = layer->out_channels;
       else
         {
-          c = layer->out_channels;
+          shape[1] = impasto_pool_out_size (shape[1]);
+          shape[2] = impasto_pool_out_size (shape[2]);
         }
-      tally_stage (&tally, params, layer, c, h, w);
+      tally_stage (&tally, params, layer, shape, capacity[i]);
     }
 
   /* Two scratch maps, the workspace (never empty), a Gram matrix with its partial sums; the
-   * image and its gradient, the optimiser's state; the last good image and the run's copies
-   * of the content and style images, in 8 bits. */
+   * image, its gradient (which holds the largest image's planes as its targets are made),
+   * the optimiser's state; the last good image and the run's copy of the content image, in
+   * 8 bits. */
   tally.floats += 2 * (guint64) tally.max_stage + MAX (tally.workspace, 1) + tally.max_gram
-                  + 2 * (guint64) n_pixels + optimizer_floats (params, n_pixels);
-  tally.bytes += (2 + (guint64) MAX (n_styles, 1)) * n_pixels;
+                  + n_pixels + max_pixels + optimizer_floats (params, n_pixels);
+  tally.bytes += 2 * (guint64) n_pixels;
 
   *bytes = tally.floats * sizeof (float) + tally.bytes;
   return TRUE;
@@ -231,19 +328,15 @@ impasto_run_check_memory (ImpastoNetwork         *network,
   return impasto_run_check_memory_for (network, params, 1, error);
 }
 
-gboolean
-impasto_run_check_memory_for (ImpastoNetwork         *network,
-                              const ImpastoRunParams *params,
-                              guint                   n_styles,
-                              GError                **error)
+static gboolean
+check_needed (const ImpastoRunParams *params,
+              guint64                 needed,
+              GError                **error)
 {
-  guint64 needed, available;
+  guint64 available;
   gboolean limited;
   g_autofree char *needed_text = NULL;
   g_autofree char *available_text = NULL;
-
-  if (!impasto_run_estimate_memory_for (network, params, n_styles, &needed, error))
-    return FALSE;
 
   available = impasto_memory_get_available ();
   limited = params->memory_limit > 0 && params->memory_limit < available;
@@ -265,4 +358,30 @@ impasto_run_check_memory_for (ImpastoNetwork         *network,
                  "choose a smaller output size or close other programs",
                  params->width, params->height, needed_text, available_text);
   return FALSE;
+}
+
+gboolean
+impasto_run_check_memory_for (ImpastoNetwork         *network,
+                              const ImpastoRunParams *params,
+                              guint                   n_styles,
+                              GError                **error)
+{
+  guint64 needed;
+
+  return impasto_run_estimate_memory_for (network, params, n_styles, &needed, error)
+         && check_needed (params, needed, error);
+}
+
+gboolean
+impasto_run_check_memory_sized (ImpastoNetwork         *network,
+                                const ImpastoRunParams *params,
+                                const guint             style_sizes[][2],
+                                guint                   n_styles,
+                                GError                **error)
+{
+  guint64 needed;
+
+  return impasto_run_estimate_memory_sized (network, params, style_sizes, n_styles, &needed,
+                                            error)
+         && check_needed (params, needed, error);
 }

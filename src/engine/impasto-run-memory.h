@@ -25,6 +25,14 @@ gboolean impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                           guint                   n_styles,
                                           guint64                *bytes,
                                           GError                **error);
+/* The same with the style images' own sizes (width, height), which the buffers they go
+ * through are widened to when larger than the output. */
+gboolean impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
+                                            const ImpastoRunParams *params,
+                                            const guint             style_sizes[][2],
+                                            guint                   n_styles,
+                                            guint64                *bytes,
+                                            GError                **error);
 
 /* What the machine can give a new allocation now: MemAvailable from /proc/meminfo (free
  * memory plus caches the kernel can drop), less where a cgroup v2 memory limit is closer. */
@@ -39,5 +47,10 @@ gboolean impasto_run_check_memory_for (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        guint                   n_styles,
                                        GError                **error);
+gboolean impasto_run_check_memory_sized (ImpastoNetwork         *network,
+                                         const ImpastoRunParams *params,
+                                         const guint             style_sizes[][2],
+                                         guint                   n_styles,
+                                         GError                **error);
 
 G_END_DECLS

@@ -167,34 +167,58 @@ impasto_run_stage_needs_mask (const ImpastoRunParams *params,
   return layer->kind != IMPASTO_LAYER_POOL || params->pooling != IMPASTO_POOLING_AVG;
 }
 
-/* Allocates everything a step needs, sized for the output (the largest scale). */
+/* Widens each stage's buffer (capacity) and the workspace to what an image of width x height
+ * needs on its way through the network. */
 static void
-allocate (ImpastoRun *run)
+widen (ImpastoRun *run,
+       guint       width,
+       guint       height,
+       gsize      *capacity)
 {
-  gsize max_size = 0, max_gram = 1;
-
-  impasto_run_set_size (run, run->params->width, run->params->height);
+  impasto_run_set_size (run, width, height);
   for (guint i = 0; i < run->n_stages; i++)
     {
       Stage *stage = &run->stages[i];
-      gsize size = stage_size (stage);
 
-      max_size = MAX (max_size, size);
+      capacity[i] = MAX (capacity[i], stage_size (stage));
+      if (stage->conv != NULL)
+        run->workspace_len = MAX (run->workspace_len,
+                                  impasto_conv_workspace_size (stage->conv, stage->in_h,
+                                                               stage->in_w));
+    }
+}
+
+/* Allocates everything a step needs, sized for the output (the largest scale), and for the
+ * style images, which go through the network at their own size. */
+static void
+allocate (ImpastoRun *run)
+{
+  g_autofree gsize *capacity = g_new0 (gsize, run->n_stages);
+  gsize max_size = 0, max_gram = 1, max_pixels = (gsize) 3 * run->params->width
+                                                 * run->params->height;
+
+  for (guint k = 0; k < run->n_styles; k++)
+    {
+      widen (run, run->styles[k]->width, run->styles[k]->height, capacity);
+      max_pixels = MAX (max_pixels, (gsize) 3 * run->styles[k]->width * run->styles[k]->height);
+    }
+  widen (run, run->params->width, run->params->height, capacity);
+  for (guint i = 0; i < run->n_stages; i++)
+    {
+      Stage *stage = &run->stages[i];
+
+      max_size = MAX (max_size, capacity[i]);
       if (stage->has_content || stage->has_style)
-        stage->out = g_new (float, size);
+        stage->out = g_new (float, capacity[i]);
       else if (impasto_run_stage_needs_mask (run->params, stage->layer))
-        stage->mask = g_new (guint8, size);
+        stage->mask = g_new (guint8, capacity[i]);
       if (stage->has_content)
-        stage->content_target = g_new (float, size);
+        stage->content_target = g_new (float, stage_size (stage));
       if (stage->has_style)
         {
           stage->style_target = g_new (float, (gsize) stage->c * stage->c);
           max_gram = MAX (max_gram, impasto_gram_size (stage->c));
         }
-      if (stage->conv != NULL)
-        run->workspace_len = MAX (run->workspace_len,
-                                  impasto_conv_workspace_size (stage->conv, stage->in_h,
-                                                               stage->in_w));
     }
 
   run->scratch_a = g_new (float, max_size);
@@ -202,7 +226,8 @@ allocate (ImpastoRun *run)
   run->workspace = g_new (float, MAX (run->workspace_len, 1));
   run->gram = g_new (float, max_gram);
   run->x = g_new (float, run->n_pixels);
-  run->grad = g_new (float, run->n_pixels);
+  /* The style images' planes pass through it as their targets are made. */
+  run->grad = g_new (float, max_pixels);
 }
 
 gboolean
@@ -457,28 +482,28 @@ impasto_run_evaluate_at (ImpastoRun   *run,
 }
 
 /* Adds weight times this image's Grams to the style targets. Each Gram is divided by its own
- * image's pixel count m_k and multiplied by the output's m, which style_norm() divides by
- * twice over: images of different sizes weigh by their weights alone. With one image of the
- * output's size and weight 1 the factor is exactly 1 and the target is the Gram to the bit. */
+ * image's positions m_k and multiplied by the output's m, which style_norm() divides by
+ * twice over: the loss compares G / m with G_k / m_k, and images of different sizes weigh by
+ * their weights alone. With one image of the output's size and weight 1 the factor is
+ * exactly 1 and the target is the Gram to the bit. style_m holds each stage's m_k, the stage
+ * outputs the style image's features. */
 static void
-add_style_grams (ImpastoRun *run,
-                 double      weight,
-                 gboolean    first)
+add_style_grams (ImpastoRun  *run,
+                 double       weight,
+                 gboolean     first,
+                 const gsize *style_m)
 {
   for (guint i = 0; i < run->n_stages; i++)
     {
       Stage *stage = &run->stages[i];
       gsize m = (gsize) stage->h * stage->w, cc = (gsize) stage->c * stage->c;
-      /* The style image's own pixels at this stage: the output's while every style image is
-       * resized to the current scale. */
-      gsize m_k = m;
       double factor;
 
       if (!stage->has_style)
         continue;
 
-      factor = weight * ((double) m / (double) m_k);
-      impasto_gram (stage->out, stage->c, m_k, run->gram, run->pool);
+      factor = weight * ((double) m / (double) style_m[i]);
+      impasto_gram (stage->out, stage->c, style_m[i], run->gram, run->pool);
       for (gsize k = 0; k < cc; k++)
         {
           float term = (float) (factor * run->gram[k]);
@@ -488,15 +513,37 @@ add_style_grams (ImpastoRun *run,
     }
 }
 
-/* The targets at the current size, from the content and style images resized to it. The
- * style target is the classic neural-style's blend: sum over the images of w_k G_k, the
- * weights normalised to sum 1. Each image goes through the network on its own, so several
- * cost no more memory than one. */
+/* Style image k's features at the current scale, in the stage outputs: it is halved at each
+ * coarser scale as the output is, so that its strokes keep their size against the picture.
+ * style_m gets each stage's positions. */
+static void
+style_forward (ImpastoRun *run,
+               guint       k,
+               gsize      *style_m)
+{
+  guint width = run->width, height = run->height;
+  guint style_w = impasto_size_at_scale (run->styles[k]->width, run->scale);
+  guint style_h = impasto_size_at_scale (run->styles[k]->height, run->scale);
+  g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], style_w, style_h);
+
+  impasto_run_set_size (run, style_w, style_h);
+  impasto_run_image_to_planes (style, run->mean, run->grad);
+  forward (run, run->grad, NULL);
+  for (guint i = 0; i < run->n_stages; i++)
+    style_m[i] = (gsize) run->stages[i].h * run->stages[i].w;
+  impasto_run_set_size (run, width, height);
+}
+
+/* The targets at the current size, from the content image resized to it and the style images
+ * resized in proportion. The style target is the classic neural-style's blend: sum over the
+ * images of w_k G_k, the weights normalised to sum 1. Each image goes through the network on
+ * its own, so several cost no more memory than one. */
 void
 impasto_run_compute_targets (ImpastoRun *run)
 {
   g_autoptr(ImpastoImage) content = impasto_image_scale_down (run->content, run->width,
                                                               run->height);
+  g_autofree gsize *style_m = g_new (gsize, run->n_stages);
 
   impasto_run_image_to_planes (content, run->mean, run->grad);
   forward (run, run->grad, NULL);
@@ -507,12 +554,8 @@ impasto_run_compute_targets (ImpastoRun *run)
 
   for (guint k = 0; k < run->n_styles; k++)
     {
-      g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], run->width,
-                                                                run->height);
-
-      impasto_run_image_to_planes (style, run->mean, run->grad);
-      forward (run, run->grad, NULL);
-      add_style_grams (run, run->style_weights[k], k == 0);
+      style_forward (run, k, style_m);
+      add_style_grams (run, run->style_weights[k], k == 0, style_m);
     }
   impasto_run_reset_stage_seconds (run);
 }
