@@ -81,14 +81,12 @@ planes_at_output_size (ImpastoRun  *run,
 }
 
 static void
-planes_to_image (ImpastoRun   *run,
-                 const float  *planes,
-                 float        *spare,
-                 ImpastoImage *image)
+planes_to_pixels (ImpastoRun   *run,
+                  const float  *planes,
+                  ImpastoImage *image)
 {
   gsize hw = (gsize) image->width * image->height;
 
-  planes = planes_at_output_size (run, planes, spare, image->width, image->height);
   for (gsize i = 0; i < hw; i++)
     for (guint c = 0; c < 3; c++)
       {
@@ -96,6 +94,16 @@ planes_to_image (ImpastoRun   *run,
 
         image->pixels[3 * i + c] = v > 0.f ? (guint8) MIN (v, 255.f) : 0;
       }
+}
+
+static void
+planes_to_image (ImpastoRun   *run,
+                 const float  *planes,
+                 float        *spare,
+                 ImpastoImage *image)
+{
+  planes_to_pixels (run, planes_at_output_size (run, planes, spare, image->width,
+                                                image->height), image);
   /* Every image given out, snapshots, results and a new run's start alike. */
   if (run->params->original_colours == IMPASTO_ORIGINAL_COLOURS_YES)
     impasto_image_keep_colours (image, run->content);
@@ -342,7 +350,11 @@ impasto_run_free (ImpastoRun *run)
   g_free (run);
 }
 
-/* The next finer scale starts from the upsampled image, with its own targets. */
+/* The next finer scale starts from the upsampled image, with its own targets. L-BFGS's
+ * history is of vectors of the coarser size and objective. Adam starts again too: its
+ * moments carried over (upsampled, and scaled to the finer scale's smaller gradients) moved
+ * the picture no less on tubingen x starry_night and ended with a 23% higher loss (see the
+ * README). */
 static void
 next_scale (ImpastoRun *run)
 {
@@ -631,6 +643,32 @@ run_scale (ImpastoRun     *run,
     }
 }
 
+/* A coarse scale's result at its own size, before it is upsampled for the next. */
+static void
+report_scale (ImpastoRun *run)
+{
+  g_autoptr(ImpastoImage) image = NULL;
+
+  if (run->scale_func == NULL)
+    return;
+
+  image = impasto_image_new (run->width, run->height);
+  planes_to_pixels (run, run->x, image);
+  run->scale_func (image, run->scale, run->scale_data);
+}
+
+void
+impasto_run_set_scale_func (ImpastoRun       *run,
+                            ImpastoScaleFunc  func,
+                            gpointer          user_data)
+{
+  g_return_if_fail (run != NULL);
+  g_return_if_fail (!run->executing);
+
+  run->scale_func = func;
+  run->scale_data = user_data;
+}
+
 /* In the thread that cancels: a paused run must notice. */
 static void
 on_cancelled (GCancellable *cancellable,
@@ -667,7 +705,10 @@ impasto_run_execute (ImpastoRun          *run,
     handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), run, NULL);
 
   while ((ok = run_scale (run, &reporter, error)) && run->scale > 0)
-    next_scale (run);
+    {
+      report_scale (run);
+      next_scale (run);
+    }
 
   g_cancellable_disconnect (cancellable, handler);
   run->elapsed_usec = g_get_monotonic_time () - run->clock_start;

@@ -84,6 +84,8 @@ struct _ImpastoRun
   gint64            elapsed_usec;  /* of the executions before this one */
   gboolean          executing;
   gboolean          reported;      /* step was reported already */
+  ImpastoScaleFunc  scale_func;    /* for benchmarks: each coarse scale's result */
+  gpointer          scale_data;
 
   /* What other threads ask for, taken between two steps */
   GMutex            control_lock;

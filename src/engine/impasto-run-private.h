@@ -29,4 +29,14 @@ void        impasto_run_reset_stage_seconds (ImpastoRun *run);
 const float *impasto_run_get_style_target (ImpastoRun  *run,
                                            guint        stage);
 
+/* Called on the run's thread with each coarse scale's last image, at that scale's own size
+ * (the mean added back, clipped, the photo's colours not applied), before it is upsampled
+ * to start the next: to measure how far the finer scales move away from it. */
+typedef void (*ImpastoScaleFunc) (const ImpastoImage *image,
+                                  guint               scale,
+                                  gpointer            user_data);
+void        impasto_run_set_scale_func    (ImpastoRun       *run,
+                                           ImpastoScaleFunc  func,
+                                           gpointer          user_data);
+
 G_END_DECLS
