@@ -292,7 +292,8 @@ impasto_session_create_run (ImpastoSession  *session,
   g_autoptr(ImpastoImage) content = NULL;
   ImpastoImage *styles[IMPASTO_MAX_STYLES] = { NULL };
   double weights[IMPASTO_MAX_STYLES];
-  ImpastoRun *run;
+  gboolean sized = TRUE;
+  ImpastoRun *run = NULL;
 
   g_return_val_if_fail (session->network != NULL, NULL);
   g_return_val_if_fail (session->content != NULL && session->style != NULL, NULL);
@@ -304,17 +305,23 @@ impasto_session_create_run (ImpastoSession  *session,
   for (guint i = 0; i < n_styles; i++)
     {
       const ImpastoImage *image = i == 0 ? session->style : session->more_styles[i - 1];
+      guint width, height;
 
-      styles[i] = impasto_image_resize_with (image, params->width, params->height,
-                                             params->resample);
+      sized = impasto_run_params_get_style_size (params, image->width, image->height, &width,
+                                                  &height, error);
+      if (!sized)
+        break;
+      styles[i] = impasto_image_resize_with (image, width, height, params->resample);
       if (params->colour_match == IMPASTO_COLOUR_MATCH_HISTOGRAM)
         impasto_image_match_colours_histogram (styles[i], content);
       else if (params->colour_match == IMPASTO_COLOUR_MATCH_LINEAR)
         impasto_image_match_colours_linear (styles[i], content, NULL, NULL);
       weights[i] = i == 0 ? recipe->style.weight : recipe->more_styles[i - 1].weight;
     }
-  run = impasto_run_new_blend (session->network, params, content,
-                               (const ImpastoImage * const *) styles, weights, n_styles, error);
+  if (sized)
+    run = impasto_run_new_blend (session->network, params, content,
+                                 (const ImpastoImage * const *) styles, weights, n_styles,
+                                 error);
   for (guint i = 0; i < n_styles; i++)
     impasto_image_free (styles[i]);
   if (run == NULL)
