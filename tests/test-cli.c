@@ -171,6 +171,82 @@ parse_log (const char *path,
   return totals;
 }
 
+static GArray *
+seed_exact_totals (Fixture    *f,
+                   const char *style,
+                   const char *name,
+                   const char *style_scale)
+{
+  g_autofree char *log = g_build_filename (f->dir, name, NULL);
+  g_auto(CliResult) r = run_cli (f, "--content", f->content, "--style", style,
+                                 "--output", f->output, "--model", f->model,
+                                 "--width", "40", "--height", "28", "--preset", "seed-exact",
+                                 "--steps", "4", "--threads", "1", "--log", log,
+                                 style_scale != NULL ? "--style-scale" : NULL, style_scale,
+                                 NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  return parse_log (log, 4);
+}
+
+static void
+assert_same_totals (GArray *a,
+                    GArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpfloat (g_array_index (a, double, i), ==, g_array_index (b, double, i));
+}
+
+/* Seed-exact stretches the painting to the output, as the seed: on a painting of the
+ * output's proportions that is style scale 1 to the bit, and on the fixture's tall one
+ * (33x51 against 40x28) it is not. --style-scale goes into the recipe, which makes the same
+ * picture again. */
+static void
+test_style_scale (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *twice = g_build_filename (f->dir, "twice.png", NULL);
+  g_autofree char *again = g_build_filename (f->dir, "again.png", NULL);
+  g_autofree char *first_sum = NULL;
+  g_autofree char *again_sum = NULL;
+  g_autoptr(GArray) stretched = NULL;
+  g_autoptr(GArray) scaled = NULL;
+  g_autoptr(GArray) tall_stretched = NULL;
+  g_autoptr(GArray) tall_scaled = NULL;
+  g_autoptr(ImpastoRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(CliResult) remade = { 0 };
+  g_auto(CliResult) tiny = { 0 };
+
+  write_image (twice, 2 * WIDTH, 2 * HEIGHT, 3);
+  stretched = seed_exact_totals (f, twice, "stretched.csv", NULL);
+  scaled = seed_exact_totals (f, twice, "scaled.csv", "1");
+  assert_same_totals (stretched, scaled);
+
+  tall_stretched = seed_exact_totals (f, f->style, "tall-stretched.csv", NULL);
+  tall_scaled = seed_exact_totals (f, f->style, "tall-scaled.csv", "1");
+  g_assert_cmpfloat (g_array_index (tall_stretched, double, 0), !=,
+                     g_array_index (tall_scaled, double, 0));
+  recipe = impasto_recipe_load_file (f->output, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (recipe->params->style_scale, ==, 1);
+  remade = run_cli (f, "--recipe", f->output, "--output", again, "--model", f->model, NULL);
+  g_assert_cmpint (remade.status, ==, 0);
+  first_sum = test_sha256_of_file (f->output);
+  again_sum = test_sha256_of_file (again);
+  g_assert_cmpstr (first_sum, ==, again_sum);
+
+  /* 0.2 sqrt (1120 / 1683) = 0.163: 5x8 */
+  tiny = run_cli (f, "--content", f->content, "--style", f->style, "--output", f->output,
+                  "--model", f->model, "--width", "40", "--height", "28", "--steps", "2",
+                  "--style-scale", "0.2", NULL);
+  g_assert_cmpint (tiny.status, ==, 1);
+  g_assert_nonnull (strstr (tiny.err, "At style scale 0.2 the style image would be 5×8 "
+                            "pixels, under the least of 16 a side; choose a larger style "
+                            "scale"));
+}
+
 static void
 test_end_to_end (Fixture       *f,
                  gconstpointer  data)
@@ -812,6 +888,7 @@ main (int    argc,
   ADD ("png-depth-16", test_png_depth);
   ADD ("styles", test_styles);
   ADD ("bad-styles", test_bad_styles);
+  ADD ("style-scale", test_style_scale);
 #undef ADD
 
   return g_test_run ();

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "impasto-params.h"
+#include "impasto-resample.h"
 #include "impasto-run-private.h"
 #include "impasto-run.h"
 #include "naive.h"
@@ -63,11 +64,14 @@ static const Variant channels_variant = {
 /* About as much as the style term at the starting image. */
 static const Variant tv_variant = { .tv_weight = 50 };
 
+/* Of stage index for an image of h x w. */
 static Shape
-stage_shape (Fixture *f,
-             guint    index)
+stage_shape_at (Fixture *f,
+                guint    index,
+                guint    h,
+                guint    w)
 {
-  Shape s = { 3, HEIGHT, WIDTH };
+  Shape s = { 3, h, w };
 
   for (guint i = 0; i <= index; i++)
     {
@@ -81,19 +85,28 @@ stage_shape (Fixture *f,
   return s;
 }
 
-/* Every stage's output, each a new array. */
+static Shape
+stage_shape (Fixture *f,
+             guint    index)
+{
+  return stage_shape_at (f, index, HEIGHT, WIDTH);
+}
+
+/* Every stage's output for an image of h x w, each a new array. */
 static double **
-naive_forward (Fixture      *f,
-               const double *image)
+naive_forward_at (Fixture      *f,
+                  const double *image,
+                  guint         h,
+                  guint         w)
 {
   double **out = g_new0 (double *, f->n_stages);
   const double *in = image;
-  Shape s = { 3, HEIGHT, WIDTH };
+  Shape s = { 3, h, w };
 
   for (guint i = 0; i < f->n_stages; i++)
     {
       const ImpastoLayer *layer = impasto_network_get_layer (f->network, i);
-      Shape o = stage_shape (f, i);
+      Shape o = stage_shape_at (f, i, h, w);
 
       out[i] = g_new (double, (gsize) o.c * o.h * o.w);
       if (layer->kind == IMPASTO_LAYER_POOL && f->params->pooling == IMPASTO_POOLING_AVG)
@@ -110,6 +123,13 @@ naive_forward (Fixture      *f,
       s = o;
     }
   return out;
+}
+
+static double **
+naive_forward (Fixture      *f,
+               const double *image)
+{
+  return naive_forward_at (f, image, HEIGHT, WIDTH);
 }
 
 static void
@@ -138,7 +158,7 @@ naive_gram (const double *feat,
 static double *
 image_planes (const ImpastoImage *image)
 {
-  gsize hw = (gsize) WIDTH * HEIGHT;
+  gsize hw = (gsize) image->width * image->height;
   double *planes = g_new (double, 3 * hw);
 
   for (gsize i = 0; i < hw; i++)
@@ -627,6 +647,154 @@ test_style_blend_bad_weights (Fixture       *f,
     }
 }
 
+/* A painting of other proportions than the output's, at style scale 1.5: 27x21 is 567
+ * pixels and 80x40 3200, so each side is multiplied by 1.5 sqrt (567 / 3200) = 0.63141:
+ * 50.51 and 25.26, rounded to 51x25. */
+#define STYLE_W 51
+#define STYLE_H 25
+
+static ImpastoRun *
+new_scaled_run (Fixture       *f,
+                ImpastoImage **resized)
+{
+  g_autoptr(ImpastoImage) painting = test_make_image (80, 40, 4);
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_copy (f->params);
+  g_autoptr(GError) error = NULL;
+  ImpastoRun *run;
+  guint w = 0, h = 0;
+
+  params->style_scale = 1.5;
+  g_assert_true (impasto_run_params_get_style_size (params, 80, 40, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, STYLE_W);
+  g_assert_cmpuint (h, ==, STYLE_H);
+  *resized = impasto_image_scale_down (painting, STYLE_W, STYLE_H);
+  run = impasto_run_new (f->network, params, f->content, *resized, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+/* The Grams of the painting at its own size, in double precision, each times the output's
+ * positions over the painting's: the target the loss compares G / m with. */
+static double **
+scaled_style_grams (Fixture            *f,
+                    const ImpastoImage *painting)
+{
+  g_autofree double *planes = image_planes (painting);
+  double **feat = naive_forward_at (f, planes, STYLE_H, STYLE_W);
+  double **grams = g_new0 (double *, f->n_stages);
+
+  for (guint i = 0; i < f->n_stages; i++)
+    if (impasto_run_get_style_target (f->run, i) != NULL)
+      {
+        Shape own = stage_shape_at (f, i, STYLE_H, STYLE_W), out = stage_shape (f, i);
+        double ratio = (double) out.h * out.w / ((double) own.h * own.w);
+
+        grams[i] = naive_gram (feat[i], own);
+        for (gsize k = 0; k < (gsize) own.c * own.c; k++)
+          grams[i][k] *= ratio;
+      }
+  free_stages (f, feat);
+  return grams;
+}
+
+/* The style loss written with each Gram over its own image's positions: the seed's
+ * 1 / (4 N^2) sum (G / M - A / M_s)^2, or Torch's mean of (G / (N M) - A / (N M_s))^2. */
+static double
+naive_own_size_style_loss (Fixture      *f,
+                           const double *image,
+                           double      **own_grams)
+{
+  const ImpastoRunParams *params = f->params;
+  double **feat = naive_forward (f, image);
+  double style = 0;
+
+  for (guint l = 0; l < params->style_layers.n; l++)
+    {
+      int i = stage_of (f, params->style_layers.items[l].name);
+      Shape s = stage_shape (f, i), own = stage_shape_at (f, i, STYLE_H, STYLE_W);
+      g_autofree double *g = naive_gram (feat[i], s);
+      double m = (double) s.h * s.w, m_s = (double) own.h * own.w, n = s.c, sum = 0;
+      double scale = params->style_norm == IMPASTO_STYLE_NORM_CHANNELS ? n : 1;
+
+      for (gsize k = 0; k < (gsize) s.c * s.c; k++)
+        {
+          double d = g[k] / (scale * m) - own_grams[i][k] / (scale * m_s);
+
+          sum += d * d;
+        }
+      style += params->style_layers.items[l].weight
+               * (params->style_norm == IMPASTO_STYLE_NORM_CHANNELS ? sum / (n * n)
+                                                                   : sum / (4 * n * n));
+    }
+  free_stages (f, feat);
+  return style / params->style_layers.n;
+}
+
+static void
+test_style_scale_matches_naive (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(ImpastoImage) resized = NULL;
+  g_autoptr(ImpastoRun) run = new_scaled_run (f, &resized);
+  double **expected = scaled_style_grams (f, resized);
+  double **own = g_new0 (double *, f->n_stages);
+  gsize n = (gsize) 3 * WIDTH * HEIGHT;
+  g_autofree float *x = g_memdup2 (impasto_run_get_pixels (f->run), n * sizeof (float));
+  g_autofree double *xd = naive_from_floats (x, n);
+  double err, style = 0, reference;
+
+  err = style_target_error (f, run, expected);
+  g_test_message ("targets: largest relative difference %.3g", err);
+  g_assert_cmpfloat (err, <, 1e-5);
+  /* The Grams unscaled are far off: the positions differ 25x51 against 21x27. */
+  g_assert_cmpfloat (style_target_error (f, f->run, expected), >, 1e-2);
+
+  for (guint i = 0; i < f->n_stages; i++)
+    if (expected[i] != NULL)
+      {
+        Shape s = stage_shape_at (f, i, STYLE_H, STYLE_W), o = stage_shape (f, i);
+
+        own[i] = g_memdup2 (expected[i], sizeof (double) * s.c * s.c);
+        for (gsize k = 0; k < (gsize) s.c * s.c; k++)
+          own[i][k] *= (double) s.h * s.w / ((double) o.h * o.w);
+      }
+  impasto_run_evaluate (run, x, NULL, NULL, &style);
+  reference = naive_own_size_style_loss (f, xd, own);
+  g_test_message ("style loss %.9g, naive %.9g", style, reference);
+  g_assert_cmpfloat (fabs (style - reference), <, 1e-5 * reference);
+  free_stages (f, expected);
+  free_stages (f, own);
+}
+
+/* Too small a painting to reach conv5_1 with strokes, or one far larger than the output. */
+static void
+test_style_scale_refused (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ImpastoRunParams) params = impasto_run_params_copy (f->params);
+  g_autoptr(ImpastoImage) huge = test_make_image (200, 100, 4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  guint w, h;
+
+  /* 0.5 sqrt (567 / 3200) = 0.2105: 17x8 */
+  params->style_scale = 0.5;
+  g_assert_false (impasto_run_params_get_style_size (params, 80, 40, &w, &h, &error));
+  g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "At style scale 0.5 the style image would be 17×8 "
+                   "pixels, under the least of 16 a side; choose a larger style scale");
+  g_clear_error (&error);
+
+  params->style_scale = 1;
+  run = impasto_run_new (f->network, params, f->content, huge, &error);
+  g_assert_null (run);
+  g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "At style scale 1 the style image would be 200×100 "
+                   "pixels, more than 20 times the output’s 27×21; choose a smaller style "
+                   "scale");
+}
+
 static void
 add_variant (const char    *name,
              const Variant *variant)
@@ -669,6 +837,13 @@ main (int    argc,
               fixture_set_up, test_style_blend_single, fixture_tear_down);
   g_test_add ("/impasto/objective/style-blend/bad-weights", Fixture, &seed_variant,
               fixture_set_up, test_style_blend_bad_weights, fixture_tear_down);
+  g_test_add ("/impasto/objective/style-scale/own-size-matches-naive", Fixture, &seed_variant,
+              fixture_set_up, test_style_scale_matches_naive, fixture_tear_down);
+  g_test_add ("/impasto/objective/style-scale/style-norm-channels/own-size-matches-naive",
+              Fixture, &channels_variant, fixture_set_up, test_style_scale_matches_naive,
+              fixture_tear_down);
+  g_test_add ("/impasto/objective/style-scale/refused", Fixture, &seed_variant,
+              fixture_set_up, test_style_scale_refused, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -197,11 +197,13 @@ test_new_parameters_round_trip (void)
   recipe->params->pooling = IMPASTO_POOLING_AVG;
   recipe->params->init = IMPASTO_INIT_RANDOM;
   recipe->params->style_norm = IMPASTO_STYLE_NORM_CHANNELS;
+  recipe->params->style_scale = 1.75;
   changed = impasto_recipe_to_text (recipe);
   g_assert_nonnull (strstr (changed, "\ntv-weight=12.5\n"));
   g_assert_nonnull (strstr (changed, "\npooling=avg\n"));
   g_assert_nonnull (strstr (changed, "\ninit=random\n"));
   g_assert_nonnull (strstr (changed, "\nstyle-norm=channels\n"));
+  g_assert_nonnull (strstr (changed, "\nstyle-scale=1.75\n"));
   again = impasto_recipe_from_text (changed, -1, NULL);
   g_assert_nonnull (again);
   specs = impasto_params_get_specs (&n_specs);

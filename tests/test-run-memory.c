@@ -197,6 +197,62 @@ test_estimate_with_styles (Fixture       *f,
     impasto_image_free (styles[i]);
 }
 
+/* A painting larger than the output, of other proportions (style scale 2 on a 2:1 image):
+ * the buffers it goes through grow to its size, and the estimate with its size says so.
+ * Under a limit the plan is strips, which the painting goes through at its own width, and
+ * the estimate is still what the run allocates. */
+static void
+test_estimate_with_larger_style (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(ImpastoImage) content = test_make_image (f->params->width, f->params->height, 1);
+  g_autoptr(ImpastoImage) style = NULL;
+  g_autoptr(ImpastoNetwork) network = NULL;
+  g_autoptr(ImpastoRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 before, after, expected = 0, at_output = 0;
+  guint size[1][2];
+  const Case *c = data;
+
+  f->params->style_scale = 2;
+  g_assert_true (impasto_run_params_get_style_size (f->params, 200, 100, &size[0][0],
+                                                    &size[0][1], &error));
+  g_assert_no_error (error);
+  style = test_make_image (size[0][0], size[0][1], 2);
+  before = allocated_bytes ();
+  network = load_network (f);
+  if (c->limit_share > 0)
+    {
+      g_assert_true (impasto_run_estimate_memory_sized (network, f->params,
+                                                        (const guint (*)[2]) size, 1,
+                                                        &expected, &error));
+      f->params->memory_limit = expected * c->limit_share;
+    }
+  run = impasto_run_new (network, f->params, content, style, &error);
+  g_assert_no_error (error);
+  g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  after = allocated_bytes ();
+
+  g_assert_true (impasto_run_estimate_memory_sized (network, f->params,
+                                                    (const guint (*)[2]) size, 1, &expected,
+                                                    &error));
+  g_assert_no_error (error);
+  f->params->style_scale = 0;
+  at_output = estimate (network, f->params);
+  g_test_message ("style %ux%u: estimated %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT
+                  " at the output's size), allocated %" G_GUINT64_FORMAT, size[0][0],
+                  size[0][1], expected, at_output, after - before);
+  g_assert_cmpuint (expected, ==, impasto_run_get_plan (run)->bytes);
+  g_assert_true ((c->limit_share > 0) == (impasto_run_get_plan (run)->tile_rows > 0));
+  if (c->limit_share > 0)
+    g_assert_cmpuint (expected, <=, f->params->memory_limit);
+  else
+    g_assert_cmpuint (expected, >, at_output * 3 / 2);
+  g_assert_cmpuint (after - before, >=, expected * 95 / 100);
+  g_assert_cmpuint (after - before, <=, expected * 105 / 100);
+}
+
 /* What a run allocates and keeps until it is freed, network included. */
 static guint64
 allocated_by_run (Fixture *f)
@@ -371,10 +427,13 @@ main (int    argc,
        test_estimate_matches_allocation);
   ADD ("estimate-matches-allocation/four-styles", &seed_case, test_estimate_with_styles);
   ADD ("estimate-matches-allocation/avg-pooling", &avg_case, test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/larger-style", &seed_case, test_estimate_with_larger_style);
   ADD ("avg-pooling-saves-argmax", &avg_case, test_avg_pooling_saves_argmax);
   ADD ("estimate-matches-allocation/tiled", &tiled_case, test_estimate_matches_allocation);
   ADD ("estimate-matches-allocation/tiled-lbfgs", &tiled_lbfgs_case,
        test_estimate_matches_allocation);
+  ADD ("estimate-matches-allocation/tiled-larger-style", &tiled_case,
+       test_estimate_with_larger_style);
   ADD ("refused-over-limit", NULL, test_refused_over_limit);
   ADD ("refused-lbfgs-history", NULL, test_refused_lbfgs);
   ADD ("available", NULL, test_available);

@@ -30,6 +30,8 @@ typedef struct
   const char      *style_layers;
   ImpastoOptimizer optimizer;
   guint            n_scales;         /* 0: one */
+  guint            style_sizes[3][2];  /* each style image's own size (style scale); 0 x 0:
+                                        * the output's */
 } Case;
 
 typedef struct
@@ -67,6 +69,17 @@ static const Case scales_case = { 35, 140, 16, ALL_CUTS, IMPASTO_POOLING_MAX,
                                   IMPASTO_STYLE_NORM_SEED, 0, 0, NULL, NULL,
                                   IMPASTO_OPTIMIZER_ADAM, 2 };
 
+/* A painting larger than the output and of other proportions, blended with one smaller: the
+ * large one goes through strips of its own width; then coarse to fine, where the strips'
+ * buffers, widened for it, hold the half-size scale's output whole. */
+static const Case large_style_case = { 37, 83, 16, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                       IMPASTO_STYLE_NORM_SEED, 0, 2, NULL, NULL,
+                                       IMPASTO_OPTIMIZER_ADAM, 1, { { 101, 150 }, { 30, 41 } } };
+static const Case large_style_scales_case = { 37, 83, 16, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                              IMPASTO_STYLE_NORM_SEED, 0, 2, NULL, NULL,
+                                              IMPASTO_OPTIMIZER_ADAM, 2,
+                                              { { 101, 150 }, { 30, 41 } } };
+
 static ImpastoRun *
 new_run (Fixture *f,
          guint    tile_rows,
@@ -75,9 +88,17 @@ new_run (Fixture *f,
 {
   static const double weights[3] = { 1, 2, 3 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(ImpastoPlan) plan = impasto_plan_new (f->network, f->params, n_styles, tile_rows,
-                                                  cuts, &error);
+  guint sizes[3][2];
+  g_autoptr(ImpastoPlan) plan = NULL;
   ImpastoRun *run;
+
+  for (guint i = 0; i < n_styles; i++)
+    {
+      sizes[i][0] = f->styles[i]->width;
+      sizes[i][1] = f->styles[i]->height;
+    }
+  plan = impasto_plan_new (f->network, f->params, (const guint (*)[2]) sizes, n_styles,
+                           tile_rows, cuts, &error);
 
   g_assert_no_error (error);
   run = impasto_run_new_planned (f->network, f->params, f->content,
@@ -117,7 +138,14 @@ fixture_set_up (Fixture       *f,
                                              NULL));
   f->content = test_make_image (c->width, c->height, 1);
   for (guint i = 0; i < n_styles; i++)
-    f->styles[i] = test_make_image (c->width, c->height, 2 + i);
+    {
+      gboolean own = c->style_sizes[i][0] > 0;
+
+      f->styles[i] = test_make_image (own ? c->style_sizes[i][0] : c->width,
+                                      own ? c->style_sizes[i][1] : c->height, 2 + i);
+      if (own)
+        f->params->style_scale = 1;
+    }
   layers = impasto_run_params_get_loss_layers (f->params);
   f->network = impasto_network_load (model, (const char * const *) layers, &error);
   g_assert_no_error (error);
@@ -135,7 +163,8 @@ fixture_set_up (Fixture       *f,
     }
   /* The buffers hold strips, not the whole image, at the scale a run starts at: the strips
    * are what is tested. */
-  g_assert_false (impasto_run_fits_whole_for_tests (f->tiled));
+  if (c->style_sizes[0][0] == 0 || f->params->n_scales == 1)
+    g_assert_false (impasto_run_fits_whole_for_tests (f->tiled));
 }
 
 static void
@@ -175,6 +204,9 @@ max_abs (const float *v,
   return m;
 }
 
+static void test_steps_match_whole (Fixture       *f,
+                                    gconstpointer  data);
+
 /* Loss and gradient at the whole run's starting image, which both runs share. */
 static void
 test_matches_whole (Fixture       *f,
@@ -205,6 +237,57 @@ test_matches_whole (Fixture       *f,
   /* The loss alone, without the backward pass, is the same sum. */
   assert_close (impasto_run_evaluate (f->tiled, x, NULL, NULL, NULL), total_t, 1e-12,
                 "loss alone");
+}
+
+static void
+assert_style_targets_match (Fixture *f)
+{
+  const ImpastoPlan *plan = impasto_run_get_plan (f->tiled);
+  guint checked = 0;
+
+  for (guint i = 0; i < impasto_run_get_n_stages (f->whole); i++)
+    {
+      const float *whole = impasto_run_get_style_target (f->whole, i);
+      const float *tiled = impasto_run_get_style_target (f->tiled, i);
+      gsize cc = (gsize) plan->stages[i].c * plan->stages[i].c;
+      float scale, worst = 0.f;
+
+      if (whole == NULL)
+        continue;
+      scale = max_abs (whole, cc);
+      for (gsize k = 0; k < cc; k++)
+        worst = MAX (worst, fabsf (tiled[k] - whole[k]));
+      g_test_message ("%s: largest difference %g of %g", impasto_run_get_stage_name (f->whole,
+                                                                                    i),
+                      worst, scale);
+      g_assert_cmpfloat (scale, >, 0.f);
+      g_assert_cmpfloat (worst, <=, 1e-5f * scale);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, f->params->style_layers.n);
+}
+
+/* The style targets made strip by strip from images of their own sizes are the whole
+ * images' Grams, at every scale; and the strips' buffers were widened for the large one. */
+static void
+test_style_targets_match_whole (Fixture       *f,
+                                gconstpointer  data)
+{
+  const Case *c = data;
+  const ImpastoPlan *plan = impasto_run_get_plan (f->tiled);
+  g_autoptr(ImpastoPlan) at_output = impasto_plan_new (f->network, f->params, NULL, c->n_styles,
+                                                       c->tile_rows, c->cuts, NULL);
+
+  g_test_message ("strips: %" G_GUINT64_FORMAT " bytes with the styles' sizes, %"
+                  G_GUINT64_FORMAT " with the output's", plan->bytes, at_output->bytes);
+  g_assert_cmpuint (plan->bytes, >, at_output->bytes);
+  g_assert_cmpuint (plan->planes, ==, (gsize) 3 * 101 * 150);
+  g_assert_cmpuint (plan->segments[1].kept, >, at_output->segments[1].kept);
+
+  /* At the scale the runs start at, then after their steps at the output's. */
+  assert_style_targets_match (f);
+  test_steps_match_whole (f, data);
+  assert_style_targets_match (f);
 }
 
 /* A few steps of the optimiser land on the same image, whole or strip by strip. */
@@ -253,5 +336,8 @@ main (int   argc,
   add ("/impasto/engine/tiled/adam-steps", &seed_case, test_steps_match_whole);
   add ("/impasto/engine/tiled/lbfgs-steps", &lbfgs_case, test_steps_match_whole);
   add ("/impasto/engine/tiled/scales-steps", &scales_case, test_steps_match_whole);
+  add ("/impasto/engine/tiled/large-style", &large_style_case, test_matches_whole);
+  add ("/impasto/engine/tiled/large-style-scales", &large_style_scales_case,
+       test_style_targets_match_whole);
   return g_test_run ();
 }

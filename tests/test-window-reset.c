@@ -9,8 +9,8 @@
 #include "impasto-preset.h"
 #include "window-fixtures.h"
 
-/* Every setting Reset to Defaults touches: the parameters the window keeps, the preset and
- * whether the height follows the width. */
+/* Every setting Reset to Defaults touches: the parameters the window keeps, the preset,
+ * whether the height follows the width and the size chosen from the list. */
 static GPtrArray *
 reset_keys (void)
 {
@@ -20,6 +20,7 @@ reset_keys (void)
 
   g_ptr_array_add (keys, (gpointer) "preset");
   g_ptr_array_add (keys, (gpointer) "keep-aspect");
+  g_ptr_array_add (keys, (gpointer) "output-size");
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)

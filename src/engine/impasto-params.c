@@ -128,6 +128,13 @@ static const ImpastoParamSpec specs[] = {
     N_("How each style layer's loss is scaled: seed (the seed's, which weighs a layer by its "
        "channels squared, the deep layers most) or channels (divided by them as well, as the "
        "classic Torch tool does, so that no layer counts more for its width)"), 2 },
+  /* 0 by default: recipes from before it, and the seed, stretch the painting. */
+  { "style-scale", IMPASTO_PARAM_DOUBLE, 0, OFFSET (style_scale),
+    0, 0, 4, 1, NULL, NULL, "X", NULL,
+    N_("Style scale"),
+    N_("Size of the painting against the output, its proportions kept: 1 gives it the "
+       "output's area, 2 strokes twice as large, 0.5 half; 0 stretches it to the output's "
+       "size, as the seed"), 2 },
 };
 
 /* The shortest text that reads back as the same double: 0.2, not 0.20000000000000001. */

@@ -43,6 +43,89 @@ is_pool (const ImpastoNetwork *network,
   return impasto_network_get_layer (network, i)->kind == IMPASTO_LAYER_POOL;
 }
 
+/* Where an image of some size lands at each stage: the output, or a style image of its own
+ * size (style_scale), which only goes forward, once a scale, to make its Grams. */
+typedef struct
+{
+  guint  height, width;
+  guint *h, *w;       /* each stage's output rows and columns */
+} Dims;
+
+static void
+dims_init (Dims                 *dims,
+           const ImpastoPlan    *plan,
+           const ImpastoNetwork *network,
+           guint                 width,
+           guint                 height)
+{
+  dims->width = width;
+  dims->height = height;
+  dims->h = g_new (guint, plan->n_stages);
+  dims->w = g_new (guint, plan->n_stages);
+  for (guint i = 0; i < plan->n_stages; i++)
+    {
+      if (is_pool (network, i))
+        {
+          height = impasto_pool_out_size (height);
+          width = impasto_pool_out_size (width);
+        }
+      dims->h[i] = height;
+      dims->w[i] = width;
+    }
+}
+
+static void
+dims_clear (Dims *dims)
+{
+  g_clear_pointer (&dims->h, g_free);
+  g_clear_pointer (&dims->w, g_free);
+}
+
+/* The output's, then each style image's (the output's size when style_sizes is NULL). */
+static Dims *
+images_new (const ImpastoPlan    *plan,
+            const ImpastoNetwork *network,
+            const guint           style_sizes[][2],
+            guint                 n_images)
+{
+  Dims *images = g_new0 (Dims, n_images);
+
+  dims_init (&images[0], plan, network, plan->width, plan->height);
+  for (guint k = 1; k < n_images; k++)
+    dims_init (&images[k], plan, network,
+               style_sizes != NULL ? style_sizes[k - 1][0] : plan->width,
+               style_sizes != NULL ? style_sizes[k - 1][1] : plan->height);
+  return images;
+}
+
+static void
+images_free (Dims  *images,
+             guint  n_images)
+{
+  for (guint k = 0; k < n_images; k++)
+    dims_clear (&images[k]);
+  g_free (images);
+}
+
+/* A convolution's scratch for rows x w planes, with the algorithm chosen at the output size. */
+static void
+widen_workspace (ImpastoPlan          *plan,
+                 const ImpastoNetwork *network,
+                 guint                 i,
+                 guint                 rows,
+                 guint                 w)
+{
+  const ImpastoLayer *layer = impasto_network_get_layer (network, i);
+  ImpastoConv conv = {
+    .algorithm = plan->stages[i].algorithm,
+    .in_c = layer->in_channels,
+    .out_c = layer->out_channels,
+  };
+
+  if (layer->kind == IMPASTO_LAYER_CONV)
+    plan->workspace = MAX (plan->workspace, impasto_conv_workspace_size (&conv, rows, w));
+}
+
 /* The shapes at the output size, checked against the chain. */
 static gboolean
 plan_shapes (ImpastoPlan            *plan,
@@ -153,27 +236,34 @@ rows_after (const ImpastoNetwork *network,
 }
 
 static guint
-segment_in_h (const ImpastoPlan        *plan,
+segment_in_h (const Dims               *dims,
               const ImpastoPlanSegment *seg)
 {
-  return seg->first == 0 ? plan->height : plan->stages[seg->first - 1].h;
+  return seg->first == 0 ? dims->height : dims->h[seg->first - 1];
 }
 
 static guint
-segment_n_strips (const ImpastoPlan        *plan,
+segment_in_w (const Dims               *dims,
+              const ImpastoPlanSegment *seg)
+{
+  return seg->first == 0 ? dims->width : dims->w[seg->first - 1];
+}
+
+static guint
+segment_n_strips (const Dims               *dims,
                   const ImpastoPlanSegment *seg)
 {
-  return (segment_in_h (plan, seg) + seg->rows - 1) / seg->rows;
+  return (segment_in_h (dims, seg) + seg->rows - 1) / seg->rows;
 }
 
 /* Rows of the segment's input a strip with this halo reads. */
 static guint
-strip_rows (const ImpastoPlan        *plan,
+strip_rows (const Dims               *dims,
             const ImpastoPlanSegment *seg,
             guint                     strip,
             guint                     halo)
 {
-  guint in_h = segment_in_h (plan, seg);
+  guint in_h = segment_in_h (dims, seg);
   guint y0 = strip * seg->rows, y1 = MIN (in_h, y0 + seg->rows);
 
   return MIN (in_h, y1 + halo) - (y0 > halo ? y0 - halo : 0);
@@ -183,10 +273,11 @@ strip_rows (const ImpastoPlan        *plan,
 static gsize
 footprint (const ImpastoPlan        *plan,
            const ImpastoNetwork     *network,
+           const Dims               *output,
            const ImpastoPlanSegment *seg,
            guint                     rows)
 {
-  guint in_h = segment_in_h (plan, seg), in_c = seg->first == 0 ? 3
+  guint in_h = segment_in_h (output, seg), in_c = seg->first == 0 ? 3
                                                                  : plan->stages[seg->first - 1].c;
   guint ext = MIN (in_h, rows + 2 * seg->halo_back);
   gsize most = (gsize) in_c * ext * plan->stages[seg->first].w;
@@ -200,18 +291,20 @@ footprint (const ImpastoPlan        *plan,
 /* Deeper segments have smaller maps: as many rows as fit what the first one's strips take. */
 static void
 plan_rows (ImpastoPlan          *plan,
-           const ImpastoNetwork *network)
+           const ImpastoNetwork *network,
+           const Dims           *output)
 {
-  gsize budget = footprint (plan, network, &plan->segments[0], plan->tile_rows);
+  gsize budget = footprint (plan, network, output, &plan->segments[0], plan->tile_rows);
 
   plan->segments[0].rows = plan->tile_rows;
   for (guint s = 1; s < plan->n_segments; s++)
     {
       ImpastoPlanSegment *seg = &plan->segments[s];
-      guint in_h = segment_in_h (plan, seg);
+      guint in_h = segment_in_h (output, seg);
 
       seg->rows = round_up (in_h, seg->align);
-      while (seg->rows > seg->align && footprint (plan, network, seg, seg->rows) > budget)
+      while (seg->rows > seg->align && footprint (plan, network, output, seg, seg->rows)
+                                       > budget)
         seg->rows -= seg->align;
     }
 }
@@ -234,18 +327,19 @@ conv_work (const ImpastoNetwork *network,
  * a backward on wider strips. */
 static void
 plan_strips (ImpastoPlan          *plan,
-             const ImpastoNetwork *network)
+             const ImpastoNetwork *network,
+             const Dims           *output)
 {
   for (guint s = 0; s < plan->n_segments; s++)
     {
       const ImpastoPlanSegment *seg = &plan->segments[s];
       guint in_c = seg->first == 0 ? 3 : plan->stages[seg->first - 1].c;
-      guint n_strips = segment_n_strips (plan, seg);
+      guint n_strips = segment_n_strips (output, seg);
 
       for (guint strip = 0; strip < n_strips; strip++)
         {
-          guint fwd = strip_rows (plan, seg, strip, seg->halo);
-          guint back = strip_rows (plan, seg, strip, seg->halo_back);
+          guint fwd = strip_rows (output, seg, strip, seg->halo);
+          guint back = strip_rows (output, seg, strip, seg->halo_back);
 
           plan->scratch = MAX (plan->scratch,
                                (gsize) in_c * back * plan->stages[seg->first].w);
@@ -255,6 +349,7 @@ plan_strips (ImpastoPlan          *plan,
               guint rows = rows_after (network, seg->first, i, back);
 
               stage->capacity = MAX (stage->capacity, (gsize) stage->c * rows * stage->w);
+              widen_workspace (plan, network, i, rows, stage->w);
               plan->work += (n_strips > 1 ? 2 : 1)
                             * conv_work (network, plan, i, rows_after (network, seg->first, i,
                                                                        fwd));
@@ -264,30 +359,75 @@ plan_strips (ImpastoPlan          *plan,
     }
 }
 
+/* A style image goes through the same strips forward only, at its own width: its strips
+ * may need wider buffers than the output's, never more work in a step. */
+static void
+plan_style_strips (ImpastoPlan          *plan,
+                   const ImpastoNetwork *network,
+                   const Dims           *style)
+{
+  for (guint s = 0; s < plan->n_segments; s++)
+    {
+      const ImpastoPlanSegment *seg = &plan->segments[s];
+      guint in_c = seg->first == 0 ? 3 : plan->stages[seg->first - 1].c;
+
+      for (guint strip = 0; strip < segment_n_strips (style, seg); strip++)
+        {
+          guint fwd = strip_rows (style, seg, strip, seg->halo);
+
+          plan->scratch = MAX (plan->scratch,
+                               (gsize) in_c * fwd * segment_in_w (style, seg));
+          for (guint i = seg->first; i < seg->end; i++)
+            {
+              ImpastoPlanStage *stage = &plan->stages[i];
+              guint rows = rows_after (network, seg->first, i, fwd);
+
+              stage->capacity = MAX (stage->capacity, (gsize) stage->c * rows * style->w[i]);
+              widen_workspace (plan, network, i, rows, style->w[i]);
+            }
+        }
+    }
+}
+
+/* Every image whole; the work is the output's. */
 static void
 plan_whole (ImpastoPlan          *plan,
-            const ImpastoNetwork *network)
+            const ImpastoNetwork *network,
+            const Dims           *images,
+            guint                 n_images)
 {
   for (guint i = 0; i < plan->n_stages; i++)
     {
       ImpastoPlanStage *stage = &plan->stages[i];
 
-      stage->capacity = (gsize) stage->c * stage->h * stage->w;
+      for (guint k = 0; k < n_images; k++)
+        {
+          stage->capacity = MAX (stage->capacity,
+                                 (gsize) stage->c * images[k].h[i] * images[k].w[i]);
+          widen_workspace (plan, network, i, images[k].h[i], images[k].w[i]);
+        }
       plan->work += 2 * conv_work (network, plan, i, stage->h);
     }
 }
 
-/* What the boundaries between segments keep: each input whole, and two gradient buffers
- * that the segments pass back to each other. */
+/* What the boundaries between segments keep: each input whole (the largest image's), and two
+ * gradient buffers that the segments pass back to each other (the output's alone). */
 static void
-plan_kept (ImpastoPlan *plan)
+plan_kept (ImpastoPlan *plan,
+           const Dims  *images,
+           guint        n_images)
 {
   for (guint s = 1; s < plan->n_segments; s++)
     {
-      const ImpastoPlanStage *in = &plan->stages[plan->segments[s].first - 1];
+      ImpastoPlanSegment *seg = &plan->segments[s];
+      const ImpastoPlanStage *in = &plan->stages[seg->first - 1];
       gsize size = (gsize) in->c * in->h * in->w;
 
-      plan->kept_inputs += size;
+      seg->kept = size;
+      for (guint k = 1; k < n_images; k++)
+        seg->kept = MAX (seg->kept, (gsize) in->c * segment_in_h (&images[k], seg)
+                                    * segment_in_w (&images[k], seg));
+      plan->kept_inputs += seg->kept;
       plan->kept_grad[s % 2] = MAX (plan->kept_grad[s % 2], size);
     }
 }
@@ -305,24 +445,17 @@ optimizer_floats (const ImpastoRunParams *params,
   return 2 * (guint64) n_pixels;
 }
 
-/* A convolution's weights as loaded and as transformed for its algorithm, and its scratch. */
+/* A convolution's weights as loaded and as transformed for its algorithm. */
 static guint64
-conv_floats (ImpastoPlan          *plan,
+conv_floats (const ImpastoPlan    *plan,
              const ImpastoNetwork *network,
              guint                 i)
 {
   const ImpastoLayer *layer = impasto_network_get_layer (network, i);
-  const ImpastoPlanStage *stage = &plan->stages[i];
-  ImpastoConv conv = {
-    .algorithm = stage->algorithm,
-    .in_c = layer->in_channels,
-    .out_c = layer->out_channels,
-  };
-  guint rows = plan->tile_rows == 0 ? stage->h : stage->capacity / stage->c / stage->w;
 
-  plan->workspace = MAX (plan->workspace, impasto_conv_workspace_size (&conv, rows, stage->w));
   return (guint64) layer->in_channels * layer->out_channels * 9 + layer->out_channels
-         + impasto_conv_weights_size (conv.algorithm, conv.in_c, conv.out_c);
+         + impasto_conv_weights_size (plan->stages[i].algorithm, layer->in_channels,
+                                      layer->out_channels);
 }
 
 /* One stage's share: its buffer, its targets, and for strips the Gram summed over them (in
@@ -357,17 +490,19 @@ stage_bytes (ImpastoPlan            *plan,
 }
 
 /* Two scratch maps (the first big enough for the image's planes when there are coarser
- * scales), the workspace (never empty),
- * a Gram matrix with its partial sums; the image and its gradient, the optimiser's state;
- * the last good image and the run's copies of the content and style images, in 8 bits. */
+ * scales), the workspace (never empty), a Gram matrix with its partial sums; the image and
+ * its gradient (which holds the largest image's planes as the targets are made), the
+ * optimiser's state; the last good image and the run's copies of the content and style
+ * images, in 8 bits. */
 static void
 plan_bytes (ImpastoPlan            *plan,
             const ImpastoNetwork   *network,
             const ImpastoRunParams *params,
-            guint                   n_styles)
+            const Dims             *images,
+            guint                   n_images)
 {
   gsize n_pixels = (gsize) 3 * plan->width * plan->height;
-  guint64 floats;
+  guint64 floats, copies = 2 * (guint64) n_pixels;
 
   plan->bytes = 0;
   plan->gram = 1;
@@ -381,15 +516,24 @@ plan_bytes (ImpastoPlan            *plan,
   /* Coarse scales bring their image to the output size through it. */
   plan->scratch_a = params->n_scales > 1 ? MAX (plan->scratch, n_pixels) : plan->scratch;
   plan->workspace = MAX (plan->workspace, 1);
+  plan->planes = n_pixels;
+  for (guint k = 1; k < n_images; k++)
+    {
+      gsize style_pixels = (gsize) 3 * images[k].width * images[k].height;
+
+      plan->planes = MAX (plan->planes, style_pixels);
+      copies += style_pixels;
+    }
   floats = (guint64) plan->scratch_a + plan->scratch + plan->workspace + plan->gram
            + plan->kept_inputs + plan->kept_grad[0] + plan->kept_grad[1]
-           + 2 * (guint64) n_pixels + optimizer_floats (params, n_pixels);
-  plan->bytes += floats * sizeof (float) + (2 + (guint64) MAX (n_styles, 1)) * n_pixels;
+           + n_pixels + plan->planes + optimizer_floats (params, n_pixels);
+  plan->bytes += floats * sizeof (float) + copies;
 }
 
 ImpastoPlan *
 impasto_plan_new (const ImpastoNetwork   *network,
                   const ImpastoRunParams *params,
+                  const guint             style_sizes[][2],
                   guint                   n_styles,
                   guint                   tile_rows,
                   guint64                 cuts,
@@ -397,6 +541,8 @@ impasto_plan_new (const ImpastoNetwork   *network,
 {
   g_autoptr(ImpastoPlan) plan = g_new0 (ImpastoPlan, 1);
   int deepest = impasto_run_params_find_deepest_layer (params, network, error);
+  guint n_images = 1 + MAX (n_styles, 1);
+  Dims *images;
 
   if (deepest < 0)
     return NULL;
@@ -408,6 +554,7 @@ impasto_plan_new (const ImpastoNetwork   *network,
   if (!plan_shapes (plan, network, params, error))
     return NULL;
 
+  images = images_new (plan, network, n_styles > 0 ? style_sizes : NULL, n_images);
   if (tile_rows > 0)
     {
       plan_segments (plan, network, cuts);
@@ -416,17 +563,20 @@ impasto_plan_new (const ImpastoNetwork   *network,
   if (tile_rows > 0 && tile_rows < plan->height)
     {
       plan->tile_rows = tile_rows;
-      plan_rows (plan, network);
-      plan_strips (plan, network);
-      plan_kept (plan);
+      plan_rows (plan, network, &images[0]);
+      plan_strips (plan, network, &images[0]);
+      for (guint k = 1; k < n_images; k++)
+        plan_style_strips (plan, network, &images[k]);
+      plan_kept (plan, images, n_images);
     }
   else
     {
       g_clear_pointer (&plan->segments, g_free);
       plan->n_segments = 0;
-      plan_whole (plan, network);
+      plan_whole (plan, network, images, n_images);
     }
-  plan_bytes (plan, network, params, n_styles);
+  plan_bytes (plan, network, params, images, n_images);
+  images_free (images, n_images);
   return g_steal_pointer (&plan);
 }
 
@@ -458,6 +608,7 @@ impasto_plan_free (ImpastoPlan *plan)
 static ImpastoPlan *
 largest_fitting (const ImpastoNetwork   *network,
                  const ImpastoRunParams *params,
+                 const guint             style_sizes[][2],
                  guint                   n_styles,
                  guint64                 cuts,
                  guint                   align,
@@ -469,8 +620,8 @@ largest_fitting (const ImpastoNetwork   *network,
   while (lo <= hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      g_autoptr(ImpastoPlan) plan = impasto_plan_new (network, params, n_styles, mid * align,
-                                                      cuts, NULL);
+      g_autoptr(ImpastoPlan) plan = impasto_plan_new (network, params, style_sizes, n_styles,
+                                                      mid * align, cuts, NULL);
 
       if (plan->bytes <= budget)
         {
@@ -495,11 +646,13 @@ better (const ImpastoPlan *a,
 ImpastoPlan *
 impasto_plan_choose (const ImpastoNetwork   *network,
                      const ImpastoRunParams *params,
+                     const guint             style_sizes[][2],
                      guint                   n_styles,
                      guint64                 budget,
                      GError                **error)
 {
-  g_autoptr(ImpastoPlan) whole = impasto_plan_new (network, params, n_styles, 0, 0, error);
+  g_autoptr(ImpastoPlan) whole = impasto_plan_new (network, params, style_sizes, n_styles, 0, 0,
+                                                   error);
   g_autoptr(ImpastoPlan) best = NULL;
   g_autoptr(ImpastoPlan) smallest = NULL;
   guint64 pools = 0;
@@ -517,10 +670,10 @@ impasto_plan_choose (const ImpastoNetwork   *network,
   /* Every subset of the poolings to cut after, walked as the submasks of pools. */
   for (guint64 cuts = pools;; cuts = (cuts - 1) & pools)
     {
-      g_autoptr(ImpastoPlan) fits = largest_fitting (network, params, n_styles, cuts, align,
-                                                     budget);
-      g_autoptr(ImpastoPlan) least = impasto_plan_new (network, params, n_styles, align, cuts,
-                                                       NULL);
+      g_autoptr(ImpastoPlan) fits = largest_fitting (network, params, style_sizes, n_styles,
+                                                     cuts, align, budget);
+      g_autoptr(ImpastoPlan) least = impasto_plan_new (network, params, style_sizes, n_styles,
+                                                       align, cuts, NULL);
 
       if (fits != NULL && better (fits, best))
         {

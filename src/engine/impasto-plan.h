@@ -27,6 +27,8 @@ typedef struct
   guint rows;         /* rows of its input per strip: the first segment's tile_rows, the
                        * others as many as fit the first's buffers (a whole segment in one
                        * strip keeps its forward pass for the backward one) */
+  gsize kept;         /* floats of its input kept whole (0 for the first): the largest of the
+                       * output's and the style images' */
 } ImpastoPlanSegment;
 
 typedef struct
@@ -49,6 +51,8 @@ typedef struct
   ImpastoPlanSegment *segments;
   gsize               scratch;       /* floats in each of the two scratch buffers */
   gsize               scratch_a;     /* the first one's, which also holds the image's planes */
+  gsize               planes;        /* floats of the gradient, which also holds the planes of
+                                      * each image the targets are made from */
   gsize               workspace;
   gsize               gram;
   gsize               kept_inputs;   /* floats of every segment input kept whole */
@@ -59,9 +63,13 @@ typedef struct
 } ImpastoPlan;
 
 /* The plan the run takes: the whole image when it fits in budget bytes, else the strips
- * that fit and cost the least work; NULL (with both figures in error) when nothing fits. */
+ * that fit and cost the least work; NULL (with both figures in error) when nothing fits.
+ * style_sizes holds each style image's width and height at the output scale (NULL: the
+ * output's): a style image goes through the same buffers, whole or in the same strips, to
+ * make its Grams, and they are widened to it when it is larger than the output. */
 ImpastoPlan *impasto_plan_choose   (const ImpastoNetwork   *network,
                                     const ImpastoRunParams *params,
+                                    const guint             style_sizes[][2],
                                     guint                   n_styles,
                                     guint64                 budget,
                                     GError                **error);
@@ -69,6 +77,7 @@ ImpastoPlan *impasto_plan_choose   (const ImpastoNetwork   *network,
  * per stage index); tile_rows is rounded up to what the poolings need. */
 ImpastoPlan *impasto_plan_new      (const ImpastoNetwork   *network,
                                     const ImpastoRunParams *params,
+                                    const guint             style_sizes[][2],
                                     guint                   n_styles,
                                     guint                   tile_rows,
                                     guint64                 cuts,

@@ -18,6 +18,16 @@ impasto_scale_down_size (guint size)
   return (size + 1) / 2;
 }
 
+/* A size at a scale: halved that many times (0: the size itself). */
+static inline guint
+impasto_size_at_scale (guint size,
+                       guint scale)
+{
+  for (guint s = 0; s < scale; s++)
+    size = impasto_scale_down_size (size);
+  return size;
+}
+
 /* A new image of width x height (each at most the source's), every pixel the average of the
  * source area it covers. */
 ImpastoImage *impasto_image_scale_down  (const ImpastoImage *image,

@@ -55,7 +55,8 @@ struct _ImpastoRun
   float            *kept_grad[2];  /* strips: their gradients, passed back between segments */
   float             mean[3];
   ImpastoImage     *content;       /* at the output size */
-  ImpastoImage    **styles;        /* n_styles of them, at the output size */
+  ImpastoImage    **styles;        /* n_styles of them, at the output size or their own
+                                    * (style_scale) */
   double           *style_weights; /* normalised to sum 1 */
   guint             n_styles;
   guint             n_stages;
@@ -93,6 +94,8 @@ struct _ImpastoRun
   gint64            elapsed_usec;  /* of the executions before this one */
   gboolean          executing;
   gboolean          reported;      /* step was reported already */
+  ImpastoScaleFunc  scale_func;    /* for benchmarks: each coarse scale's result */
+  gpointer          scale_data;
 
   /* What other threads ask for, taken between two steps */
   GMutex            control_lock;
@@ -106,6 +109,7 @@ struct _ImpastoRun
 /* The plan for the memory there is (or params' limit), or NULL with the figures in error. */
 ImpastoPlan *impasto_run_choose_plan   (ImpastoNetwork         *network,
                                         const ImpastoRunParams *params,
+                                        const guint             style_sizes[][2],
                                         guint                   n_styles,
                                         GError                **error);
 gboolean impasto_run_plan              (ImpastoRun         *run,

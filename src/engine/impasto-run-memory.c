@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,23 @@ impasto_run_estimate_memory (ImpastoNetwork         *network,
   return impasto_run_estimate_memory_for (network, params, 1, bytes, error);
 }
 
+/* Another painting of the same area differs only in how its sides round at each pooling. */
+static guint
+assume_style_sizes (const ImpastoRunParams *params,
+                    guint                   n_styles,
+                    guint                   sizes[][2])
+{
+  double scale = params->style_scale > 0 ? params->style_scale : 1.0;
+
+  n_styles = CLAMP (n_styles, 1, IMPASTO_MAX_STYLES);
+  for (guint i = 0; i < n_styles; i++)
+    {
+      sizes[i][0] = (guint) MAX (round (params->width * scale), 1.0);
+      sizes[i][1] = (guint) MAX (round (params->height * scale), 1.0);
+    }
+  return n_styles;
+}
+
 gboolean
 impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  const ImpastoRunParams *params,
@@ -34,11 +52,28 @@ impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  guint64                *bytes,
                                  GError                **error)
 {
+  guint sizes[IMPASTO_MAX_STYLES][2];
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  n_styles = assume_style_sizes (params, n_styles, sizes);
+  return impasto_run_estimate_memory_sized (network, params, (const guint (*)[2]) sizes,
+                                            n_styles, bytes, error);
+}
+
+gboolean
+impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
+                                   const ImpastoRunParams *params,
+                                   const guint             style_sizes[][2],
+                                   guint                   n_styles,
+                                   guint64                *bytes,
+                                   GError                **error)
+{
   ImpastoRunEstimate estimate;
 
   g_return_val_if_fail (bytes != NULL, FALSE);
 
-  if (!impasto_run_estimate (network, params, n_styles, &estimate, error))
+  if (!impasto_run_estimate_sized (network, params, style_sizes, n_styles, &estimate, error))
     return FALSE;
 
   *bytes = estimate.bytes;
@@ -75,18 +110,35 @@ impasto_run_estimate (ImpastoNetwork         *network,
                       ImpastoRunEstimate     *estimate,
                       GError                **error)
 {
+  guint sizes[IMPASTO_MAX_STYLES][2];
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  n_styles = assume_style_sizes (params, n_styles, sizes);
+  return impasto_run_estimate_sized (network, params, (const guint (*)[2]) sizes, n_styles,
+                                     estimate, error);
+}
+
+gboolean
+impasto_run_estimate_sized (ImpastoNetwork         *network,
+                            const ImpastoRunParams *params,
+                            const guint             style_sizes[][2],
+                            guint                   n_styles,
+                            ImpastoRunEstimate     *estimate,
+                            GError                **error)
+{
   g_autoptr(ImpastoPlan) plan = NULL;
   g_autoptr(ImpastoPlan) whole = NULL;
   gboolean limited;
 
   g_return_val_if_fail (network != NULL && params != NULL && estimate != NULL, FALSE);
 
-  plan = impasto_plan_choose (network, params, n_styles, memory_budget (params, &limited),
-                              error);
+  plan = impasto_plan_choose (network, params, style_sizes, n_styles,
+                              memory_budget (params, &limited), error);
   if (plan == NULL)
     return FALSE;
 
-  whole = impasto_plan_new (network, params, n_styles, 0, 0, error);
+  whole = impasto_plan_new (network, params, style_sizes, n_styles, 0, 0, error);
   fill_estimate (estimate, plan, whole);
   return TRUE;
 }
@@ -96,10 +148,17 @@ impasto_run_get_estimate (ImpastoRun         *run,
                           ImpastoRunEstimate *estimate)
 {
   g_autoptr(ImpastoPlan) whole = NULL;
+  guint sizes[IMPASTO_MAX_STYLES][2];
 
   g_return_if_fail (run != NULL && estimate != NULL);
 
-  whole = impasto_plan_new (run->network, run->params, run->n_styles, 0, 0, NULL);
+  for (guint k = 0; k < run->n_styles; k++)
+    {
+      sizes[k][0] = run->styles[k]->width;
+      sizes[k][1] = run->styles[k]->height;
+    }
+  whole = impasto_plan_new (run->network, run->params, (const guint (*)[2]) sizes,
+                            run->n_styles, 0, 0, NULL);
   fill_estimate (estimate, run->plan, whole);
   estimate->seconds_per_step = run->plan->work / impasto_run_measure_rate (run);
 }
@@ -205,12 +264,14 @@ set_too_big (const ImpastoRunParams *params,
 ImpastoPlan *
 impasto_run_choose_plan (ImpastoNetwork         *network,
                          const ImpastoRunParams *params,
+                         const guint             style_sizes[][2],
                          guint                   n_styles,
                          GError                **error)
 {
   gboolean limited;
   guint64 budget = memory_budget (params, &limited);
-  g_autoptr(ImpastoPlan) plan = impasto_plan_choose (network, params, n_styles, budget, error);
+  g_autoptr(ImpastoPlan) plan = impasto_plan_choose (network, params, style_sizes, n_styles,
+                                                     budget, error);
 
   if (plan == NULL)
     return NULL;
@@ -229,7 +290,24 @@ impasto_run_check_memory_for (ImpastoNetwork         *network,
                               guint                   n_styles,
                               GError                **error)
 {
-  g_autoptr(ImpastoPlan) plan = impasto_run_choose_plan (network, params, n_styles, error);
+  guint sizes[IMPASTO_MAX_STYLES][2];
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  n_styles = assume_style_sizes (params, n_styles, sizes);
+  return impasto_run_check_memory_sized (network, params, (const guint (*)[2]) sizes,
+                                         n_styles, error);
+}
+
+gboolean
+impasto_run_check_memory_sized (ImpastoNetwork         *network,
+                                const ImpastoRunParams *params,
+                                const guint             style_sizes[][2],
+                                guint                   n_styles,
+                                GError                **error)
+{
+  g_autoptr(ImpastoPlan) plan = impasto_run_choose_plan (network, params, style_sizes,
+                                                         n_styles, error);
 
   return plan != NULL;
 }

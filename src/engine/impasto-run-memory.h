@@ -19,12 +19,23 @@ gboolean impasto_run_estimate_memory  (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        guint64                *bytes,
                                        GError                **error);
-/* The same for a run with n_styles style images. */
+/* The same for a run with n_styles style images. Without the images at hand, each is taken
+ * to have the output's proportions, at style_scale times its sides (the output's size when
+ * params stretch it to the output). */
 gboolean impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                           const ImpastoRunParams *params,
                                           guint                   n_styles,
                                           guint64                *bytes,
                                           GError                **error);
+/* The same with the style images' own sizes (width, height) at the output scale: the plan
+ * widens the buffers they go through, whole or in strips, when they are larger than the
+ * output. */
+gboolean impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
+                                            const ImpastoRunParams *params,
+                                            const guint             style_sizes[][2],
+                                            guint                   n_styles,
+                                            guint64                *bytes,
+                                            GError                **error);
 
 typedef struct
 {
@@ -40,6 +51,12 @@ typedef struct
  * estimate is theirs, and impasto_run_check_memory_for() refuses the run. */
 gboolean impasto_run_estimate         (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
+                                       guint                   n_styles,
+                                       ImpastoRunEstimate     *estimate,
+                                       GError                **error);
+gboolean impasto_run_estimate_sized   (ImpastoNetwork         *network,
+                                       const ImpastoRunParams *params,
+                                       const guint             style_sizes[][2],
                                        guint                   n_styles,
                                        ImpastoRunEstimate     *estimate,
                                        GError                **error);
@@ -63,5 +80,10 @@ gboolean impasto_run_check_memory_for (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        guint                   n_styles,
                                        GError                **error);
+gboolean impasto_run_check_memory_sized (ImpastoNetwork         *network,
+                                         const ImpastoRunParams *params,
+                                         const guint             style_sizes[][2],
+                                         guint                   n_styles,
+                                         GError                **error);
 
 G_END_DECLS

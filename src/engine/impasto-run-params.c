@@ -5,12 +5,18 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "impasto-params.h"
 #include "impasto-run.h"
 
 G_DEFINE_QUARK (impasto-run-error-quark, impasto_run_error)
+
+/* A painting's strokes need a few pixels to be seen by conv5_1, four poolings down; more than
+ * this many times the output's pixels (style scale 4 gives 16) is a mistake, not a look. */
+#define MIN_STYLE_SIDE      16
+#define MAX_STYLE_PIXELS    20
 
 void
 impasto_layer_list_add (ImpastoLayerList *list,
@@ -157,4 +163,62 @@ impasto_run_params_get_mean (const ImpastoRunParams *params,
 
   memcpy (mean, params->mean == IMPASTO_MEAN_IMAGENET ? imagenet_mean : seed_mean,
           sizeof seed_mean);
+}
+
+gboolean
+impasto_run_params_check_style_size (const ImpastoRunParams *params,
+                                     guint                   width,
+                                     guint                   height,
+                                     GError                **error)
+{
+  guint min_side = MIN (MIN_STYLE_SIDE, MIN (params->width, params->height));
+  g_autofree char *scale = impasto_format_double (params->style_scale);
+
+  if (width < min_side || height < min_side)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                   "At style scale %s the style image would be %u×%u pixels, under the "
+                   "least of %u a side; choose a larger style scale", scale, width, height,
+                   min_side);
+      return FALSE;
+    }
+  if ((guint64) width * height > (guint64) MAX_STYLE_PIXELS * params->width * params->height)
+    {
+      g_set_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_INVALID,
+                   "At style scale %s the style image would be %u×%u pixels, more than %d "
+                   "times the output’s %u×%u; choose a smaller style scale", scale, width,
+                   height, MAX_STYLE_PIXELS, params->width, params->height);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Style scale 1 gives the image the output's area in its own proportions, so that a
+ * portrait painting is not blown up to a landscape output's width. */
+gboolean
+impasto_run_params_get_style_size (const ImpastoRunParams *params,
+                                   guint                   image_width,
+                                   guint                   image_height,
+                                   guint                  *width,
+                                   guint                  *height,
+                                   GError                **error)
+{
+  double factor;
+
+  g_return_val_if_fail (params != NULL && width != NULL && height != NULL, FALSE);
+  g_return_val_if_fail (image_width > 0 && image_height > 0, FALSE);
+
+  if (params->style_scale == 0)
+    {
+      *width = params->width;
+      *height = params->height;
+      return TRUE;
+    }
+
+  factor = params->style_scale * sqrt ((double) params->width * params->height
+                                       / ((double) image_width * image_height));
+  *width = (guint) MIN (MAX (round (image_width * factor), 1.0), 1e6);
+  *height = (guint) MIN (MAX (round (image_height * factor), 1.0), 1e6);
+  return impasto_run_params_check_style_size (params, *width, *height, error);
 }

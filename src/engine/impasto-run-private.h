@@ -31,7 +31,7 @@ const float *impasto_run_get_style_target (ImpastoRun  *run,
                                            guint        stage);
 
 /* impasto_run_new_blend() with plan instead of the one the memory available chooses (NULL:
- * that one); plan must be made for the same network and params. */
+ * that one); plan must be made for the same network, params and style images' sizes. */
 ImpastoRun *impasto_run_new_planned      (ImpastoNetwork             *network,
                                           const ImpastoRunParams     *params,
                                           const ImpastoImage         *content,
@@ -46,5 +46,15 @@ const ImpastoPlan *impasto_run_get_plan  (ImpastoRun                 *run);
 /* Whether the run's buffers hold the whole image at its current scale (else it goes strip
  * by strip). */
 gboolean    impasto_run_fits_whole_for_tests (ImpastoRun             *run);
+
+/* Called on the run's thread with each coarse scale's last image, at that scale's own size
+ * (the mean added back, clipped, the photo's colours not applied), before it is upsampled
+ * to start the next: to measure how far the finer scales move away from it. */
+typedef void (*ImpastoScaleFunc) (const ImpastoImage *image,
+                                  guint               scale,
+                                  gpointer            user_data);
+void        impasto_run_set_scale_func    (ImpastoRun       *run,
+                                           ImpastoScaleFunc  func,
+                                           gpointer          user_data);
 
 G_END_DECLS

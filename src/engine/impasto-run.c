@@ -186,7 +186,8 @@ allocate_stage (ImpastoRun            *run,
 }
 
 /* Allocates everything a step needs, as the plan sized it for the output (the largest
- * scale): the whole image's maps, or a strip's and the segments' inputs. */
+ * scale) and the style images: the whole images' maps, or a strip's and the segments'
+ * inputs. */
 static void
 allocate (ImpastoRun *run)
 {
@@ -198,7 +199,7 @@ allocate (ImpastoRun *run)
 
   run->kept_in = g_new0 (float *, MAX (plan->n_segments, 1));
   for (guint s = 1; s < plan->n_segments; s++)
-    run->kept_in[s] = g_new (float, stage_size (&run->stages[plan->segments[s].first - 1]));
+    run->kept_in[s] = g_new (float, plan->segments[s].kept);
   for (guint k = 0; k < 2; k++)
     if (plan->kept_grad[k] > 0)
       run->kept_grad[k] = g_new (float, plan->kept_grad[k]);
@@ -208,7 +209,8 @@ allocate (ImpastoRun *run)
   run->workspace = g_new (float, plan->workspace);
   run->gram = g_new (float, plan->gram);
   run->x = g_new (float, run->n_pixels);
-  run->grad = g_new (float, run->n_pixels);
+  /* The style images' planes pass through it as their targets are made. */
+  run->grad = g_new (float, plan->planes);
 }
 
 gboolean
@@ -490,64 +492,38 @@ impasto_run_evaluate_at (ImpastoRun   *run,
 }
 
 /* Adds weight times this image's Grams to the style targets. Each Gram is divided by its own
- * image's pixel count m_k and multiplied by the output's m, which style_norm() divides by
- * twice over: images of different sizes weigh by their weights alone. With one image of the
- * output's size and weight 1 the factor is exactly 1 and the target is the Gram to the bit. */
+ * image's positions m_k and multiplied by the output's m, which style_norm() divides by
+ * twice over: the loss compares G / m with G_k / m_k, and images of different sizes weigh by
+ * their weights alone. With one image of the output's size and weight 1 the factor is
+ * exactly 1 and the target is the Gram to the bit. style_m holds each stage's m_k; the
+ * Grams are in the stage outputs, or summed over the strips in gram_sum when tiled. */
 static void
-add_style_grams (ImpastoRun *run,
-                 double      weight,
-                 gboolean    first)
+add_style_grams (ImpastoRun  *run,
+                 double       weight,
+                 gboolean     first,
+                 const gsize *style_m,
+                 gboolean     tiled)
 {
   for (guint i = 0; i < run->n_stages; i++)
     {
       Stage *stage = &run->stages[i];
       gsize m = (gsize) stage->h * stage->w, cc = (gsize) stage->c * stage->c;
-      /* The style image's own pixels at this stage: the output's while every style image is
-       * resized to the current scale. */
-      gsize m_k = m;
       double factor;
 
       if (!stage->has_style)
         continue;
 
-      factor = weight * ((double) m / (double) m_k);
-      impasto_gram (stage->out, stage->c, m_k, run->gram, run->pool);
+      factor = weight * ((double) m / (double) style_m[i]);
+      if (!tiled)
+        impasto_gram (stage->out, stage->c, style_m[i], run->gram, run->pool);
       for (gsize k = 0; k < cc; k++)
         {
-          float term = (float) (factor * run->gram[k]);
+          float term = tiled ? (float) (factor * (float) stage->gram_sum[k])
+                             : (float) (factor * run->gram[k]);
 
           stage->style_target[k] = first ? term : stage->style_target[k] + term;
         }
     }
-}
-
-/* The same, strip by strip. */
-static void
-targets_tiled (ImpastoRun         *run,
-               const ImpastoImage *content)
-{
-  impasto_run_image_to_planes (content, run->mean, run->grad);
-  impasto_run_targets_tiled (run, run->grad, TRUE);
-  for (guint k = 0; k < run->n_styles; k++)
-    {
-      g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], run->width,
-                                                                run->height);
-
-      impasto_run_image_to_planes (style, run->mean, run->grad);
-      impasto_run_targets_tiled (run, run->grad, FALSE);
-      for (guint i = 0; i < run->n_stages; i++)
-        {
-          Stage *stage = &run->stages[i];
-
-          for (gsize j = 0; stage->has_style && j < (gsize) stage->c * stage->c; j++)
-            {
-              float term = (float) (run->style_weights[k] * (float) stage->gram_sum[j]);
-
-              stage->style_target[j] = k == 0 ? term : stage->style_target[j] + term;
-            }
-        }
-    }
-  impasto_run_reset_stage_seconds (run);
 }
 
 gboolean
@@ -573,37 +549,70 @@ impasto_run_fits_whole (ImpastoRun *run)
   return largest <= run->plan->scratch;
 }
 
-/* The targets at the current size, from the content and style images resized to it. The
- * style target is the classic neural-style's blend: sum over the images of w_k G_k, the
- * weights normalised to sum 1. Each image goes through the network on its own, so several
- * cost no more memory than one. */
-void
-impasto_run_compute_targets (ImpastoRun *run)
+/* Style image k's features at the current scale: it is halved at each coarser scale as the
+ * output is, so that its strokes keep their size against the picture. Whole when the
+ * buffers hold it at that size, else strip by strip, as the plan made room for (its Grams
+ * then in gram_sum). style_m gets each stage's positions; returns whether it went in strips. */
+static gboolean
+style_forward (ImpastoRun *run,
+               guint       k,
+               gsize      *style_m)
+{
+  guint width = run->width, height = run->height;
+  guint style_w = impasto_size_at_scale (run->styles[k]->width, run->scale);
+  guint style_h = impasto_size_at_scale (run->styles[k]->height, run->scale);
+  g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], style_w, style_h);
+  gboolean tiled;
+
+  impasto_run_set_size (run, style_w, style_h);
+  impasto_run_image_to_planes (style, run->mean, run->grad);
+  tiled = !impasto_run_fits_whole (run);
+  if (tiled)
+    impasto_run_targets_tiled (run, run->grad, FALSE);
+  else
+    forward (run, run->grad, NULL);
+  for (guint i = 0; i < run->n_stages; i++)
+    style_m[i] = (gsize) run->stages[i].h * run->stages[i].w;
+  impasto_run_set_size (run, width, height);
+  return tiled;
+}
+
+/* The content's features at the current size, into the content targets. */
+static void
+content_forward (ImpastoRun *run)
 {
   g_autoptr(ImpastoImage) content = impasto_image_scale_down (run->content, run->width,
                                                               run->height);
 
+  impasto_run_image_to_planes (content, run->mean, run->grad);
   if (!impasto_run_fits_whole (run))
     {
-      targets_tiled (run, content);
+      impasto_run_targets_tiled (run, run->grad, TRUE);
       return;
     }
 
-  impasto_run_image_to_planes (content, run->mean, run->grad);
   forward (run, run->grad, NULL);
   for (guint i = 0; i < run->n_stages; i++)
     if (run->stages[i].has_content)
       memcpy (run->stages[i].content_target, run->stages[i].out,
               stage_size (&run->stages[i]) * sizeof (float));
+}
 
+/* The targets at the current size, from the content image resized to it and the style images
+ * resized in proportion. The style target is the classic neural-style's blend: sum over the
+ * images of w_k G_k, the weights normalised to sum 1. Each image goes through the network on
+ * its own, so several cost no more memory than one. */
+void
+impasto_run_compute_targets (ImpastoRun *run)
+{
+  g_autofree gsize *style_m = g_new (gsize, run->n_stages);
+
+  content_forward (run);
   for (guint k = 0; k < run->n_styles; k++)
     {
-      g_autoptr(ImpastoImage) style = impasto_image_scale_down (run->styles[k], run->width,
-                                                                run->height);
+      gboolean tiled = style_forward (run, k, style_m);
 
-      impasto_run_image_to_planes (style, run->mean, run->grad);
-      forward (run, run->grad, NULL);
-      add_style_grams (run, run->style_weights[k], k == 0);
+      add_style_grams (run, run->style_weights[k], k == 0, style_m, tiled);
     }
   impasto_run_reset_stage_seconds (run);
 }

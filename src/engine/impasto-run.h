@@ -138,6 +138,9 @@ typedef struct
   ImpastoPooling   pooling;
   ImpastoInit      init;
   ImpastoStyleNorm style_norm;
+  double           style_scale;     /* 0: each style image stretched to the output's size, as
+                                     * the seed; X > 0: its own proportions kept, X times the
+                                     * side that gives it the output's area */
 } ImpastoRunParams;
 
 /* With several scales, step and total_steps count the steps of all scales together (the last
@@ -197,6 +200,20 @@ int               impasto_run_params_find_deepest_layer (const ImpastoRunParams 
                                                          GError                **error);
 void              impasto_run_params_get_mean   (const ImpastoRunParams *params,
                                                  float                   mean[3]);
+/* The size a style image of image_width x image_height is given for a run of params (at the
+ * output size; the coarser scales halve it as they halve the output), or FALSE with error
+ * set when that size is too small or too large to use. */
+gboolean          impasto_run_params_get_style_size (const ImpastoRunParams *params,
+                                                     guint                   image_width,
+                                                     guint                   image_height,
+                                                     guint                  *width,
+                                                     guint                  *height,
+                                                     GError                **error);
+/* Whether a style image of width x height can serve a run of params. */
+gboolean          impasto_run_params_check_style_size (const ImpastoRunParams *params,
+                                                       guint                   width,
+                                                       guint                   height,
+                                                       GError                **error);
 
 ImpastoRun       *impasto_run_new               (ImpastoNetwork         *network,
                                                  const ImpastoRunParams *params,

@@ -31,6 +31,16 @@ typedef enum
 
 typedef struct _ImpastoResetUndo ImpastoResetUndo;
 
+/* The output sizes the window offers, in the order of its list (impasto-window-size.c). */
+typedef enum
+{
+  IMPASTO_OUTPUT_SIZE_PREVIEW,   /* 450 px on the long side */
+  IMPASTO_OUTPUT_SIZE_FULL_HD,   /* 1920 */
+  IMPASTO_OUTPUT_SIZE_4K,        /* 3840 */
+  IMPASTO_OUTPUT_SIZE_PHOTO,     /* the content image's own size */
+  IMPASTO_OUTPUT_SIZE_CUSTOM,    /* whatever the width and height say */
+} ImpastoOutputSize;
+
 struct _ImpastoWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -59,6 +69,8 @@ struct _ImpastoWindow
   GtkDropDown          *preset_dropdown;
   GtkCheckButton       *keep_aspect_check;
   GtkWidget            *height_spin;
+  GtkDropDown          *size_dropdown;
+  GtkLabel             *memory_label;
   GtkPicture           *preview;
   ImpastoCompareView   *compare_view;
   GtkWidget            *compare_button;
@@ -133,6 +145,8 @@ struct _ImpastoWindow
   char                 *advanced_error;    /* the first row that holds no value, or NULL */
   gboolean              advanced_loading;
   guint                 advanced_running : 1;   /* the rows as they are while a run paints */
+  gboolean              size_applying;     /* the size list sets the width and height */
+  gboolean              memory_updating;
   guint                 can_start : 1;
   guint                 shows_running : 1;
 };
@@ -143,6 +157,8 @@ void impasto_window_class_actions_init (ImpastoWindowClass *klass);
 GtkAdjustment *impasto_window_get_param_adjustment (ImpastoWindow *self,
                                                     const char    *name);
 void impasto_window_update_actions      (ImpastoWindow      *self);
+/* Every parameter as the controls have them, for a run. */
+ImpastoRunParams *impasto_window_dup_params (ImpastoWindow   *self);
 void impasto_window_start              (ImpastoWindow      *self);
 void impasto_window_start_from_picture (ImpastoWindow      *self);
 /* A new run from the controls; from the picture in start_path when it is set. */
@@ -187,6 +203,15 @@ void impasto_window_load_model        (ImpastoWindow      *self,
                                         gboolean            remember);
 void impasto_window_show_model_error   (ImpastoWindow      *self,
                                         const char         *message);
+
+/* impasto-window-size.c */
+void     impasto_window_init_size         (ImpastoWindow          *self);
+void     impasto_window_apply_size_choice (ImpastoWindow          *self);
+void     impasto_window_update_memory     (ImpastoWindow          *self);
+gboolean impasto_window_get_choice_size   (ImpastoWindow          *self,
+                                           guint                   choice,
+                                           guint                  *width,
+                                           guint                  *height);
 
 /* impasto-window-model.c */
 void impasto_window_class_model_init   (ImpastoWindowClass *klass);

@@ -47,6 +47,7 @@ restore_controls (ImpastoWindow          *self,
   /* The preset first: choosing it sets the steps, which the recipe's then replace. */
   g_settings_set_enum (self->settings, "preset", preset);
   g_settings_set_boolean (self->settings, "keep-aspect", FALSE);
+  g_settings_set_string (self->settings, "output-size", "custom");
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)

@@ -53,8 +53,8 @@ reset_undo_free (ImpastoResetUndo *undo)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImpastoResetUndo, reset_undo_free)
 
 /* Every key Reset to Defaults resets, in the order that restores them: the preset first,
- * since choosing it sets the steps, then whether the height follows the width, then the
- * parameters. */
+ * since choosing it sets the steps, then whether the height follows the width and the size
+ * chosen from the list, then the parameters. */
 static GPtrArray *
 reset_keys (void)
 {
@@ -64,6 +64,7 @@ reset_keys (void)
 
   g_ptr_array_add (keys, (gpointer) "preset");
   g_ptr_array_add (keys, (gpointer) "keep-aspect");
+  g_ptr_array_add (keys, (gpointer) "output-size");
   specs = impasto_params_get_specs (&n_specs);
   for (guint i = 0; i < n_specs; i++)
     if (specs[i].flags & IMPASTO_PARAM_SETTING)

@@ -209,6 +209,7 @@ impasto_window_update_actions (ImpastoWindow *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_START]);
     }
   impasto_window_update_snapshot_actions (self);
+  impasto_window_update_memory (self);
 }
 
 static void
@@ -292,6 +293,7 @@ on_picker_file_changed (ImpastoWindow      *self,
         impasto_window_show_content (self);
     }
 
+  impasto_window_apply_size_choice (self);
   impasto_window_update_output_size (self);
   impasto_window_update_actions (self);
 }
@@ -619,7 +621,7 @@ impasto_window_set_base_params (ImpastoWindow          *self,
   impasto_window_write_advanced (self, params);
 }
 
-static ImpastoRunParams *
+ImpastoRunParams *
 impasto_window_dup_params (ImpastoWindow *self)
 {
   guint preset = gtk_drop_down_get_selected (self->preset_dropdown);
@@ -1028,6 +1030,8 @@ impasto_window_class_init (ImpastoWindowClass *klass)
   impasto_window_class_bind_params (widget_class);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, keep_aspect_check);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, height_spin);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, size_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, memory_label);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, preview_placeholder);
   gtk_widget_class_bind_template_child (widget_class, ImpastoWindow, compare_view);
@@ -1071,6 +1075,7 @@ impasto_window_init (ImpastoWindow *self)
   impasto_window_init_reset (self);
   impasto_window_init_advanced (self);
   impasto_window_init_snapshots (self);
+  impasto_window_init_size (self);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_window_drop), self);

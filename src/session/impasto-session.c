@@ -277,7 +277,8 @@ impasto_session_create_run (ImpastoSession  *session,
   g_autoptr(ImpastoImage) content = NULL;
   ImpastoImage *styles[IMPASTO_MAX_STYLES] = { NULL };
   double weights[IMPASTO_MAX_STYLES];
-  ImpastoRun *run;
+  gboolean sized = TRUE;
+  ImpastoRun *run = NULL;
 
   g_return_val_if_fail (session->network != NULL, NULL);
   g_return_val_if_fail (session->content != NULL && n_styles > 0, NULL);
@@ -288,16 +289,24 @@ impasto_session_create_run (ImpastoSession  *session,
                                        params->resample);
   for (guint i = 0; i < n_styles; i++)
     {
-      styles[i] = impasto_image_resize_with (session->styles[i], params->width, params->height,
-                                             params->resample);
+      const ImpastoImage *image = session->styles[i];
+      guint width, height;
+
+      sized = impasto_run_params_get_style_size (params, image->width, image->height, &width,
+                                                  &height, error);
+      if (!sized)
+        break;
+      styles[i] = impasto_image_resize_with (image, width, height, params->resample);
       if (params->colour_match == IMPASTO_COLOUR_MATCH_HISTOGRAM)
         impasto_image_match_colours_histogram (styles[i], content);
       else if (params->colour_match == IMPASTO_COLOUR_MATCH_LINEAR)
         impasto_image_match_colours_linear (styles[i], content, NULL, NULL);
       weights[i] = recipe->styles[i].weight;
     }
-  run = impasto_run_new_blend (session->network, params, content,
-                               (const ImpastoImage * const *) styles, weights, n_styles, error);
+  if (sized)
+    run = impasto_run_new_blend (session->network, params, content,
+                                 (const ImpastoImage * const *) styles, weights, n_styles,
+                                 error);
   for (guint i = 0; i < n_styles; i++)
     impasto_image_free (styles[i]);
   if (run == NULL)
