@@ -649,8 +649,8 @@ test_window_presets (void)
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   ImpastoWindow *window;
 
-  g_settings_reset (settings, "preset");
   set_small_run_settings ();
+  g_settings_reset (settings, "preset");
   window = new_ready_window ();
   g_assert_cmpuint (gtk_drop_down_get_selected (window->preset_dropdown), ==,
                     IMPASTO_PRESET_BALANCED);
