@@ -52,13 +52,15 @@ impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                  guint64                *bytes,
                                  GError                **error)
 {
-  guint sizes[IMPASTO_MAX_STYLES][2];
+  ImpastoRunEstimate estimate;
 
-  g_return_val_if_fail (params != NULL, FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
 
-  n_styles = assume_style_sizes (params, n_styles, sizes);
-  return impasto_run_estimate_memory_sized (network, params, (const guint (*)[2]) sizes,
-                                            n_styles, bytes, error);
+  if (!impasto_run_estimate (network, params, n_styles, &estimate, error))
+    return FALSE;
+
+  *bytes = estimate.bytes;
+  return TRUE;
 }
 
 gboolean
