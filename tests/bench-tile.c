@@ -73,16 +73,18 @@ print_plan (ImpastoRun *run,
   impasto_run_get_estimate (run, &estimate);
   g_print ("%ux%u, limit %" G_GUINT64_FORMAT " MB: %.1f MB planned, %s, %.2fx the work, "
            "about %.2f s/step\n", c->width, c->height, c->limit_mb, estimate.bytes / 1e6,
-           plan->tile_rows > 0 ? "strips" : "whole", estimate.work_ratio,
+           plan->tile_rows == 0 ? "whole" : plan->tile_cols == 0 ? "strips" : "tiles",
+           estimate.work_ratio,
            estimate.seconds_per_step);
   if (plan->tile_rows > 0)
     g_print ("  scratch %.0f + %.0f MB, kept inputs %.0f MB, their gradients %.0f + %.0f MB\n",
              plan->scratch_a * 4e-6, plan->scratch * 4e-6, plan->kept_inputs * 4e-6,
              plan->kept_grad[0] * 4e-6, plan->kept_grad[1] * 4e-6);
   for (guint s = 0; s < plan->n_segments; s++)
-    g_print ("  segment %u: stages %u-%u, strips of %u rows, halo %u/%u\n", s,
-             plan->segments[s].first, plan->segments[s].end - 1, plan->segments[s].rows,
-             plan->segments[s].halo, plan->segments[s].halo_back);
+    g_print ("  segment %u: stages %u-%u, parts of %u rows and %u columns (0: all), "
+             "halo %u/%u\n", s, plan->segments[s].first, plan->segments[s].end - 1,
+             plan->segments[s].rows, plan->segments[s].cols, plan->segments[s].halo,
+             plan->segments[s].halo_back);
 }
 
 static void

@@ -148,8 +148,8 @@ test_estimate_matches_allocation (Fixture       *f,
 
   expected = estimate (network, f->params);
   g_test_message ("estimated %" G_GUINT64_FORMAT " bytes, allocated %" G_GUINT64_FORMAT
-                  ", strips of %u rows", expected, after - before,
-                  impasto_run_get_plan (run)->tile_rows);
+                  ", parts of %u rows and %u columns (0: all)", expected, after - before,
+                  impasto_run_get_plan (run)->tile_rows, impasto_run_get_plan (run)->tile_cols);
   g_assert_true ((c->limit_share > 0) == (impasto_run_get_plan (run)->tile_rows > 0));
   if (c->limit_share > 0)
     g_assert_cmpuint (expected, <=, f->params->memory_limit);
@@ -382,7 +382,7 @@ test_refused_lbfgs (Fixture       *f,
   g_assert_error (error, IMPASTO_RUN_ERROR, IMPASTO_RUN_ERROR_MEMORY);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "L-BFGS keeps"));
-  g_assert_nonnull (strstr (error->message, "even in strips of"));
+  g_assert_nonnull (strstr (error->message, "even in tiles of 16×16"));
 }
 
 static guint64

@@ -1,5 +1,6 @@
-/* test-tiled.c: the objective strip by strip against the whole image's, at odd sizes and
- * strips, with every cut between segments and the controls that change the losses
+/* test-tiled.c: the objective strip by strip and tile by tile against the whole image's, at
+ * odd sizes, strips and tiles, with every cut between segments and the controls that change
+ * the losses
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,6 +33,7 @@ typedef struct
   guint            n_scales;         /* 0: one */
   guint            style_sizes[3][2];  /* each style image's own size (style scale); 0 x 0:
                                         * the output's */
+  guint            tile_cols;        /* 0: strips of the full width */
 } Case;
 
 typedef struct
@@ -48,7 +50,7 @@ typedef struct
 /* The seed's layers, every segment cut, strips of one pooling-aligned block of rows. */
 static const Case seed_case = { 37, 83, 16, ALL_CUTS };
 /* One segment: the whole network in each strip, with its widest halo (192 rows). */
-static const Case uncut_case = { 13, 470, 32, 0 };
+static const Case uncut_case = { 15, 470, 32, 0 };
 /* Cut after pool2 (stage 5 of VGG19) alone; averages instead of maxima. */
 static const Case avg_case = { 40, 133, 16, 1 << 5, IMPASTO_POOLING_AVG };
 /* After pool1 (2) and pool3 (10); Torch's normalisation and smoothing. */
@@ -80,9 +82,30 @@ static const Case large_style_scales_case = { 37, 83, 16, ALL_CUTS, IMPASTO_POOL
                                               IMPASTO_OPTIMIZER_ADAM, 2,
                                               { { 101, 150 }, { 30, 41 } } };
 
+/* Tiles in both directions: odd sizes, every cut, the last column and row of tiles short. */
+static const Case tiles_case = { 83, 61, 16, ALL_CUTS, .tile_cols = 32 };
+/* One segment in columns: the halo (192 columns) wider than the tiles. */
+static const Case tiles_uncut_case = { 470, 13, 16, 0, .tile_cols = 32 };
+/* Columns only: tiles as tall as the image. */
+static const Case columns_case = { 97, 23, 32, 1 << 5, IMPASTO_POOLING_AVG, .tile_cols = 16 };
+static const Case tiles_lbfgs_case = { 70, 31, 16, 1 << 5 | 1 << 15, IMPASTO_POOLING_MAX,
+                                       IMPASTO_STYLE_NORM_CHANNELS, 30, 0, NULL, NULL,
+                                       IMPASTO_OPTIMIZER_LBFGS, .tile_cols = 16 };
+static const Case tiles_scales_case = { 140, 35, 16, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                        IMPASTO_STYLE_NORM_SEED, 0, 0, NULL, NULL,
+                                        IMPASTO_OPTIMIZER_ADAM, 2, .tile_cols = 16 };
+/* Three styles, other layers, one painting wider than the output: it is cut into columns
+ * of the same tiles. */
+static const Case tiles_styles_case = { 61, 29, 8, ALL_CUTS, IMPASTO_POOLING_MAX,
+                                        IMPASTO_STYLE_NORM_SEED, 0, 3, "conv1_2,conv3_2",
+                                        "conv2_2,conv4_1", IMPASTO_OPTIMIZER_ADAM, 1,
+                                        { { 150, 101 }, { 30, 41 }, { 61, 29 } },
+                                        .tile_cols = 16 };
+
 static ImpastoRun *
 new_run (Fixture *f,
          guint    tile_rows,
+         guint    tile_cols,
          guint64  cuts,
          guint    n_styles)
 {
@@ -98,7 +121,7 @@ new_run (Fixture *f,
       sizes[i][1] = f->styles[i]->height;
     }
   plan = impasto_plan_new (f->network, f->params, (const guint (*)[2]) sizes, n_styles,
-                           tile_rows, cuts, &error);
+                           tile_rows, tile_cols, cuts, &error);
 
   g_assert_no_error (error);
   run = impasto_run_new_planned (f->network, f->params, f->content,
@@ -150,16 +173,18 @@ fixture_set_up (Fixture       *f,
   f->network = impasto_network_load (model, (const char * const *) layers, &error);
   g_assert_no_error (error);
 
-  f->whole = new_run (f, 0, 0, n_styles);
-  f->tiled = new_run (f, c->tile_rows, c->cuts, n_styles);
+  f->whole = new_run (f, 0, 0, 0, n_styles);
+  f->tiled = new_run (f, c->tile_rows, c->tile_cols, c->cuts, n_styles);
   g_assert_cmpuint (impasto_run_get_plan (f->whole)->tile_rows, ==, 0);
   g_assert_cmpuint (impasto_run_get_plan (f->tiled)->tile_rows, ==, c->tile_rows);
+  g_assert_cmpuint (impasto_run_get_plan (f->tiled)->tile_cols, ==, c->tile_cols);
   for (guint s = 0; s < impasto_run_get_plan (f->tiled)->n_segments; s++)
     {
       const ImpastoPlanSegment *seg = &impasto_run_get_plan (f->tiled)->segments[s];
 
-      g_test_message ("segment %u: stages %u to %u, strips of %u rows, halo %u, backward %u",
-                      s, seg->first, seg->end - 1, seg->rows, seg->halo, seg->halo_back);
+      g_test_message ("segment %u: stages %u to %u, parts of %u rows and %u columns, halo %u, "
+                      "backward %u", s, seg->first, seg->end - 1, seg->rows, seg->cols,
+                      seg->halo, seg->halo_back);
     }
   /* The buffers hold strips, not the whole image, at the scale a run starts at: the strips
    * are what is tested. */
@@ -276,7 +301,8 @@ test_style_targets_match_whole (Fixture       *f,
   const Case *c = data;
   const ImpastoPlan *plan = impasto_run_get_plan (f->tiled);
   g_autoptr(ImpastoPlan) at_output = impasto_plan_new (f->network, f->params, NULL, c->n_styles,
-                                                       c->tile_rows, c->cuts, NULL);
+                                                       c->tile_rows, c->tile_cols, c->cuts,
+                                                       NULL);
 
   g_test_message ("strips: %" G_GUINT64_FORMAT " bytes with the styles' sizes, %"
                   G_GUINT64_FORMAT " with the output's", plan->bytes, at_output->bytes);
@@ -339,5 +365,13 @@ main (int   argc,
   add ("/impasto/engine/tiled/large-style", &large_style_case, test_matches_whole);
   add ("/impasto/engine/tiled/large-style-scales", &large_style_scales_case,
        test_style_targets_match_whole);
+  add ("/impasto/engine/tiled/tiles", &tiles_case, test_matches_whole);
+  add ("/impasto/engine/tiled/tiles-one-segment", &tiles_uncut_case, test_matches_whole);
+  add ("/impasto/engine/tiled/columns", &columns_case, test_matches_whole);
+  add ("/impasto/engine/tiled/tiles-styles", &tiles_styles_case, test_matches_whole);
+  add ("/impasto/engine/tiled/tiles-adam-steps", &tiles_case, test_steps_match_whole);
+  add ("/impasto/engine/tiled/tiles-lbfgs-steps", &tiles_lbfgs_case, test_steps_match_whole);
+  add ("/impasto/engine/tiled/tiles-scales-steps", &tiles_scales_case,
+       test_steps_match_whole);
   return g_test_run ();
 }

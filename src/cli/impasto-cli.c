@@ -553,11 +553,18 @@ print_plan (ImpastoRun *run)
   if (estimate.tile_rows == 0)
     g_print (_("plan: about %s of memory, the whole image at once; about %.2f s/step\n"),
              bytes, estimate.seconds_per_step);
-  else
+  else if (estimate.tile_cols == 0)
     /* Translators: %u is a number of rows, %.2f how many times the work of the whole image. */
     g_print (_("plan: about %s of memory, in strips of %u rows (%.2f× the work); "
                "about %.2f s/step\n"),
              bytes, estimate.tile_rows, estimate.work_ratio, estimate.seconds_per_step);
+  else
+    /* Translators: %u×%u is a tile's width and height in pixels, %.2f how many times the
+     * work of the whole image. */
+    g_print (_("plan: about %s of memory, in tiles of %u×%u (%.2f× the work); "
+               "about %.2f s/step\n"),
+             bytes, estimate.tile_cols, estimate.tile_rows, estimate.work_ratio,
+             estimate.seconds_per_step);
 }
 
 /* Asks the run to stop after its step, for the signal signo (SIGPIPE for a closed stdout)

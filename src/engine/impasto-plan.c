@@ -1,10 +1,11 @@
-/* impasto-plan.c: the shapes, algorithms and buffer sizes of a run, whole or in strips
+/* impasto-plan.c: the shapes, algorithms and buffer sizes of a run, whole, in strips or in tiles
  *
- * Halos come from the stages themselves. Walking a segment forward from a cut between two
- * strips, each convolution spoils one more row next to it and a pooling halves the spoilt
- * rows (rounding up, its windows aligned on the strip's even origin). The backward pass
- * spoils as much again: the gradient is wrong next to the cut, and wrong wherever the forward
- * values it is multiplied with (ReLU masks, argmaxes, features of a loss) are.
+ * Halos come from the stages themselves, the same for rows and columns. Walking a segment
+ * forward from a cut between two parts, each convolution spoils one more row next to it and
+ * a pooling halves the spoilt rows (rounding up, its windows aligned on the part's even
+ * origin). The backward pass spoils as much again: the gradient is wrong next to the cut,
+ * and wrong wherever the forward values it is multiplied with (ReLU masks, argmaxes,
+ * features of a loss) are.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -249,142 +250,178 @@ segment_in_w (const Dims               *dims,
   return seg->first == 0 ? dims->width : dims->w[seg->first - 1];
 }
 
+/* Parts of size (0: one part of it all) along a side of len. */
 static guint
-segment_n_strips (const Dims               *dims,
-                  const ImpastoPlanSegment *seg)
+n_parts (guint len,
+         guint size)
 {
-  return (segment_in_h (dims, seg) + seg->rows - 1) / seg->rows;
+  return size == 0 ? 1 : (len + size - 1) / size;
 }
 
-/* Rows of the segment's input a strip with this halo reads. */
+/* What part index of a side reads, its halo included. */
 static guint
-strip_rows (const Dims               *dims,
-            const ImpastoPlanSegment *seg,
-            guint                     strip,
-            guint                     halo)
+part_extent (guint len,
+             guint size,
+             guint index,
+             guint halo)
 {
-  guint in_h = segment_in_h (dims, seg);
-  guint y0 = strip * seg->rows, y1 = MIN (in_h, y0 + seg->rows);
+  guint a0, a1;
 
-  return MIN (in_h, y1 + halo) - (y0 > halo ? y0 - halo : 0);
+  if (size == 0)
+    return len;
+  a0 = index * size;
+  a1 = MIN (len, a0 + size);
+  return MIN (len, a1 + halo) - (a0 > halo ? a0 - halo : 0);
 }
 
-/* The most values any buffer of the segment holds for a strip of rows (and its halo). */
+/* The distinct extents of the parts along a side, with how many parts read each, in
+ * extents and counts (n_parts entries at most); returns how many. Only the parts near the
+ * ends differ, so there are few. */
+static guint
+part_extents (guint  len,
+              guint  size,
+              guint  halo,
+              guint *extents,
+              guint *counts)
+{
+  guint found = 0;
+
+  for (guint index = 0; index < n_parts (len, size); index++)
+    {
+      guint e = part_extent (len, size, index, halo), k = 0;
+
+      while (k < found && extents[k] != e)
+        k++;
+      if (k == found)
+        {
+          extents[found] = e;
+          counts[found++] = 0;
+        }
+      counts[k]++;
+    }
+  return found;
+}
+
+/* The most values any buffer of the segment holds for a part of rows x cols (cols 0: the
+ * full width) and its halo. */
 static gsize
 footprint (const ImpastoPlan        *plan,
            const ImpastoNetwork     *network,
            const Dims               *output,
            const ImpastoPlanSegment *seg,
-           guint                     rows)
+           guint                     rows,
+           guint                     cols)
 {
-  guint in_h = segment_in_h (output, seg), in_c = seg->first == 0 ? 3
-                                                                 : plan->stages[seg->first - 1].c;
+  guint in_h = segment_in_h (output, seg), in_w = segment_in_w (output, seg);
+  guint in_c = seg->first == 0 ? 3 : plan->stages[seg->first - 1].c;
   guint ext = MIN (in_h, rows + 2 * seg->halo_back);
-  gsize most = (gsize) in_c * ext * plan->stages[seg->first].w;
+  guint ext_w = cols == 0 ? in_w : MIN (in_w, cols + 2 * seg->halo_back);
+  gsize most = (gsize) in_c * ext * ext_w;
 
   for (guint i = seg->first; i < seg->end; i++)
     most = MAX (most, (gsize) plan->stages[i].c * rows_after (network, seg->first, i, ext)
-                      * plan->stages[i].w);
+                      * rows_after (network, seg->first, i, ext_w));
   return most;
 }
 
-/* Deeper segments have smaller maps: as many rows as fit what the first one's strips take. */
+/* Deeper segments have smaller maps: parts as large as fit what the first one's take, of the
+ * full width for strips, square for tiles. */
 static void
 plan_rows (ImpastoPlan          *plan,
            const ImpastoNetwork *network,
            const Dims           *output)
 {
-  gsize budget = footprint (plan, network, output, &plan->segments[0], plan->tile_rows);
+  gsize budget = footprint (plan, network, output, &plan->segments[0], plan->tile_rows,
+                            plan->tile_cols);
 
   plan->segments[0].rows = plan->tile_rows;
+  plan->segments[0].cols = plan->tile_cols;
   for (guint s = 1; s < plan->n_segments; s++)
     {
       ImpastoPlanSegment *seg = &plan->segments[s];
-      guint in_h = segment_in_h (output, seg);
+      guint in_h = segment_in_h (output, seg), in_w = segment_in_w (output, seg);
+      guint side = round_up (plan->tile_cols == 0 ? in_h : MAX (in_h, in_w), seg->align);
 
-      seg->rows = round_up (in_h, seg->align);
-      while (seg->rows > seg->align && footprint (plan, network, output, seg, seg->rows)
-                                       > budget)
-        seg->rows -= seg->align;
+      while (side > seg->align
+             && footprint (plan, network, output, seg, side, plan->tile_cols == 0 ? 0 : side)
+                > budget)
+        side -= seg->align;
+      seg->rows = side;
+      seg->cols = plan->tile_cols == 0 ? 0 : side;
     }
 }
 
 static double
 conv_work (const ImpastoNetwork *network,
-           const ImpastoPlan    *plan,
            guint                 i,
-           guint                 rows)
+           guint                 rows,
+           guint                 cols)
 {
   const ImpastoLayer *layer = impasto_network_get_layer (network, i);
 
   if (layer->kind != IMPASTO_LAYER_CONV)
     return 0.0;
-  return 9.0 * layer->in_channels * layer->out_channels * rows * plan->stages[i].w;
+  return 9.0 * layer->in_channels * layer->out_channels * rows * cols;
 }
 
-/* Buffer capacities for the longest strip of each segment, and the work of a step: a
- * forward pass, then for the gradient a forward again (unless the segment is one strip) and
- * a backward on wider strips. */
+/* Buffer capacities for the largest part of each segment (of image dims), and with work
+ * (NULL for a style image, which goes forward only) the work of a step: a forward pass,
+ * then for the gradient a forward again (unless the segment is one part) and a backward on
+ * wider parts. The parts' rows and columns are independent, so each side's few distinct
+ * extents stand for all of them. */
 static void
-plan_strips (ImpastoPlan          *plan,
-             const ImpastoNetwork *network,
-             const Dims           *output)
+plan_parts (ImpastoPlan          *plan,
+            const ImpastoNetwork *network,
+            const Dims           *dims,
+            double               *work)
 {
   for (guint s = 0; s < plan->n_segments; s++)
     {
       const ImpastoPlanSegment *seg = &plan->segments[s];
       guint in_c = seg->first == 0 ? 3 : plan->stages[seg->first - 1].c;
-      guint n_strips = segment_n_strips (output, seg);
+      guint in_h = segment_in_h (dims, seg), in_w = segment_in_w (dims, seg);
+      guint cols = seg->cols >= in_w ? 0 : seg->cols;
+      guint halo = work != NULL ? seg->halo_back : seg->halo;
+      guint ny = n_parts (in_h, seg->rows), nx = n_parts (in_w, cols);
+      g_autofree guint *rows_ext = g_new (guint, ny), *rows_n = g_new (guint, ny);
+      g_autofree guint *cols_ext = g_new (guint, nx), *cols_n = g_new (guint, nx);
+      guint n_rows = part_extents (in_h, seg->rows, halo, rows_ext, rows_n);
+      guint n_cols = part_extents (in_w, cols, halo, cols_ext, cols_n);
 
-      for (guint strip = 0; strip < n_strips; strip++)
+      for (guint a = 0; a < n_rows; a++)
+        for (guint b = 0; b < n_cols; b++)
+          {
+            plan->scratch = MAX (plan->scratch, (gsize) in_c * rows_ext[a] * cols_ext[b]);
+            for (guint i = seg->first; i < seg->end; i++)
+              {
+                ImpastoPlanStage *stage = &plan->stages[i];
+                guint r = rows_after (network, seg->first, i, rows_ext[a]);
+                guint c = rows_after (network, seg->first, i, cols_ext[b]);
+
+                stage->capacity = MAX (stage->capacity, (gsize) stage->c * r * c);
+                widen_workspace (plan, network, i, r, c);
+              }
+          }
+      if (work == NULL)
+        continue;
+
+      /* The forward pass reads the narrower halo. */
+      for (guint i = seg->first; i < seg->end; i++)
         {
-          guint fwd = strip_rows (output, seg, strip, seg->halo);
-          guint back = strip_rows (output, seg, strip, seg->halo_back);
+          double back_r = 0, back_c = 0, fwd_r = 0, fwd_c = 0;
 
-          plan->scratch = MAX (plan->scratch,
-                               (gsize) in_c * back * plan->stages[seg->first].w);
-          for (guint i = seg->first; i < seg->end; i++)
-            {
-              ImpastoPlanStage *stage = &plan->stages[i];
-              guint rows = rows_after (network, seg->first, i, back);
-
-              stage->capacity = MAX (stage->capacity, (gsize) stage->c * rows * stage->w);
-              widen_workspace (plan, network, i, rows, stage->w);
-              plan->work += (n_strips > 1 ? 2 : 1)
-                            * conv_work (network, plan, i, rows_after (network, seg->first, i,
-                                                                       fwd));
-              plan->work += conv_work (network, plan, i, rows);
-            }
-        }
-    }
-}
-
-/* A style image goes through the same strips forward only, at its own width: its strips
- * may need wider buffers than the output's, never more work in a step. */
-static void
-plan_style_strips (ImpastoPlan          *plan,
-                   const ImpastoNetwork *network,
-                   const Dims           *style)
-{
-  for (guint s = 0; s < plan->n_segments; s++)
-    {
-      const ImpastoPlanSegment *seg = &plan->segments[s];
-      guint in_c = seg->first == 0 ? 3 : plan->stages[seg->first - 1].c;
-
-      for (guint strip = 0; strip < segment_n_strips (style, seg); strip++)
-        {
-          guint fwd = strip_rows (style, seg, strip, seg->halo);
-
-          plan->scratch = MAX (plan->scratch,
-                               (gsize) in_c * fwd * segment_in_w (style, seg));
-          for (guint i = seg->first; i < seg->end; i++)
-            {
-              ImpastoPlanStage *stage = &plan->stages[i];
-              guint rows = rows_after (network, seg->first, i, fwd);
-
-              stage->capacity = MAX (stage->capacity, (gsize) stage->c * rows * style->w[i]);
-              widen_workspace (plan, network, i, rows, style->w[i]);
-            }
+          for (guint a = 0; a < n_rows; a++)
+            back_r += (double) rows_n[a] * rows_after (network, seg->first, i, rows_ext[a]);
+          for (guint b = 0; b < n_cols; b++)
+            back_c += (double) cols_n[b] * rows_after (network, seg->first, i, cols_ext[b]);
+          for (guint index = 0; index < ny; index++)
+            fwd_r += rows_after (network, seg->first, i,
+                                 part_extent (in_h, seg->rows, index, seg->halo));
+          for (guint index = 0; index < nx; index++)
+            fwd_c += rows_after (network, seg->first, i,
+                                 part_extent (in_w, cols, index, seg->halo));
+          *work += (ny * nx == 1 ? 1 : 2) * conv_work (network, i, 1, 1) * fwd_r * fwd_c
+                   + conv_work (network, i, 1, 1) * back_r * back_c;
         }
     }
 }
@@ -406,7 +443,7 @@ plan_whole (ImpastoPlan          *plan,
                                  (gsize) stage->c * images[k].h[i] * images[k].w[i]);
           widen_workspace (plan, network, i, images[k].h[i], images[k].w[i]);
         }
-      plan->work += 2 * conv_work (network, plan, i, stage->h);
+      plan->work += 2 * conv_work (network, i, stage->h, stage->w);
     }
 }
 
@@ -536,6 +573,7 @@ impasto_plan_new (const ImpastoNetwork   *network,
                   const guint             style_sizes[][2],
                   guint                   n_styles,
                   guint                   tile_rows,
+                  guint                   tile_cols,
                   guint64                 cuts,
                   GError                **error)
 {
@@ -559,14 +597,18 @@ impasto_plan_new (const ImpastoNetwork   *network,
     {
       plan_segments (plan, network, cuts);
       tile_rows = round_up (tile_rows, plan->segments[0].align);
+      tile_cols = round_up (tile_cols, plan->segments[0].align);
+      if (tile_cols >= plan->width)
+        tile_cols = 0;
     }
-  if (tile_rows > 0 && tile_rows < plan->height)
+  if (tile_rows > 0 && (tile_rows < plan->height || tile_cols > 0))
     {
       plan->tile_rows = tile_rows;
+      plan->tile_cols = tile_cols;
       plan_rows (plan, network, &images[0]);
-      plan_strips (plan, network, &images[0]);
+      plan_parts (plan, network, &images[0], &plan->work);
       for (guint k = 1; k < n_images; k++)
-        plan_style_strips (plan, network, &images[k]);
+        plan_parts (plan, network, &images[k], NULL);
       plan_kept (plan, images, n_images);
     }
   else
@@ -603,25 +645,28 @@ impasto_plan_free (ImpastoPlan *plan)
   g_free (plan);
 }
 
-/* The largest strips with these cuts that fit in budget, or NULL. Memory grows with the
- * strips' rows, so halving the range finds them. */
+/* The largest strips (or square tiles) with these cuts that fit in budget, or NULL. Memory
+ * grows with the parts' size, so halving the range finds them. */
 static ImpastoPlan *
 largest_fitting (const ImpastoNetwork   *network,
                  const ImpastoRunParams *params,
                  const guint             style_sizes[][2],
                  guint                   n_styles,
                  guint64                 cuts,
+                 gboolean                tiles,
                  guint                   align,
                  guint64                 budget)
 {
   g_autoptr(ImpastoPlan) best = NULL;
-  guint lo = 1, hi = MAX ((params->height + align - 1) / align, 2) - 1;
+  guint side = tiles ? MAX (params->width, params->height) : params->height;
+  guint lo = 1, hi = MAX ((side + align - 1) / align, 2) - 1;
 
   while (lo <= hi)
     {
       guint mid = lo + (hi - lo) / 2;
       g_autoptr(ImpastoPlan) plan = impasto_plan_new (network, params, style_sizes, n_styles,
-                                                      mid * align, cuts, NULL);
+                                                      mid * align, tiles ? mid * align : 0,
+                                                      cuts, NULL);
 
       if (plan->bytes <= budget)
         {
@@ -652,7 +697,7 @@ impasto_plan_choose (const ImpastoNetwork   *network,
                      GError                **error)
 {
   g_autoptr(ImpastoPlan) whole = impasto_plan_new (network, params, style_sizes, n_styles, 0, 0,
-                                                   error);
+                                                   0, error);
   g_autoptr(ImpastoPlan) best = NULL;
   g_autoptr(ImpastoPlan) smallest = NULL;
   guint64 pools = 0;
@@ -667,18 +712,23 @@ impasto_plan_choose (const ImpastoNetwork   *network,
   for (guint i = 0; i < whole->n_stages; i++)
     align *= impasto_network_get_layer (network, i)->kind == IMPASTO_LAYER_POOL ? 2 : 1;
 
-  /* Every subset of the poolings to cut after, walked as the submasks of pools. */
+  /* Every subset of the poolings to cut after, walked as the submasks of pools, in strips
+   * and in square tiles; the smallest is the tiles of one alignment step. */
   for (guint64 cuts = pools;; cuts = (cuts - 1) & pools)
     {
-      g_autoptr(ImpastoPlan) fits = largest_fitting (network, params, style_sizes, n_styles,
-                                                     cuts, align, budget);
       g_autoptr(ImpastoPlan) least = impasto_plan_new (network, params, style_sizes, n_styles,
-                                                       align, cuts, NULL);
+                                                       align, align, cuts, NULL);
 
-      if (fits != NULL && better (fits, best))
+      for (int tiles = 0; tiles < 2; tiles++)
         {
-          g_clear_pointer (&best, impasto_plan_free);
-          best = g_steal_pointer (&fits);
+          g_autoptr(ImpastoPlan) fits = largest_fitting (network, params, style_sizes, n_styles,
+                                                         cuts, tiles, align, budget);
+
+          if (fits != NULL && better (fits, best))
+            {
+              g_clear_pointer (&best, impasto_plan_free);
+              best = g_steal_pointer (&fits);
+            }
         }
       if (smallest == NULL || least->bytes < smallest->bytes)
         {

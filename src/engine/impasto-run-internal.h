@@ -24,8 +24,8 @@ typedef struct
   const ImpastoLayer *layer;
   ImpastoConv *conv;            /* convolutions only */
   guint    in_c, in_h, in_w;
-  guint    c, h, w;             /* output shape: the image's, or a strip's */
-  guint    full_h;              /* output rows of the whole image at the current scale */
+  guint    c, h, w;             /* output shape: the image's, or a part's */
+  guint    full_h, full_w;      /* the whole image's at the current scale */
   gsize    capacity;            /* values out or mask holds */
   gboolean has_content;
   gboolean has_style;
@@ -52,7 +52,7 @@ struct _ImpastoRun
   ImpastoPool      *pool;
   ImpastoPlan      *plan;
   float           **kept_in;       /* strips: each segment's input, whole (NULL for the first) */
-  float            *kept_grad[2];  /* strips: their gradients, passed back between segments */
+  float            *kept_grad[2];  /* in parts: their gradients, passed back between segments */
   float             mean[3];
   ImpastoImage     *content;       /* at the output size */
   ImpastoImage    **styles;        /* n_styles of them, at the output size or their own

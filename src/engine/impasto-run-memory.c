@@ -100,6 +100,7 @@ fill_estimate (ImpastoRunEstimate *estimate,
 {
   estimate->bytes = plan->bytes;
   estimate->tile_rows = plan->tile_rows;
+  estimate->tile_cols = plan->tile_cols;
   estimate->work = plan->work;
   estimate->work_ratio = whole->work > 0 ? plan->work / whole->work : 1.0;
   estimate->seconds_per_step = 0.0;
@@ -140,7 +141,7 @@ impasto_run_estimate_sized (ImpastoNetwork         *network,
   if (plan == NULL)
     return FALSE;
 
-  whole = impasto_plan_new (network, params, style_sizes, n_styles, 0, 0, error);
+  whole = impasto_plan_new (network, params, style_sizes, n_styles, 0, 0, 0, error);
   fill_estimate (estimate, plan, whole);
   return TRUE;
 }
@@ -160,7 +161,7 @@ impasto_run_get_estimate (ImpastoRun         *run,
       sizes[k][1] = run->styles[k]->height;
     }
   whole = impasto_plan_new (run->network, run->params, (const guint (*)[2]) sizes,
-                            run->n_styles, 0, 0, NULL);
+                            run->n_styles, 0, 0, 0, NULL);
   fill_estimate (estimate, run->plan, whole);
   estimate->seconds_per_step = run->plan->work / impasto_run_measure_rate (run);
 }
@@ -231,7 +232,7 @@ impasto_run_check_memory (ImpastoNetwork         *network,
   return impasto_run_check_memory_for (network, params, 1, error);
 }
 
-/* What cannot fit even in the narrowest strips: L-BFGS's history alone, or everything. */
+/* What cannot fit even in the smallest tiles: L-BFGS's history alone, or everything. */
 static void
 set_too_big (const ImpastoRunParams *params,
              const ImpastoPlan      *plan,
@@ -241,7 +242,10 @@ set_too_big (const ImpastoRunParams *params,
 {
   g_autofree char *needed = g_format_size (plan->bytes);
   g_autofree char *room = g_format_size (budget);
-  g_autofree char *what = plan->tile_rows > 0
+  g_autofree char *what = plan->tile_rows > 0 && plan->tile_cols > 0
+                          ? g_strdup_printf (" even in tiles of %u×%u", plan->tile_cols,
+                                             plan->tile_rows)
+                          : plan->tile_rows > 0
                           ? g_strdup_printf (" even in strips of %u rows", plan->tile_rows)
                           : g_strdup ("");
   g_autofree char *history = g_format_size ((guint64) 2 * LBFGS_HISTORY * 3 * params->width

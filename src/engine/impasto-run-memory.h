@@ -40,7 +40,8 @@ gboolean impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
 typedef struct
 {
   guint64 bytes;       /* what impasto_run_estimate_memory_for() gives */
-  guint   tile_rows;   /* image rows per strip, 0 when the image is evaluated whole */
+  guint   tile_rows;   /* image rows per part, 0 when the image is evaluated whole */
+  guint   tile_cols;   /* image columns per tile, 0 for strips of the full width */
   double  work;        /* multiply-adds of the convolutions in one step */
   double  work_ratio;  /* work against the whole image's, 1 when whole; strips recompute */
   double  seconds_per_step;  /* from impasto_run_get_estimate() only, else 0 */

@@ -22,8 +22,10 @@
 
 typedef struct
 {
-  guint y0, y1;   /* the strip's own rows of its segment's input */
+  guint y0, y1;   /* the part's own rows of its segment's input */
   guint e0, e1;   /* the rows it reads, halo included */
+  guint x0, x1;   /* its own columns */
+  guint f0, f1;   /* the columns it reads */
 } Strip;
 
 typedef enum
@@ -33,7 +35,7 @@ typedef enum
   PASS_GRAMS,           /* the Grams alone, of a style image */
 } Pass;
 
-/* Rows at a stage q poolings into the segment, the poolings rounding up. */
+/* Rows (or columns) at a stage q poolings into the segment, the poolings rounding up. */
 static guint
 level_rows (guint rows,
             guint q)
@@ -61,16 +63,50 @@ static guint
 segment_in_w (ImpastoRun               *run,
               const ImpastoPlanSegment *seg)
 {
-  return seg->first == 0 ? run->width : run->stages[seg->first - 1].w;
+  return seg->first == 0 ? run->width : run->stages[seg->first - 1].full_w;
+}
+
+/* Columns of a part: strips, or a tile narrower than the image, take its full width. */
+static guint
+part_cols (ImpastoRun               *run,
+           const ImpastoPlanSegment *seg)
+{
+  guint in_w = segment_in_w (run, seg);
+
+  return seg->cols == 0 || seg->cols > in_w ? in_w : seg->cols;
+}
+
+static guint
+n_cols (ImpastoRun               *run,
+        const ImpastoPlanSegment *seg)
+{
+  return (segment_in_w (run, seg) + part_cols (run, seg) - 1) / part_cols (run, seg);
 }
 
 static guint
 n_strips (ImpastoRun               *run,
           const ImpastoPlanSegment *seg)
 {
-  return (segment_in_h (run, seg) + seg->rows - 1) / seg->rows;
+  return (segment_in_h (run, seg) + seg->rows - 1) / seg->rows * n_cols (run, seg);
 }
 
+static void
+span_at (guint  len,
+         guint  size,
+         guint  index,
+         guint  halo,
+         guint *a0,
+         guint *a1,
+         guint *e0,
+         guint *e1)
+{
+  *a0 = MIN (index * size, len);
+  *a1 = MIN (*a0 + size, len);
+  *e0 = *a0 > halo ? *a0 - halo : 0;
+  *e1 = MIN (*a1 + halo, len);
+}
+
+/* Parts go row by row of them, left to right. */
 static void
 strip_at (ImpastoRun               *run,
           const ImpastoPlanSegment *seg,
@@ -78,45 +114,72 @@ strip_at (ImpastoRun               *run,
           guint                     halo,
           Strip                    *strip)
 {
-  guint rows = seg->rows, in_h = segment_in_h (run, seg);
+  guint nx = n_cols (run, seg);
 
-  strip->y0 = MIN (index * rows, in_h);
-  strip->y1 = MIN (strip->y0 + rows, in_h);
-  strip->e0 = strip->y0 > halo ? strip->y0 - halo : 0;
-  strip->e1 = MIN (strip->y1 + halo, in_h);
+  span_at (segment_in_h (run, seg), seg->rows, index / nx, halo, &strip->y0, &strip->y1,
+           &strip->e0, &strip->e1);
+  span_at (segment_in_w (run, seg), part_cols (run, seg), index % nx, halo, &strip->x0,
+           &strip->x1, &strip->f0, &strip->f1);
 }
 
-/* Rows [r0, r1) of c planes of h x w into c planes of r1 - r0 rows, or back. */
+/* A rectangle of c planes: rows [r0, r0 + rows) and columns [c0, c0 + cols) of planes of
+ * h x w. */
+typedef struct
+{
+  guint h, w, r0, c0;
+} Rect;
+
 static void
-copy_rows (const float *src,
-           guint        src_h,
-           guint        src_r0,
+copy_rect (const float *src,
+           Rect         from,
            float       *dst,
-           guint        dst_h,
-           guint        dst_r0,
+           Rect         to,
            guint        c,
            guint        rows,
-           guint        w)
+           guint        cols)
 {
   for (guint k = 0; k < c; k++)
-    memcpy (dst + ((gsize) k * dst_h + dst_r0) * w, src + ((gsize) k * src_h + src_r0) * w,
-            (gsize) rows * w * sizeof (float));
+    {
+      const float *s = src + ((gsize) k * from.h + from.r0) * from.w + from.c0;
+      float *d = dst + ((gsize) k * to.h + to.r0) * to.w + to.c0;
+
+      if (cols == from.w && cols == to.w)
+        memcpy (d, s, (gsize) rows * cols * sizeof (float));
+      else
+        for (guint r = 0; r < rows; r++)
+          memcpy (d + (gsize) r * to.w, s + (gsize) r * from.w, cols * sizeof (float));
+    }
 }
 
-/* The strip's shapes through the segment, for rows of its input. */
+static Rect
+rect (guint h,
+      guint w,
+      guint r0,
+      guint c0)
+{
+  return (Rect) { h, w, r0, c0 };
+}
+
+/* The part's shapes through the segment, for rows x cols of its input. */
 static void
 set_strip_shapes (ImpastoRun               *run,
                   const ImpastoPlanSegment *seg,
-                  guint                     rows)
+                  guint                     rows,
+                  guint                     cols)
 {
   for (guint i = seg->first; i < seg->end; i++)
     {
       Stage *stage = &run->stages[i];
 
       stage->in_h = rows;
+      stage->in_w = cols;
       if (stage->layer->kind == IMPASTO_LAYER_POOL)
-        rows = impasto_pool_out_size (rows);
+        {
+          rows = impasto_pool_out_size (rows);
+          cols = impasto_pool_out_size (cols);
+        }
       stage->h = rows;
+      stage->w = cols;
     }
 }
 
@@ -124,16 +187,18 @@ set_strip_shapes (ImpastoRun               *run,
 static void
 restore_shapes (ImpastoRun *run)
 {
-  guint h = run->height;
+  guint h = run->height, w = run->width;
 
   for (guint i = 0; i < run->n_stages; i++)
     {
       run->stages[i].in_h = h;
+      run->stages[i].in_w = w;
       h = run->stages[i].h = run->stages[i].full_h;
+      w = run->stages[i].w = run->stages[i].full_w;
     }
 }
 
-/* The segment on a strip's rows of its input, already in scratch_a; returns its output. */
+/* The segment on a part of its input, already in scratch_a; returns its output. */
 static const float *
 forward_strip (ImpastoRun               *run,
                const ImpastoPlanSegment *seg,
@@ -141,7 +206,7 @@ forward_strip (ImpastoRun               *run,
 {
   const float *in = run->scratch_a;
 
-  set_strip_shapes (run, seg, strip->e1 - strip->e0);
+  set_strip_shapes (run, seg, strip->e1 - strip->e0, strip->f1 - strip->f0);
   for (guint i = seg->first; i < seg->end; i++)
     {
       Stage *stage = &run->stages[i];
@@ -160,13 +225,16 @@ load_strip (ImpastoRun               *run,
             const float              *in,
             const Strip              *strip)
 {
-  copy_rows (in, segment_in_h (run, seg), strip->e0, run->scratch_a, strip->e1 - strip->e0, 0,
-             segment_in_c (run, seg), strip->e1 - strip->e0, segment_in_w (run, seg));
+  guint rows = strip->e1 - strip->e0, cols = strip->f1 - strip->f0;
+
+  copy_rect (in, rect (segment_in_h (run, seg), segment_in_w (run, seg), strip->e0, strip->f0),
+             run->scratch_a, rect (rows, cols, 0, 0), segment_in_c (run, seg), rows, cols);
 }
 
-/* What a stage q poolings into the segment does with the strip's own rows. The content
- * error goes a channel at a time on this thread: a plane of a strip is too little work to
- * wake the workers for, hundreds of times a strip. */
+/* What a stage q poolings into the segment does with the part's own pixels. The content
+ * error goes a channel and a row at a time on this thread: a plane of a part is too little
+ * work to wake the workers for, hundreds of times a part. The Gram of a tile narrower than
+ * the stage's output goes through scratch_b, packed: it no longer holds anything. */
 static void
 strip_losses (ImpastoRun  *run,
               Stage       *stage,
@@ -175,25 +243,41 @@ strip_losses (ImpastoRun  *run,
               Pass         pass)
 {
   guint r0 = level_rows (strip->y0, q), r1 = level_rows (strip->y1, q);
-  guint local = r0 - level_rows (strip->e0, q);
-  gsize plane = (gsize) stage->h * stage->w, full = (gsize) stage->full_h * stage->w;
-  gsize n = (gsize) (r1 - r0) * stage->w;
-  const float *f = stage->out + (gsize) local * stage->w;
+  guint c0 = level_rows (strip->x0, q), c1 = level_rows (strip->x1, q);
+  guint local_r = r0 - level_rows (strip->e0, q), local_c = c0 - level_rows (strip->f0, q);
+  guint rows = r1 - r0, cols = c1 - c0;
+  gsize plane = (gsize) stage->h * stage->w, full = (gsize) stage->full_h * stage->full_w;
+  const float *f = stage->out + (gsize) local_r * stage->w + local_c;
 
   if (stage->has_content && pass == PASS_CONTENT_TARGET)
-    copy_rows (stage->out, stage->h, local, stage->content_target, stage->full_h, r0,
-               stage->c, r1 - r0, stage->w);
+    copy_rect (stage->out, rect (stage->h, stage->w, local_r, local_c), stage->content_target,
+               rect (stage->full_h, stage->full_w, r0, c0), stage->c, rows, cols);
   else if (stage->has_content && pass == PASS_LOSSES)
     for (guint k = 0; k < stage->c; k++)
-      stage->content_ss += impasto_content_loss (f + k * plane,
-                                                 stage->content_target + k * full
-                                                 + (gsize) r0 * stage->w,
-                                                 n, 0.f, NULL, NULL);
+      {
+        const float *p = stage->content_target + k * full + (gsize) r0 * stage->full_w + c0;
+
+        if (cols == stage->w && cols == stage->full_w)
+          stage->content_ss += impasto_content_loss (f + k * plane, p, (gsize) rows * cols,
+                                                     0.f, NULL, NULL);
+        else
+          for (guint r = 0; r < rows; r++)
+            stage->content_ss += impasto_content_loss (f + k * plane + (gsize) r * stage->w,
+                                                       p + (gsize) r * stage->full_w, cols,
+                                                       0.f, NULL, NULL);
+      }
   if (stage->has_style)
     {
-      gsize cc = (gsize) stage->c * stage->c;
+      gsize cc = (gsize) stage->c * stage->c, n = (gsize) rows * cols;
 
-      impasto_gram_strided (f, stage->c, n, plane, run->gram, run->pool);
+      if (cols == stage->w)
+        impasto_gram_strided (f, stage->c, n, plane, run->gram, run->pool);
+      else
+        {
+          copy_rect (stage->out, rect (stage->h, stage->w, local_r, local_c), run->scratch_b,
+                     rect (rows, cols, 0, 0), stage->c, rows, cols);
+          impasto_gram (run->scratch_b, stage->c, n, run->gram, run->pool);
+        }
       for (gsize k = 0; k < cc; k++)
         stage->gram_sum[k] += run->gram[k];
     }
@@ -212,7 +296,8 @@ reset_sums (ImpastoRun *run)
     }
 }
 
-/* Every segment strip by strip, each one's output kept whole for the next. */
+/* Every segment part by part, each one's output kept whole for the next (before the losses,
+ * which may take the scratch it is in). */
 static gboolean
 forward_pass (ImpastoRun   *run,
               const float  *image,
@@ -230,7 +315,7 @@ forward_pass (ImpastoRun   *run,
       for (guint k = 0; k < n_strips (run, seg); k++)
         {
           const Stage *last = &run->stages[seg->end - 1];
-          guint q = 0, r0, r1;
+          guint q = 0, r0, c0;
           const float *out;
           Strip strip;
 
@@ -241,17 +326,23 @@ forward_pass (ImpastoRun   *run,
           load_strip (run, seg, in, &strip);
           out = forward_strip (run, seg, &strip);
           for (guint i = seg->first; i < seg->end; i++)
+            q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
+          if (s + 1 < plan->n_segments)
+            {
+              r0 = level_rows (strip.y0, q);
+              c0 = level_rows (strip.x0, q);
+              copy_rect (out, rect (last->h, last->w, r0 - level_rows (strip.e0, q),
+                                    c0 - level_rows (strip.f0, q)),
+                         run->kept_in[s + 1], rect (last->full_h, last->full_w, r0, c0),
+                         last->c, level_rows (strip.y1, q) - r0, level_rows (strip.x1, q) - c0);
+            }
+          q = 0;
+          for (guint i = seg->first; i < seg->end; i++)
             {
               q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
               if (run->stages[i].has_content || run->stages[i].has_style)
                 strip_losses (run, &run->stages[i], &strip, q, pass);
             }
-          if (s + 1 == plan->n_segments)
-            continue;
-          r0 = level_rows (strip.y0, q);
-          r1 = level_rows (strip.y1, q);
-          copy_rows (out, last->h, r0 - level_rows (strip.e0, q), run->kept_in[s + 1],
-                     last->full_h, r0, last->c, r1 - r0, last->w);
         }
     }
 
@@ -282,7 +373,7 @@ finish_losses (ImpastoRun *run,
     }
 }
 
-/* The losses' gradients at a stage, on every row of the strip. */
+/* The losses' gradients at a stage, on every pixel of the part. */
 static void
 strip_loss_grads (ImpastoRun  *run,
                   Stage       *stage,
@@ -290,17 +381,25 @@ strip_loss_grads (ImpastoRun  *run,
                   guint        q,
                   float       *g)
 {
-  gsize plane = (gsize) stage->h * stage->w, full = (gsize) stage->full_h * stage->w;
-  guint r0 = level_rows (strip->e0, q);
+  gsize plane = (gsize) stage->h * stage->w, full = (gsize) stage->full_h * stage->full_w;
+  guint r0 = level_rows (strip->e0, q), c0 = level_rows (strip->f0, q);
 
   if (stage->has_content)
     {
       float scale = (float) (2.0 * run->params->alpha * impasto_run_content_scale (stage));
 
       for (guint k = 0; k < stage->c; k++)
-        impasto_content_loss (stage->out + k * plane,
-                              stage->content_target + k * full + (gsize) r0 * stage->w,
-                              plane, scale, g + k * plane, NULL);
+        {
+          const float *p = stage->content_target + k * full + (gsize) r0 * stage->full_w + c0;
+
+          if (stage->w == stage->full_w)
+            impasto_content_loss (stage->out + k * plane, p, plane, scale, g + k * plane, NULL);
+          else
+            for (guint r = 0; r < stage->h; r++)
+              impasto_content_loss (stage->out + k * plane + (gsize) r * stage->w,
+                                    p + (gsize) r * stage->full_w, stage->w, scale,
+                                    g + k * plane + (gsize) r * stage->w, NULL);
+        }
     }
   if (stage->has_style)
     {
@@ -310,8 +409,8 @@ strip_loss_grads (ImpastoRun  *run,
     }
 }
 
-/* One strip of a segment backward: from dout (the gradient of its output, NULL for the
- * deepest) to its own rows of din. */
+/* One part of a segment backward: from dout (the gradient of its output, NULL for the
+ * deepest) to its own pixels of din. */
 static void
 backward_strip (ImpastoRun               *run,
                 const ImpastoPlanSegment *seg,
@@ -321,13 +420,14 @@ backward_strip (ImpastoRun               *run,
 {
   const Stage *last = &run->stages[seg->end - 1];
   float *g = run->scratch_a, *g_prev = run->scratch_b;
-  guint q = 0;
+  guint q = 0, rows = strip->e1 - strip->e0, cols = strip->f1 - strip->f0;
 
   for (guint i = seg->first; i < seg->end; i++)
     q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
   if (dout != NULL)
-    copy_rows (dout, last->full_h, level_rows (strip->e0, q), g, last->h, 0, last->c, last->h,
-               last->w);
+    copy_rect (dout, rect (last->full_h, last->full_w, level_rows (strip->e0, q),
+                           level_rows (strip->f0, q)),
+               g, rect (last->h, last->w, 0, 0), last->c, last->h, last->w);
   else
     memset (g, 0, (gsize) last->c * last->h * last->w * sizeof (float));
 
@@ -343,8 +443,9 @@ backward_strip (ImpastoRun               *run,
       g = g_prev;
       g_prev = swap;
     }
-  copy_rows (g, strip->e1 - strip->e0, strip->y0 - strip->e0, din, segment_in_h (run, seg),
-             strip->y0, segment_in_c (run, seg), strip->y1 - strip->y0, segment_in_w (run, seg));
+  copy_rect (g, rect (rows, cols, strip->y0 - strip->e0, strip->x0 - strip->f0), din,
+             rect (segment_in_h (run, seg), segment_in_w (run, seg), strip->y0, strip->x0),
+             segment_in_c (run, seg), strip->y1 - strip->y0, strip->x1 - strip->x0);
 }
 
 static gboolean
@@ -370,14 +471,14 @@ backward_pass (ImpastoRun   *run,
             return FALSE;
 
           strip_at (run, seg, k, seg->halo_back, &strip);
-          /* A segment in one strip still has its forward pass in its buffers. */
+          /* A segment in one part still has its forward pass in its buffers. */
           if (n_strips (run, seg) > 1)
             {
               load_strip (run, seg, in, &strip);
               forward_strip (run, seg, &strip);
             }
           else
-            set_strip_shapes (run, seg, strip.e1 - strip.e0);
+            set_strip_shapes (run, seg, strip.e1 - strip.e0, strip.f1 - strip.f0);
           backward_strip (run, seg, &strip, dout, din);
         }
       dout = din;

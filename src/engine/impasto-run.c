@@ -97,7 +97,7 @@ impasto_run_set_size (ImpastoRun *run,
         c = stage->layer->out_channels;
       stage->c = c;
       stage->h = stage->full_h = h;
-      stage->w = w;
+      stage->w = stage->full_w = w;
     }
 }
 
@@ -319,7 +319,7 @@ forward (ImpastoRun   *run,
 static double
 content_norm (const Stage *stage)
 {
-  return 1.0 / (2.0 * stage->full_h * stage->w * stage->c);
+  return 1.0 / (2.0 * stage->full_h * stage->full_w * stage->c);
 }
 
 /* The seed's 1 / (4 N^2 M^2) gives a layer of N channels N^2 / 4 times the weight the
@@ -328,7 +328,7 @@ static double
 style_norm (const ImpastoRunParams *params,
             const Stage            *stage)
 {
-  double m = (double) stage->full_h * stage->w, n = stage->c;
+  double m = (double) stage->full_h * stage->full_w, n = stage->c;
 
   if (params->style_norm == IMPASTO_STYLE_NORM_CHANNELS)
     return 1.0 / (n * n * n * n * m * m);
