@@ -108,6 +108,15 @@ estimate (ImpastoNetwork         *network,
   return bytes;
 }
 
+/* What the planner leaves the rest of the process, with one painting of the output's size. */
+static guint64
+beside (const ImpastoRunParams *params)
+{
+  const guint size[1][2] = { { params->width, params->height } };
+
+  return impasto_run_memory_beside (params, size, 1);
+}
+
 /* Bytes the process has allocated and not freed, as its allocator counts them: glibc's, or
  * AddressSanitizer's, which replaces it (and whose mallinfo2() would count nothing). */
 static guint64
@@ -139,7 +148,8 @@ test_estimate_matches_allocation (Fixture       *f,
   before = allocated_bytes ();
   network = load_network (f);
   if (c->limit_share > 0)
-    f->params->memory_limit = estimate (network, f->params) * c->limit_share;
+    f->params->memory_limit = estimate (network, f->params) * c->limit_share
+                              + beside (f->params);
   run = impasto_run_new (network, f->params, content, style, &error);
   g_assert_no_error (error);
   g_assert_true (impasto_run_execute (run, NULL, NULL, NULL, &error));
@@ -226,7 +236,9 @@ test_estimate_with_larger_style (Fixture       *f,
       g_assert_true (impasto_run_estimate_memory_sized (network, f->params,
                                                         (const guint (*)[2]) size, 1,
                                                         &expected, &error));
-      f->params->memory_limit = expected * c->limit_share;
+      f->params->memory_limit = expected * c->limit_share
+                                + impasto_run_memory_beside (f->params,
+                                                             (const guint (*)[2]) size, 1);
     }
   run = impasto_run_new (network, f->params, content, style, &error);
   g_assert_no_error (error);
@@ -331,8 +343,9 @@ assert_refused (ImpastoNetwork         *network,
   g_assert_nonnull (strstr (error->message, available));
 }
 
-/* A run that cannot fit even in the narrowest strips is refused before it allocates, with
- * what those strips need and the limit; one that fits in strips is made. */
+/* A run that cannot fit even in the smallest tiles is refused before it allocates, with what
+ * the process would need then (the tiles' buffers and what the rest of it holds) and the
+ * limit; one that fits in tiles is made. */
 static void
 test_refused_over_limit (Fixture       *f,
                          gconstpointer  data)
@@ -346,10 +359,11 @@ test_refused_over_limit (Fixture       *f,
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* Nothing fits in a byte: the estimate is then the narrowest strips'. */
+  /* Nothing fits in a byte: the estimate is then the smallest tiles'. */
   f->params->memory_limit = 1;
   needed = estimate (network, f->params);
   g_assert_cmpuint (needed, <, whole);
+  needed += beside (f->params);
   needed_text = g_format_size (needed);
   f->params->memory_limit = needed - 1;
   limit_text = g_format_size (needed - 1);

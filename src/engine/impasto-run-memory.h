@@ -62,6 +62,13 @@ gboolean impasto_run_estimate_sized   (ImpastoNetwork         *network,
                                        ImpastoRunEstimate     *estimate,
                                        GError                **error);
 
+/* What the rest of the process holds beside a run of params (code and libraries, the images
+ * a front end hands over): a limit or the memory available is planned for less this, so that
+ * the whole process stays within it. style_sizes as for impasto_run_estimate_sized(). */
+guint64  impasto_run_memory_beside    (const ImpastoRunParams *params,
+                                       const guint             style_sizes[][2],
+                                       guint                   n_styles);
+
 /* The estimate of the plan run was made with, and the seconds a step of it should take on
  * this machine: its work at the rate one of its convolutions runs at here, timed on a small
  * plane with the run's threads (a few tens of milliseconds). */
