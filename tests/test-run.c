@@ -393,10 +393,17 @@ test_lbfgs_beats_adam (Fixture       *f,
 
 typedef struct
 {
+  guint  scale;
+  double seconds_per_step, seconds_left;
+} TimeLeft;
+
+typedef struct
+{
   GArray *steps;
   guint   last_scale;
   guint   snapshots;
   gboolean last_had_snapshot;
+  GArray *times;     /* TimeLeft of every report */
 } ScaleRecord;
 
 static void
@@ -414,6 +421,7 @@ record_scales (const ImpastoProgress *p,
   g_assert_cmpuint (p->total_steps, ==, 20);
   g_assert_true (isfinite (p->total_loss));
   g_array_append_val (r->steps, p->step);
+  g_array_append_val (r->times, ((TimeLeft) { p->scale, p->seconds_per_step, p->seconds_left }));
   r->last_scale = p->scale;
   r->last_had_snapshot = p->snapshot != NULL;
   if (p->snapshot != NULL)
@@ -432,7 +440,9 @@ test_scales (Fixture       *f,
   g_autoptr(ImpastoRun) run = NULL;
   g_autoptr(ImpastoImage) image = NULL;
   g_autoptr(GError) error = NULL;
-  ScaleRecord r = { g_array_new (FALSE, FALSE, sizeof (guint)), 2, 0, FALSE };
+  ScaleRecord r = { g_array_new (FALSE, FALSE, sizeof (guint)), 2, 0, FALSE,
+                    g_array_new (FALSE, FALSE, sizeof (TimeLeft)) };
+  guint made[3] = { 0 }, done[3] = { 0 };
 
   f->params->n_scales = 3;
   f->params->steps = 20;
@@ -446,6 +456,27 @@ test_scales (Fixture       *f,
   g_assert_cmpuint (r.last_scale, ==, 0);
   g_assert_true (r.last_had_snapshot);
   g_assert_cmpuint (r.snapshots, ==, 5);   /* steps 0, 5, 10, 15 and 20 */
+
+  /* The time left is the steps still to come, as the reports show them made, at each
+   * report's rate, a finer scale's 4 times as long as a coarser one's. A report says which
+   * scale comes next, so the step before it was made at the scale of the one before. */
+  for (guint i = 1; i < r.times->len; i++)
+    made[g_array_index (r.times, TimeLeft, i - 1).scale]++;
+  g_test_message ("steps made at scales 2, 1, 0: %u, %u, %u", made[2], made[1], made[0]);
+  g_assert_cmpuint (made[0] * made[1] * made[2], >, 0);
+  for (guint i = 0; i < r.times->len; i++)
+    {
+      const TimeLeft *t = &g_array_index (r.times, TimeLeft, i);
+      double steps = 0;
+
+      if (i > 0)
+        done[g_array_index (r.times, TimeLeft, i - 1).scale]++;
+      for (guint s = 0; s <= t->scale; s++)
+        steps += (s == t->scale ? made[s] - done[s] : made[s]) * pow (4, t->scale - s);
+      g_assert_cmpfloat (fabs (t->seconds_left - t->seconds_per_step * steps), <=,
+                         1e-9 * t->seconds_left);
+    }
+  g_array_unref (r.times);
   image = impasto_run_dup_image (run);
   g_assert_cmpuint (image->width, ==, WIDTH);
   g_assert_cmpuint (image->height, ==, HEIGHT);

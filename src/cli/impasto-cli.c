@@ -582,7 +582,7 @@ request_stop (Job *job,
 static gboolean
 print_progress (const ImpastoProgress *p)
 {
-  g_autofree char *left = format_duration (p->seconds_per_step * (p->total_steps - p->step));
+  g_autofree char *left = format_duration (p->seconds_left);
   int saved;
 
   if (p->scale > 0)   /* a coarse scale of a coarse-to-fine run: 1/2 or 1/4 of the size */

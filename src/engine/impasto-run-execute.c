@@ -470,6 +470,23 @@ mean_step_seconds (ImpastoRun *run)
   return n > 0 ? sum / n : 0.0;
 }
 
+/* The steps still to make at the current scale's rate, each finer scale's 4 times as long. */
+static double
+seconds_left (ImpastoRun *run)
+{
+  double rate = mean_step_seconds (run), left = 0;
+
+  for (guint s = 0; s <= run->scale; s++)
+    {
+      guint steps = scale_steps (run, s);
+
+      if (s == run->scale)
+        steps = steps > run->scale_done ? steps - run->scale_done : 0;
+      left += rate * steps * (double) (1u << 2 * (run->scale - s));
+    }
+  return left;
+}
+
 typedef struct
 {
   ImpastoProgressFunc func;
@@ -494,6 +511,7 @@ report (ImpastoRun     *run,
     .style_loss = run->style_loss,
     .tv_loss = run->tv_loss,
     .seconds_per_step = mean_step_seconds (run),
+    .seconds_left = seconds_left (run),
     .elapsed = (g_get_monotonic_time () - run->clock_start) / (double) G_USEC_PER_SEC,
     .params = run->params,
   };

@@ -34,6 +34,7 @@ typedef struct
   guint   total_steps;
   guint64 evaluations;
   double  seconds_per_step;
+  double  seconds_left;
   double  elapsed;
   GArray *frames;    /* ImpastoFrame: those kept, when they changed; or NULL */
   GBytes *pixels16;  /* the newest snapshot at 16 bits a channel, for a PNG to print */
@@ -91,6 +92,7 @@ struct _ImpastoJob
   guint64           evaluations;
   double            elapsed;
   double            seconds_per_step;
+  double            seconds_left;
   GArray           *samples;
   GBytes           *pixels;
   guint             pixels_step;   /* the step the pixels show */
@@ -306,6 +308,7 @@ impasto_job_apply (ImpastoJob *self,
   self->total_steps = update->total_steps;
   self->elapsed = update->elapsed;
   self->seconds_per_step = update->seconds_per_step;
+  self->seconds_left = update->seconds_left;
   self->evaluations = update->evaluations;
 
   if (update->frames != NULL && update->frames->len > 0)
@@ -398,6 +401,7 @@ on_progress (const ImpastoProgress *progress,
   mailbox->pending->evaluations = progress->evaluations;
   mailbox->pending->elapsed = progress->elapsed;
   mailbox->pending->seconds_per_step = progress->seconds_per_step;
+  mailbox->pending->seconds_left = progress->seconds_left;
 
   if (progress->snapshot != NULL)
     {
@@ -1139,6 +1143,14 @@ impasto_job_get_seconds_per_step (ImpastoJob *self)
   g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
 
   return self->seconds_per_step;
+}
+
+double
+impasto_job_get_seconds_left (ImpastoJob *self)
+{
+  g_return_val_if_fail (IMPASTO_IS_JOB (self), 0);
+
+  return self->seconds_left;
 }
 
 const ImpastoJobSample *

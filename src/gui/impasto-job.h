@@ -87,6 +87,9 @@ guint                   impasto_job_get_total_steps      (ImpastoJob            
 guint64                 impasto_job_get_evaluations      (ImpastoJob             *self);
 double                  impasto_job_get_elapsed          (ImpastoJob             *self);
 double                  impasto_job_get_seconds_per_step (ImpastoJob             *self);
+/* What the engine expects the rest of the run to take, finer scales' larger pictures
+ * included. */
+double                  impasto_job_get_seconds_left     (ImpastoJob             *self);
 const ImpastoJobSample *impasto_job_get_samples          (ImpastoJob             *self,
                                                           guint                  *n_samples);
 GListModel             *impasto_job_get_snapshots        (ImpastoJob             *self);

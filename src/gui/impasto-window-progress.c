@@ -112,7 +112,7 @@ impasto_window_update_progress (ImpastoWindow *self)
   if (step > 0 && impasto_job_get_state (job) == IMPASTO_JOB_RUNNING)
     {
       double per_step = elapsed / step;
-      g_autofree char *left = impasto_describe_time_left (per_step * (total - step));
+      g_autofree char *left = impasto_describe_time_left (impasto_job_get_seconds_left (job));
 
       /* Translators: the first part is the time one step takes, the second the time left. */
       time_text = g_strdup_printf (_("%.2f s per step · %s"), per_step, left);
