@@ -81,7 +81,7 @@ static const ImpastoParamSpec specs[] = {
   { "max-memory", IMPASTO_PARAM_UINT64, 0, OFFSET (memory_limit),
     0, 0, 1e9, 1e6, NULL, NULL, "MB", N_("MB"),
     N_("Memory limit"),
-    N_("Memory a run may take: a larger picture is painted in strips; 0 for the memory available") },
+    N_("Memory a run may take: a larger picture is painted in strips or tiles; 0 for the memory available") },
   { "png-depth", IMPASTO_PARAM_ENUM, IMPASTO_PARAM_SAVING, OFFSET (png_depth),
     IMPASTO_PNG_DEPTH_8, 0, G_N_ELEMENTS (png_depth_nicks) - 2, 1, png_depth_nicks, NULL,
     "BITS", NULL,

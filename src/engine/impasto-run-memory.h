@@ -28,7 +28,7 @@ gboolean impasto_run_estimate_memory_for (ImpastoNetwork         *network,
                                           guint64                *bytes,
                                           GError                **error);
 /* The same with the style images' own sizes (width, height) at the output scale: the plan
- * widens the buffers they go through, whole or in strips, when they are larger than the
+ * widens the buffers they go through, whole or in parts, when they are larger than the
  * output. */
 gboolean impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
                                             const ImpastoRunParams *params,
@@ -48,8 +48,8 @@ typedef struct
 } ImpastoRunEstimate;
 
 /* The plan a run of params would take with the memory there is now (or its limit): the
- * whole image when it fits, else strips. When even the narrowest strips do not fit, the
- * estimate is theirs, and impasto_run_check_memory_for() refuses the run. */
+ * whole image when it fits, else strips or tiles. When even the smallest tiles do not fit,
+ * the estimate is theirs, and impasto_run_check_memory_for() refuses the run. */
 gboolean impasto_run_estimate         (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        guint                   n_styles,
@@ -80,7 +80,7 @@ void     impasto_run_get_estimate     (ImpastoRun             *run,
 guint64  impasto_memory_get_available (void);
 
 /* Refuses a run that does not fit what is available (or params->memory_limit, when set and
- * lower) even in strips, with both figures in the message. */
+ * lower) even in tiles, with both figures in the message. */
 gboolean impasto_run_check_memory     (ImpastoNetwork         *network,
                                        const ImpastoRunParams *params,
                                        GError                **error);
