@@ -35,9 +35,9 @@ typedef struct
   double   style_weight;        /* likewise */
   float   *content_target;      /* c x h x w */
   float   *style_target;        /* c x c Gram matrix */
-  double  *gram_sum;            /* strips: the Gram summed over them */
-  float   *style_diff;          /* strips: G - A, for the backward pass */
-  double   content_ss;          /* strips: sums of squares over them */
+  double  *gram_sum;            /* in parts: the Gram summed over them */
+  float   *style_diff;          /* in parts: G - A, for the backward pass */
+  double   content_ss;          /* in parts: sums of squares over them */
   double   style_ss;
   double   forward_seconds;
   double   backward_seconds;
@@ -160,7 +160,7 @@ double   impasto_run_measure_rate      (ImpastoRun         *run);
 /* Whether the buffers hold the whole image at the current scale. */
 gboolean impasto_run_fits_whole        (ImpastoRun         *run);
 
-/* impasto-run-tiled.c: the objective and the targets strip by strip, for a plan with strips
+/* impasto-run-tiled.c: the objective and the targets part by part, for a plan in parts
  * when the current scale does not fit whole. */
 gboolean impasto_run_evaluate_tiled    (ImpastoRun         *run,
                                         const float        *image,

@@ -1,13 +1,13 @@
-/* impasto-run-tiled.c: the objective strip by strip, equal to the whole image's up to the
- * order of float sums
+/* impasto-run-tiled.c: the objective part by part (strips of the full width, or tiles),
+ * equal to the whole image's up to the order of float sums
  *
- * A first pass runs every segment strip by strip with its forward halo; it keeps each next
- * segment's input whole, sums the content errors and the Gram matrices over the strips'
- * own rows, and so finishes every Gram before any gradient needs one. The second pass goes
- * back from the deepest segment: each strip recomputes its segment from the kept input with
+ * A first pass runs every segment part by part with its forward halo; it keeps each next
+ * segment's input whole, sums the content errors and the Gram matrices over the parts' own
+ * pixels, and so finishes every Gram before any gradient needs one. The second pass goes
+ * back from the deepest segment: each part recomputes its segment from the kept input with
  * the wider backward halo, takes its share of the gradient from the segment after it, adds
  * the losses' gradients (the style's is (G - A) F, pixel by pixel, once G is known) and
- * sends its own rows of the gradient to the segment before it.
+ * sends its own pixels of the gradient to the segment before it.
  *
  * Copyright 2026 The Impasto authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,7 +26,7 @@ typedef struct
   guint e0, e1;   /* the rows it reads, halo included */
   guint x0, x1;   /* its own columns */
   guint f0, f1;   /* the columns it reads */
-} Strip;
+} Part;
 
 typedef enum
 {
@@ -66,7 +66,7 @@ segment_in_w (ImpastoRun               *run,
   return seg->first == 0 ? run->width : run->stages[seg->first - 1].full_w;
 }
 
-/* Columns of a part: strips, or a tile narrower than the image, take its full width. */
+/* Columns of a part: a strip's, or a tile's as wide as the image or wider, are its width. */
 static guint
 part_cols (ImpastoRun               *run,
            const ImpastoPlanSegment *seg)
@@ -84,7 +84,7 @@ n_cols (ImpastoRun               *run,
 }
 
 static guint
-n_strips (ImpastoRun               *run,
+n_parts (ImpastoRun               *run,
           const ImpastoPlanSegment *seg)
 {
   return (segment_in_h (run, seg) + seg->rows - 1) / seg->rows * n_cols (run, seg);
@@ -108,18 +108,18 @@ span_at (guint  len,
 
 /* Parts go row by row of them, left to right. */
 static void
-strip_at (ImpastoRun               *run,
+part_at (ImpastoRun               *run,
           const ImpastoPlanSegment *seg,
           guint                     index,
           guint                     halo,
-          Strip                    *strip)
+          Part                    *part)
 {
   guint nx = n_cols (run, seg);
 
-  span_at (segment_in_h (run, seg), seg->rows, index / nx, halo, &strip->y0, &strip->y1,
-           &strip->e0, &strip->e1);
-  span_at (segment_in_w (run, seg), part_cols (run, seg), index % nx, halo, &strip->x0,
-           &strip->x1, &strip->f0, &strip->f1);
+  span_at (segment_in_h (run, seg), seg->rows, index / nx, halo, &part->y0, &part->y1,
+           &part->e0, &part->e1);
+  span_at (segment_in_w (run, seg), part_cols (run, seg), index % nx, halo, &part->x0,
+           &part->x1, &part->f0, &part->f1);
 }
 
 /* A rectangle of c planes: rows [r0, r0 + rows) and columns [c0, c0 + cols) of planes of
@@ -162,7 +162,7 @@ rect (guint h,
 
 /* The part's shapes through the segment, for rows x cols of its input. */
 static void
-set_strip_shapes (ImpastoRun               *run,
+set_part_shapes (ImpastoRun               *run,
                   const ImpastoPlanSegment *seg,
                   guint                     rows,
                   guint                     cols)
@@ -200,13 +200,13 @@ restore_shapes (ImpastoRun *run)
 
 /* The segment on a part of its input, already in scratch_a; returns its output. */
 static const float *
-forward_strip (ImpastoRun               *run,
+forward_part (ImpastoRun               *run,
                const ImpastoPlanSegment *seg,
-               const Strip              *strip)
+               const Part              *part)
 {
   const float *in = run->scratch_a;
 
-  set_strip_shapes (run, seg, strip->e1 - strip->e0, strip->f1 - strip->f0);
+  set_part_shapes (run, seg, part->e1 - part->e0, part->f1 - part->f0);
   for (guint i = seg->first; i < seg->end; i++)
     {
       Stage *stage = &run->stages[i];
@@ -220,14 +220,14 @@ forward_strip (ImpastoRun               *run,
 }
 
 static void
-load_strip (ImpastoRun               *run,
+load_part (ImpastoRun               *run,
             const ImpastoPlanSegment *seg,
             const float              *in,
-            const Strip              *strip)
+            const Part              *part)
 {
-  guint rows = strip->e1 - strip->e0, cols = strip->f1 - strip->f0;
+  guint rows = part->e1 - part->e0, cols = part->f1 - part->f0;
 
-  copy_rect (in, rect (segment_in_h (run, seg), segment_in_w (run, seg), strip->e0, strip->f0),
+  copy_rect (in, rect (segment_in_h (run, seg), segment_in_w (run, seg), part->e0, part->f0),
              run->scratch_a, rect (rows, cols, 0, 0), segment_in_c (run, seg), rows, cols);
 }
 
@@ -236,15 +236,15 @@ load_strip (ImpastoRun               *run,
  * work to wake the workers for, hundreds of times a part. The Gram of a tile narrower than
  * the stage's output goes through scratch_b, packed: it no longer holds anything. */
 static void
-strip_losses (ImpastoRun  *run,
+part_losses (ImpastoRun  *run,
               Stage       *stage,
-              const Strip *strip,
+              const Part *part,
               guint        q,
               Pass         pass)
 {
-  guint r0 = level_rows (strip->y0, q), r1 = level_rows (strip->y1, q);
-  guint c0 = level_rows (strip->x0, q), c1 = level_rows (strip->x1, q);
-  guint local_r = r0 - level_rows (strip->e0, q), local_c = c0 - level_rows (strip->f0, q);
+  guint r0 = level_rows (part->y0, q), r1 = level_rows (part->y1, q);
+  guint c0 = level_rows (part->x0, q), c1 = level_rows (part->x1, q);
+  guint local_r = r0 - level_rows (part->e0, q), local_c = c0 - level_rows (part->f0, q);
   guint rows = r1 - r0, cols = c1 - c0;
   gsize plane = (gsize) stage->h * stage->w, full = (gsize) stage->full_h * stage->full_w;
   const float *f = stage->out + (gsize) local_r * stage->w + local_c;
@@ -312,36 +312,36 @@ forward_pass (ImpastoRun   *run,
       const ImpastoPlanSegment *seg = &plan->segments[s];
       const float *in = s == 0 ? image : run->kept_in[s];
 
-      for (guint k = 0; k < n_strips (run, seg); k++)
+      for (guint k = 0; k < n_parts (run, seg); k++)
         {
           const Stage *last = &run->stages[seg->end - 1];
           guint q = 0, r0, c0;
           const float *out;
-          Strip strip;
+          Part part;
 
           if (g_cancellable_is_cancelled (cancellable))
             return FALSE;
 
-          strip_at (run, seg, k, seg->halo, &strip);
-          load_strip (run, seg, in, &strip);
-          out = forward_strip (run, seg, &strip);
+          part_at (run, seg, k, seg->halo, &part);
+          load_part (run, seg, in, &part);
+          out = forward_part (run, seg, &part);
           for (guint i = seg->first; i < seg->end; i++)
             q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
           if (s + 1 < plan->n_segments)
             {
-              r0 = level_rows (strip.y0, q);
-              c0 = level_rows (strip.x0, q);
-              copy_rect (out, rect (last->h, last->w, r0 - level_rows (strip.e0, q),
-                                    c0 - level_rows (strip.f0, q)),
+              r0 = level_rows (part.y0, q);
+              c0 = level_rows (part.x0, q);
+              copy_rect (out, rect (last->h, last->w, r0 - level_rows (part.e0, q),
+                                    c0 - level_rows (part.f0, q)),
                          run->kept_in[s + 1], rect (last->full_h, last->full_w, r0, c0),
-                         last->c, level_rows (strip.y1, q) - r0, level_rows (strip.x1, q) - c0);
+                         last->c, level_rows (part.y1, q) - r0, level_rows (part.x1, q) - c0);
             }
           q = 0;
           for (guint i = seg->first; i < seg->end; i++)
             {
               q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
               if (run->stages[i].has_content || run->stages[i].has_style)
-                strip_losses (run, &run->stages[i], &strip, q, pass);
+                part_losses (run, &run->stages[i], &part, q, pass);
             }
         }
     }
@@ -375,14 +375,14 @@ finish_losses (ImpastoRun *run,
 
 /* The losses' gradients at a stage, on every pixel of the part. */
 static void
-strip_loss_grads (ImpastoRun  *run,
+part_loss_grads (ImpastoRun  *run,
                   Stage       *stage,
-                  const Strip *strip,
+                  const Part *part,
                   guint        q,
                   float       *g)
 {
   gsize plane = (gsize) stage->h * stage->w, full = (gsize) stage->full_h * stage->full_w;
-  guint r0 = level_rows (strip->e0, q), c0 = level_rows (strip->f0, q);
+  guint r0 = level_rows (part->e0, q), c0 = level_rows (part->f0, q);
 
   if (stage->has_content)
     {
@@ -412,21 +412,21 @@ strip_loss_grads (ImpastoRun  *run,
 /* One part of a segment backward: from dout (the gradient of its output, NULL for the
  * deepest) to its own pixels of din. */
 static void
-backward_strip (ImpastoRun               *run,
+backward_part (ImpastoRun               *run,
                 const ImpastoPlanSegment *seg,
-                const Strip              *strip,
+                const Part              *part,
                 const float              *dout,
                 float                    *din)
 {
   const Stage *last = &run->stages[seg->end - 1];
   float *g = run->scratch_a, *g_prev = run->scratch_b;
-  guint q = 0, rows = strip->e1 - strip->e0, cols = strip->f1 - strip->f0;
+  guint q = 0, rows = part->e1 - part->e0, cols = part->f1 - part->f0;
 
   for (guint i = seg->first; i < seg->end; i++)
     q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
   if (dout != NULL)
-    copy_rect (dout, rect (last->full_h, last->full_w, level_rows (strip->e0, q),
-                           level_rows (strip->f0, q)),
+    copy_rect (dout, rect (last->full_h, last->full_w, level_rows (part->e0, q),
+                           level_rows (part->f0, q)),
                g, rect (last->h, last->w, 0, 0), last->c, last->h, last->w);
   else
     memset (g, 0, (gsize) last->c * last->h * last->w * sizeof (float));
@@ -436,16 +436,16 @@ backward_strip (ImpastoRun               *run,
       Stage *stage = &run->stages[i];
       float *swap;
 
-      strip_loss_grads (run, stage, strip, q, g);
+      part_loss_grads (run, stage, part, q, g);
       impasto_run_backward_stage (run, stage, g, g_prev);
       q -= stage->layer->kind == IMPASTO_LAYER_POOL;
       swap = g;
       g = g_prev;
       g_prev = swap;
     }
-  copy_rect (g, rect (rows, cols, strip->y0 - strip->e0, strip->x0 - strip->f0), din,
-             rect (segment_in_h (run, seg), segment_in_w (run, seg), strip->y0, strip->x0),
-             segment_in_c (run, seg), strip->y1 - strip->y0, strip->x1 - strip->x0);
+  copy_rect (g, rect (rows, cols, part->y0 - part->e0, part->x0 - part->f0), din,
+             rect (segment_in_h (run, seg), segment_in_w (run, seg), part->y0, part->x0),
+             segment_in_c (run, seg), part->y1 - part->y0, part->x1 - part->x0);
 }
 
 static gboolean
@@ -463,23 +463,23 @@ backward_pass (ImpastoRun   *run,
       const float *in = s == 0 ? image : run->kept_in[s];
       float *din = s == 0 ? image_grad : run->kept_grad[s % 2];
 
-      for (guint k = 0; k < n_strips (run, seg); k++)
+      for (guint k = 0; k < n_parts (run, seg); k++)
         {
-          Strip strip;
+          Part part;
 
           if (g_cancellable_is_cancelled (cancellable))
             return FALSE;
 
-          strip_at (run, seg, k, seg->halo_back, &strip);
+          part_at (run, seg, k, seg->halo_back, &part);
           /* A segment in one part still has its forward pass in its buffers. */
-          if (n_strips (run, seg) > 1)
+          if (n_parts (run, seg) > 1)
             {
-              load_strip (run, seg, in, &strip);
-              forward_strip (run, seg, &strip);
+              load_part (run, seg, in, &part);
+              forward_part (run, seg, &part);
             }
           else
-            set_strip_shapes (run, seg, strip.e1 - strip.e0, strip.f1 - strip.f0);
-          backward_strip (run, seg, &strip, dout, din);
+            set_part_shapes (run, seg, part.e1 - part.e0, part.f1 - part.f0);
+          backward_part (run, seg, &part, dout, din);
         }
       dout = din;
     }
