@@ -51,7 +51,7 @@ struct _ImpastoRun
   ImpastoRunParams *params;
   ImpastoPool      *pool;
   ImpastoPlan      *plan;
-  float           **kept_in;       /* strips: each segment's input, whole (NULL for the first) */
+  float           **kept_in;       /* in parts: each segment's input, whole (NULL for the first) */
   float            *kept_grad[2];  /* in parts: their gradients, passed back between segments */
   float             mean[3];
   ImpastoImage     *content;       /* at the output size */
