@@ -442,7 +442,7 @@ test_scales (Fixture       *f,
   g_autoptr(GError) error = NULL;
   ScaleRecord r = { g_array_new (FALSE, FALSE, sizeof (guint)), 2, 0, FALSE,
                     g_array_new (FALSE, FALSE, sizeof (TimeLeft)) };
-  guint made[3] = { 0 }, done[3] = { 0 };
+  guint made[3] = { 0 }, done[3] = { 0 }, checked = 0;
 
   f->params->n_scales = 3;
   f->params->steps = 20;
@@ -457,9 +457,11 @@ test_scales (Fixture       *f,
   g_assert_true (r.last_had_snapshot);
   g_assert_cmpuint (r.snapshots, ==, 5);   /* steps 0, 5, 10, 15 and 20 */
 
-  /* The time left is the steps still to come, as the reports show them made, at each
-   * report's rate, a finer scale's 4 times as long as a coarser one's. A report says which
-   * scale comes next, so the step before it was made at the scale of the one before. */
+  /* The time left is the steps still to come, as the reports show them made, at the rate
+   * of the last 10 steps (the window seconds_per_step is the mean of) brought to the output
+   * size, a scale's steps a quarter of the next finer one's. A report says which scale comes
+   * next, so the step before it was made at the scale of the one before. Where those 10
+   * steps were all made at one scale w, that rate is seconds_per_step * 4^w. */
   for (guint i = 1; i < r.times->len; i++)
     made[g_array_index (r.times, TimeLeft, i - 1).scale]++;
   g_test_message ("steps made at scales 2, 1, 0: %u, %u, %u", made[2], made[1], made[0]);
@@ -467,15 +469,25 @@ test_scales (Fixture       *f,
   for (guint i = 0; i < r.times->len; i++)
     {
       const TimeLeft *t = &g_array_index (r.times, TimeLeft, i);
+      guint w = g_array_index (r.times, TimeLeft, i > 0 ? i - 1 : 0).scale;
+      gboolean one_scale = TRUE;
       double steps = 0;
 
       if (i > 0)
-        done[g_array_index (r.times, TimeLeft, i - 1).scale]++;
+        done[w]++;
+      for (guint j = i > 10 ? i - 10 : 1; j < i; j++)
+        one_scale = one_scale && g_array_index (r.times, TimeLeft, j - 1).scale == w;
+      if (!one_scale)
+        continue;
       for (guint s = 0; s <= t->scale; s++)
-        steps += (s == t->scale ? made[s] - done[s] : made[s]) * pow (4, t->scale - s);
-      g_assert_cmpfloat (fabs (t->seconds_left - t->seconds_per_step * steps), <=,
+        steps += (s == t->scale ? made[s] - done[s] : made[s]) / pow (4, s);
+      g_assert_cmpfloat (fabs (t->seconds_left - t->seconds_per_step * pow (4, w) * steps), <=,
                          1e-9 * t->seconds_left);
+      checked++;
     }
+  /* Every report of the coarsest scale, and the first of the next, whose rate is still the
+   * coarsest scale's. */
+  g_assert_cmpuint (checked, >=, made[2] + 1);
   g_array_unref (r.times);
   image = impasto_run_dup_image (run);
   g_assert_cmpuint (image->width, ==, WIDTH);

@@ -495,7 +495,7 @@ conv_floats (const ImpastoPlan    *plan,
                                       layer->out_channels);
 }
 
-/* One stage's share: its buffer, its targets, and for strips the Gram summed over them (in
+/* One stage's share: its buffer, its targets, and in parts the Gram summed over them (in
  * doubles) and G - A, kept for the backward pass. */
 static guint64
 stage_bytes (ImpastoPlan            *plan,

@@ -1,5 +1,5 @@
 /* impasto-plan.h: the shapes, algorithms and buffer sizes of a run, for its size and its
- * strips; both the allocation and the memory estimate read them
+ * parts; both the allocation and the memory estimate read them
  *
  * A plan evaluates the whole image at once, or in parts: horizontal strips of the full width,
  * or tiles cut in both directions. In parts, the chain of stages is cut into segments after
@@ -22,8 +22,9 @@ typedef struct
 {
   guint first, end;   /* stages [first, end) */
   guint shift;        /* poolings before the segment: its rows are the image's >> shift */
-  guint align;        /* 2^(poolings inside): where strips and halos may start */
-  guint halo;         /* rows of the segment's input on each side of a strip, forward */
+  guint align;        /* 2^(poolings inside): where parts and halos may start */
+  guint halo;         /* rows and columns of the segment's input on every side of a part,
+                       * forward */
   guint halo_back;    /* the same for the backward pass, which recomputes the forward */
   guint rows;         /* rows of its input per part: the first segment's tile_rows, the
                        * others as many as fit the first's buffers (a whole segment in one
@@ -38,7 +39,7 @@ typedef struct
   guint    c, h, w;       /* output shape at the output size */
   gboolean keeps_out;     /* a loss reads its float output */
   gboolean needs_mask;    /* otherwise: a byte per value for the backward pass */
-  gsize    capacity;      /* values its buffer holds: c x h x w, or a strip's worth */
+  gsize    capacity;      /* values its buffer holds: c x h x w, or a part's worth */
   ImpastoConvAlgorithm algorithm;
 } ImpastoPlanStage;
 
@@ -66,9 +67,10 @@ typedef struct
 } ImpastoPlan;
 
 /* The plan the run takes: the whole image when it fits in budget bytes, else the strips or
- * square tiles that fit and cost the least work; NULL (with both figures in error) when nothing fits.
+ * square tiles that fit and cost the least work; NULL (with both figures in error) when
+ * nothing fits.
  * style_sizes holds each style image's width and height at the output scale (NULL: the
- * output's): a style image goes through the same buffers, whole or in the same strips, to
+ * output's): a style image goes through the same buffers, whole or in the same parts, to
  * make its Grams, and they are widened to it when it is larger than the output. */
 ImpastoPlan *impasto_plan_choose   (const ImpastoNetwork   *network,
                                     const ImpastoRunParams *params,

@@ -470,19 +470,24 @@ mean_step_seconds (ImpastoRun *run)
   return n > 0 ? sum / n : 0.0;
 }
 
-/* The steps still to make at the current scale's rate, each finer scale's 4 times as long. */
+/* The steps still to make, at the rate of the recent ones brought to the output's size: a
+ * scale has a quarter of the pixels of the next finer one, and takes a quarter of the time.
+ * Just after a change of scale the recent steps are the coarser scale's. */
 static double
 seconds_left (ImpastoRun *run)
 {
-  double rate = mean_step_seconds (run), left = 0;
+  guint n = MIN (run->step, RATE_WINDOW);
+  double at_output = 0, left = 0;
 
+  for (guint i = 0; i < n; i++)
+    at_output += run->step_seconds[i] * (double) (1u << 2 * run->step_scales[i]) / n;
   for (guint s = 0; s <= run->scale; s++)
     {
       guint steps = scale_steps (run, s);
 
       if (s == run->scale)
         steps = steps > run->scale_done ? steps - run->scale_done : 0;
-      left += rate * steps * (double) (1u << 2 * (run->scale - s));
+      left += at_output * steps / (double) (1u << 2 * s);
     }
   return left;
 }
@@ -653,6 +658,7 @@ run_scale (ImpastoRun     *run,
         return FALSE;
       run->step_seconds[run->step % RATE_WINDOW] =
         (g_get_monotonic_time () - step_start) / (double) G_USEC_PER_SEC;
+      run->step_scales[run->step % RATE_WINDOW] = run->scale;
       /* Converging before any step is a first step too large to lower the loss at all,
        * not a result: the image is still the starting one. */
       if (result == ADVANCE_CONVERGED && run->step == 0)

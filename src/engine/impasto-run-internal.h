@@ -90,6 +90,7 @@ struct _ImpastoRun
   int               extra_steps;   /* added at the output size by a Continue */
   guint64           evaluations;
   double            step_seconds[RATE_WINDOW];
+  guint             step_scales[RATE_WINDOW];   /* the scale each of them was made at */
   gint64            clock_start;   /* when the optimisation began, pauses left out */
   gint64            elapsed_usec;  /* of the executions before this one */
   gboolean          executing;

@@ -83,9 +83,10 @@ impasto_run_estimate_memory_sized (ImpastoNetwork         *network,
 }
 
 /* What the process holds beside the run's own buffers: its code and libraries, the decoded
- * photos and BLAS's packing buffers (20 MB measured: a 64x48 run's peak resident set less
- * its estimate), and the images a front end hands over at the output's size (and the
- * paintings' own), 8 bits a channel, alive while the run is made. */
+ * photos and BLAS's packing buffers (20 MB measured, a 64x48 run's peak resident set less
+ * its estimate, and 4 MB to spare), and the images a front end hands over, 8 bits a
+ * channel, alive while the run is made: the photo at the output's size and each painting
+ * at its own (style_sizes; NULL: the output's). */
 #define PROCESS_BYTES ((guint64) 24 * 1000 * 1000)
 
 guint64
@@ -93,12 +94,14 @@ impasto_run_memory_beside (const ImpastoRunParams *params,
                            const guint             style_sizes[][2],
                            guint                   n_styles)
 {
-  guint64 pixels = (guint64) params->width * params->height;
+  guint64 pixels;
 
   g_return_val_if_fail (params != NULL, 0);
 
+  pixels = (guint64) params->width * params->height;
   for (guint k = 0; k < n_styles; k++)
-    pixels += (guint64) style_sizes[k][0] * style_sizes[k][1];
+    pixels += style_sizes != NULL ? (guint64) style_sizes[k][0] * style_sizes[k][1]
+                                  : (guint64) params->width * params->height;
   return PROCESS_BYTES + 3 * pixels;
 }
 

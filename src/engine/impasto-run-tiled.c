@@ -233,8 +233,9 @@ load_part (ImpastoRun               *run,
 
 /* What a stage q poolings into the segment does with the part's own pixels. The content
  * error goes a channel and a row at a time on this thread: a plane of a part is too little
- * work to wake the workers for, hundreds of times a part. The Gram of a tile narrower than
- * the stage's output goes through scratch_b, packed: it no longer holds anything. */
+ * work to wake the workers for, hundreds of times a part. The Gram of own columns fewer than
+ * the part's (its halo left and right) goes through scratch_b, packed: it no longer holds
+ * anything. */
 static void
 part_losses (ImpastoRun  *run,
               Stage       *stage,

@@ -186,7 +186,7 @@ allocate_stage (ImpastoRun            *run,
 }
 
 /* Allocates everything a step needs, as the plan sized it for the output (the largest
- * scale) and the style images: the whole images' maps, or a strip's and the segments'
+ * scale) and the style images: the whole images' maps, or a part's and the segments'
  * inputs. */
 static void
 allocate (ImpastoRun *run)
@@ -445,7 +445,7 @@ tv_losses (ImpastoRun  *run,
                           run->params->tv_weight > 0 ? grad : NULL, run->pool);
 }
 
-/* The content and style losses, and their gradient, whole or strip by strip. */
+/* The content and style losses, and their gradient, whole or part by part. */
 static gboolean
 network_losses (ImpastoRun   *run,
                 const float  *image,
@@ -496,7 +496,7 @@ impasto_run_evaluate_at (ImpastoRun   *run,
  * twice over: the loss compares G / m with G_k / m_k, and images of different sizes weigh by
  * their weights alone. With one image of the output's size and weight 1 the factor is
  * exactly 1 and the target is the Gram to the bit. style_m holds each stage's m_k; the
- * Grams are in the stage outputs, or summed over the strips in gram_sum when tiled. */
+ * Grams are in the stage outputs, or summed over the parts in gram_sum when tiled. */
 static void
 add_style_grams (ImpastoRun  *run,
                  double       weight,
@@ -551,8 +551,8 @@ impasto_run_fits_whole (ImpastoRun *run)
 
 /* Style image k's features at the current scale: it is halved at each coarser scale as the
  * output is, so that its strokes keep their size against the picture. Whole when the
- * buffers hold it at that size, else strip by strip, as the plan made room for (its Grams
- * then in gram_sum). style_m gets each stage's positions; returns whether it went in strips. */
+ * buffers hold it at that size, else part by part, as the plan made room for (its Grams
+ * then in gram_sum). style_m gets each stage's positions; returns whether it went in parts. */
 static gboolean
 style_forward (ImpastoRun *run,
                guint       k,

@@ -159,8 +159,9 @@ typedef struct
   double              style_loss;
   double              tv_loss;       /* the image's total variation, weighted or not */
   double              seconds_per_step;  /* mean over the steps since the previous report */
-  double              seconds_left;  /* the steps still to make at that rate, each finer
-                                      * scale's 4 times as long (4 times the pixels) */
+  double              seconds_left;  /* the steps still to make at the recent steps' rate,
+                                      * each finer scale's 4 times as long (4 times the
+                                      * pixels) */
   double              elapsed;       /* seconds since the optimisation started */
   const ImpastoImage *snapshot;      /* set every snapshot_every steps and at the end */
   const ImpastoRunParams *params;    /* in force at this step, steering included */
