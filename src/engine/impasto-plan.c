@@ -274,15 +274,13 @@ part_extent (guint len,
   return MIN (len, a1 + halo) - (a0 > halo ? a0 - halo : 0);
 }
 
-/* The distinct extents of the parts along a side, with how many parts read each, in
- * extents and counts (n_parts entries at most); returns how many. Only the parts near the
- * ends differ, so there are few. */
+/* The distinct extents of the parts along a side, in extents (n_parts entries at most);
+ * returns how many. Only the parts near the ends differ, so there are few. */
 static guint
 part_extents (guint  len,
               guint  size,
               guint  halo,
-              guint *extents,
-              guint *counts)
+              guint *extents)
 {
   guint found = 0;
 
@@ -293,13 +291,25 @@ part_extents (guint  len,
       while (k < found && extents[k] != e)
         k++;
       if (k == found)
-        {
-          extents[found] = e;
-          counts[found++] = 0;
-        }
-      counts[k]++;
+        extents[found++] = e;
     }
   return found;
+}
+
+/* The rows (or columns) a stage of the segment computes over all the parts along a side. */
+static double
+side_sum (const ImpastoNetwork     *network,
+          const ImpastoPlanSegment *seg,
+          guint                     i,
+          guint                     len,
+          guint                     size,
+          guint                     halo)
+{
+  double sum = 0;
+
+  for (guint index = 0; index < n_parts (len, size); index++)
+    sum += rows_after (network, seg->first, i, part_extent (len, size, index, halo));
+  return sum;
 }
 
 /* The most values any buffer of the segment holds for a part of rows x cols (cols 0: the
@@ -383,10 +393,9 @@ plan_parts (ImpastoPlan          *plan,
       guint cols = seg->cols >= in_w ? 0 : seg->cols;
       guint halo = work != NULL ? seg->halo_back : seg->halo;
       guint ny = n_parts (in_h, seg->rows), nx = n_parts (in_w, cols);
-      g_autofree guint *rows_ext = g_new (guint, ny), *rows_n = g_new (guint, ny);
-      g_autofree guint *cols_ext = g_new (guint, nx), *cols_n = g_new (guint, nx);
-      guint n_rows = part_extents (in_h, seg->rows, halo, rows_ext, rows_n);
-      guint n_cols = part_extents (in_w, cols, halo, cols_ext, cols_n);
+      g_autofree guint *rows_ext = g_new (guint, ny), *cols_ext = g_new (guint, nx);
+      guint n_rows = part_extents (in_h, seg->rows, halo, rows_ext);
+      guint n_cols = part_extents (in_w, cols, halo, cols_ext);
 
       for (guint a = 0; a < n_rows; a++)
         for (guint b = 0; b < n_cols; b++)
@@ -407,22 +416,11 @@ plan_parts (ImpastoPlan          *plan,
 
       /* The forward pass reads the narrower halo. */
       for (guint i = seg->first; i < seg->end; i++)
-        {
-          double back_r = 0, back_c = 0, fwd_r = 0, fwd_c = 0;
-
-          for (guint a = 0; a < n_rows; a++)
-            back_r += (double) rows_n[a] * rows_after (network, seg->first, i, rows_ext[a]);
-          for (guint b = 0; b < n_cols; b++)
-            back_c += (double) cols_n[b] * rows_after (network, seg->first, i, cols_ext[b]);
-          for (guint index = 0; index < ny; index++)
-            fwd_r += rows_after (network, seg->first, i,
-                                 part_extent (in_h, seg->rows, index, seg->halo));
-          for (guint index = 0; index < nx; index++)
-            fwd_c += rows_after (network, seg->first, i,
-                                 part_extent (in_w, cols, index, seg->halo));
-          *work += (ny * nx == 1 ? 1 : 2) * conv_work (network, i, 1, 1) * fwd_r * fwd_c
-                   + conv_work (network, i, 1, 1) * back_r * back_c;
-        }
+        *work += conv_work (network, i, 1, 1)
+                 * ((ny * nx == 1 ? 1 : 2) * side_sum (network, seg, i, in_h, seg->rows, seg->halo)
+                    * side_sum (network, seg, i, in_w, cols, seg->halo)
+                    + side_sum (network, seg, i, in_h, seg->rows, halo)
+                      * side_sum (network, seg, i, in_w, cols, halo));
     }
 }
 

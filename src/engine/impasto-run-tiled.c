@@ -66,6 +66,18 @@ segment_in_w (ImpastoRun               *run,
   return seg->first == 0 ? run->width : run->stages[seg->first - 1].full_w;
 }
 
+/* Poolings inside the segment: the level of its output. */
+static guint
+segment_pools (ImpastoRun               *run,
+               const ImpastoPlanSegment *seg)
+{
+  guint q = 0;
+
+  for (guint i = seg->first; i < seg->end; i++)
+    q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
+  return q;
+}
+
 /* Columns of a part: a strip's, or a tile's as wide as the image or wider, are its width. */
 static guint
 part_cols (ImpastoRun               *run,
@@ -316,7 +328,7 @@ forward_pass (ImpastoRun   *run,
       for (guint k = 0; k < n_parts (run, seg); k++)
         {
           const Stage *last = &run->stages[seg->end - 1];
-          guint q = 0, r0, c0;
+          guint q = segment_pools (run, seg), r0, c0;
           const float *out;
           Part part;
 
@@ -326,8 +338,6 @@ forward_pass (ImpastoRun   *run,
           part_at (run, seg, k, seg->halo, &part);
           load_part (run, seg, in, &part);
           out = forward_part (run, seg, &part);
-          for (guint i = seg->first; i < seg->end; i++)
-            q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
           if (s + 1 < plan->n_segments)
             {
               r0 = level_rows (part.y0, q);
@@ -421,10 +431,8 @@ backward_part (ImpastoRun               *run,
 {
   const Stage *last = &run->stages[seg->end - 1];
   float *g = run->scratch_a, *g_prev = run->scratch_b;
-  guint q = 0, rows = part->e1 - part->e0, cols = part->f1 - part->f0;
+  guint q = segment_pools (run, seg), rows = part->e1 - part->e0, cols = part->f1 - part->f0;
 
-  for (guint i = seg->first; i < seg->end; i++)
-    q += run->stages[i].layer->kind == IMPASTO_LAYER_POOL;
   if (dout != NULL)
     copy_rect (dout, rect (last->full_h, last->full_w, level_rows (part->e0, q),
                            level_rows (part->f0, q)),
